@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "actors/client.hpp"
+
+#include "core/defaults.hpp"
+
+#include <caf/actor_cast.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <spdlog/spdlog.h>
+
+namespace argus {
+
+namespace {
+
+using self_ptr = client_actor::stateful_pointer<client_state>;
+
+/// Hands queued messages to the socket while the in-flight budget lasts.
+/// Events go first: they are ordered and must arrive; the tick is state.
+void flush(self_ptr self) {
+  auto& st = self->state;
+  auto conn = st.setup.connection.lock();
+  if (!conn)
+    return;
+  while (st.in_flight < st.setup.max_in_flight) {
+    text_ptr next;
+    if (!st.queue.empty()) {
+      next = std::move(st.queue.front());
+      st.queue.pop_front();
+    } else if (st.pending_tick) {
+      next = std::move(st.pending_tick);
+      st.pending_tick = nullptr;
+    } else {
+      return;
+    }
+    ++st.in_flight;
+    conn->send(std::move(next));
+  }
+}
+
+void close_and_quit(self_ptr self, uint16_t code, const std::string& reason) {
+  if (auto conn = self->state.setup.connection.lock())
+    conn->close(code, reason);
+  self->quit();
+}
+
+void enqueue(self_ptr self, text_ptr text) {
+  auto& st = self->state;
+  if (st.queue.size() >= st.setup.max_queued_events) {
+    spdlog::warn("client {} closed: event queue full ({} messages)",
+                 self->id(), st.queue.size());
+    self->send(st.setup.session, atom::evicted_v,
+               caf::actor_cast<client_actor>(self));
+    close_and_quit(self, close_code::try_again_later,
+                   "client too slow: event queue overflow");
+    return;
+  }
+  st.queue.push_back(std::move(text));
+  flush(self);
+}
+
+} // namespace
+
+client_actor::behavior_type client(self_ptr self, client_setup setup) {
+  self->state.setup = std::move(setup);
+  self->monitor(self->state.setup.session);
+  self->set_down_handler([=](const caf::down_msg&) {
+    close_and_quit(self, close_code::going_away, "session ended");
+  });
+  self->send(self->state.setup.session, atom::subscribe_v,
+             caf::actor_cast<client_actor>(self));
+  return {
+    [=](atom::tick, text_ptr text) {
+      auto& st = self->state;
+      if (st.pending_tick)
+        ++st.ticks_replaced;
+      st.pending_tick = std::move(text);
+      flush(self);
+    },
+    [=](atom::event, text_ptr text) { enqueue(self, std::move(text)); },
+    [=](client_command& cmd) {
+      auto& st = self->state;
+      if (cmd.kind == client_command::invalid) {
+        command_reply r;
+        r.error = cmd.error;
+        r.detail = cmd.detail;
+        enqueue(self, st.setup.codec->encode(r));
+        return;
+      }
+      if (st.pending_commands >= st.setup.max_pending_commands) {
+        command_reply r;
+        r.error = "too_many_pending_commands";
+        r.detail = "wait for replies before sending more commands";
+        enqueue(self, st.setup.codec->encode(r));
+        return;
+      }
+      ++st.pending_commands;
+      self->request(st.setup.session, defaults::server::request_timeout, cmd)
+        .then(
+          [=](command_reply& r) {
+            --self->state.pending_commands;
+            enqueue(self, self->state.setup.codec->encode(r));
+          },
+          [=](caf::error& err) {
+            --self->state.pending_commands;
+            command_reply r;
+            r.error = "internal_error";
+            r.detail = render(err);
+            enqueue(self, self->state.setup.codec->encode(r));
+          });
+    },
+    [=](atom::written) {
+      --self->state.in_flight;
+      flush(self);
+    },
+    [=](atom::closed) {
+      self->send(self->state.setup.session, atom::unsubscribe_v,
+                 caf::actor_cast<client_actor>(self));
+      self->quit();
+    },
+    [=](atom::close, uint16_t code, const std::string& reason) {
+      // Deliver what is queued (e.g. final "end" events) before closing:
+      // the connection writes its queue before the close frame.
+      auto& st = self->state;
+      if (auto conn = st.setup.connection.lock()) {
+        while (!st.queue.empty()) {
+          conn->send(std::move(st.queue.front()));
+          st.queue.pop_front();
+        }
+      }
+      close_and_quit(self, code, reason);
+    },
+  };
+}
+
+} // namespace argus

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "actors/interfaces.hpp"
+#include "actors/wire.hpp"
+
+#include <deque>
+
+namespace argus {
+
+/// Everything a CLIENT is started with.
+struct client_setup {
+  client_connection_ptr connection;
+  session_actor session;
+  wire_codec_ptr codec;
+  /// Events (and command replies) that may wait; one more closes the client.
+  size_t max_queued_events = 256;
+  /// Messages handed to the socket but not yet written.
+  int max_in_flight = 4;
+  /// Commands awaiting the session's reply; more are refused.
+  size_t max_pending_commands = 64;
+};
+
+/// State of a CLIENT.
+struct client_state {
+  static inline constexpr const char* name = "client";
+
+  client_setup setup;
+  /// Latest tick not yet handed to the socket (latest-state semantics).
+  text_ptr pending_tick;
+  /// Events and replies, in order; never dropped silently.
+  std::deque<text_ptr> queue;
+  int in_flight = 0;
+  size_t pending_commands = 0;
+  int64_t ticks_replaced = 0;
+};
+
+/// The CLIENT of one WebSocket connection: subscribes to its SESSION, keeps
+/// one slot for the newest tick and a bounded queue for events and command
+/// replies, and writes at most max_in_flight messages at a time. A client
+/// whose event queue overflows is closed with a reason and reported to the
+/// session, so a slow reader never slows anyone else.
+client_actor::behavior_type
+client(client_actor::stateful_pointer<client_state> self, client_setup setup);
+
+} // namespace argus

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "actors/interfaces.hpp"
+#include "core/detector.hpp"
+
+#include <optional>
+
+namespace argus {
+
+/// State of a DETECTOR.
+struct detector_state {
+  static inline constexpr const char* name = "detector";
+  std::optional<detector> impl;
+};
+
+/// The DETECTOR: owns one OpenCV DNN network and answers each frame with
+/// its detections. Inference blocks for milliseconds: spawn it detached.
+/// Quits with ec::model_failed when the model cannot be loaded.
+detector_actor::behavior_type
+detector_worker(detector_actor::stateful_pointer<detector_state> self,
+                detector_config cfg);
+
+} // namespace argus

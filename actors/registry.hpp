@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "actors/interfaces.hpp"
+#include "actors/wire.hpp"
+#include "core/config.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace argus {
+
+/// Everything the REGISTRY is started with.
+struct registry_setup {
+  config cfg;
+  /// Class names of the detector.
+  std::vector<std::string> labels;
+  wire_codec_ptr codec;
+  /// Spawn camera and detector detached (production). Tests under CAF's
+  /// deterministic coordinator pass false: detached actors escape it.
+  bool detach_workers = true;
+};
+
+/// State of the REGISTRY.
+struct registry_state {
+  static inline constexpr const char* name = "registry";
+
+  struct entry {
+    session_actor handle;
+    std::string camera_id;
+  };
+
+  registry_setup setup;
+  std::map<std::string, entry> sessions;          // by session id
+  std::map<std::string, std::string> by_camera;   // camera id -> session id
+  bool shutting_down = false;
+  uint64_t created = 0;
+};
+
+/// The REGISTRY: knows the configured cameras, starts one SESSION per camera
+/// (idempotently) with its CAMERA, DETECTOR and TRACKER, finds and stops
+/// sessions, and supervises them: a session that dies is forgotten. On an
+/// exit message it stops all sessions with ec::shutting_down (their clients
+/// get a close reason) and quits once they are gone.
+registry_actor::behavior_type
+registry(registry_actor::stateful_pointer<registry_state> self,
+         registry_setup setup);
+
+/// A session id in the seed's format: "session-<camera>-<UTC ISO time>"
+/// with milliseconds and a counter so ids never repeat.
+std::string make_session_id(const std::string& camera_id, uint64_t counter);
+
+} // namespace argus

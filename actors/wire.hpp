@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+// The compilation firewall between actors and the gateway: actors see these
+// two interfaces, never Beast or JSON. The gateway implements both.
+#pragma once
+
+#include "messages/type_ids.hpp"
+#include "messages/types.hpp"
+
+#include <memory>
+#include <string>
+
+namespace argus {
+
+/// Turns typed messages into wire text, once per message however many
+/// clients receive it.
+class wire_codec {
+public:
+  virtual ~wire_codec() = default;
+  virtual text_ptr encode(const metadata_tick& x) const = 0;
+  virtual text_ptr encode(const track_event& x) const = 0;
+  virtual text_ptr encode(const command_reply& x) const = 0;
+};
+
+using wire_codec_ptr = std::shared_ptr<const wire_codec>;
+
+/// The outbound side of one client connection. Thread-safe: calls only post
+/// work onto the connection's own executor and return at once.
+class client_connection {
+public:
+  virtual ~client_connection() = default;
+
+  /// Queues one text message; the CLIENT gets atom::written when it is out.
+  virtual void send(text_ptr text) = 0;
+
+  /// Closes the connection with a WebSocket close code and reason.
+  virtual void close(uint16_t code, std::string reason) = 0;
+};
+
+using client_connection_ptr = std::weak_ptr<client_connection>;
+
+/// WebSocket close codes argus uses (RFC 6455 section 7.4).
+namespace close_code {
+inline constexpr uint16_t normal = 1000;
+inline constexpr uint16_t going_away = 1001;
+inline constexpr uint16_t policy = 1008;
+inline constexpr uint16_t too_big = 1009;
+inline constexpr uint16_t try_again_later = 1013;
+} // namespace close_code
+
+} // namespace argus

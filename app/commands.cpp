@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/commands.hpp"
+
+#include "actors/registry.hpp"
+#include "actors/system_config.hpp"
+#include "core/byte_tracker.hpp"
+#include "core/config.hpp"
+#include "core/detector.hpp"
+#include "core/mot.hpp"
+#include "gateway/json_codec.hpp"
+#include "gateway/server.hpp"
+
+#include <csignal>
+#include <fstream>
+#include <iostream>
+
+#include <caf/actor_system.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
+#include <spdlog/spdlog.h>
+
+namespace argus {
+
+namespace {
+
+/// How long shutdown waits for sessions, then for WebSocket close frames.
+constexpr auto session_stop_grace = std::chrono::seconds(5);
+constexpr auto socket_close_grace = std::chrono::milliseconds(2000);
+
+void setup_logging(const std::string& level) {
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ %v");
+  spdlog::set_level(spdlog::level::from_str(level));
+}
+
+/// Blocks SIGINT/SIGTERM in this thread (and every thread it starts) so
+/// they can be taken synchronously with sigwait.
+sigset_t block_stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+/// Stops the engine in order and waits for the REGISTRY to finish.
+void stop_engine(caf::actor_system& sys, const registry_actor& registry) {
+  caf::scoped_actor self{sys};
+  self->monitor(registry);
+  caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
+  bool done = false;
+  self->receive_while([&] { return !done; })(
+    [&](const caf::down_msg&) { done = true; },
+    caf::after(session_stop_grace) >> [&] {
+      spdlog::warn("sessions did not stop within {} s; killing them",
+                   session_stop_grace.count());
+      caf::anon_send_exit(registry, caf::exit_reason::kill);
+      done = true;
+    });
+}
+
+} // namespace
+
+int run_serve(const serve_options& opts) {
+  auto cfg = load_config(opts.config_path);
+  if (!cfg) {
+    std::cerr << "argus: config error: " << error_detail(cfg.error()) << "\n";
+    return 2;
+  }
+  if (!opts.listen.empty())
+    if (auto err = apply_listen(*cfg, opts.listen)) {
+      std::cerr << "argus: --listen: " << error_detail(err) << "\n";
+      return 2;
+    }
+  setup_logging(cfg->log_level);
+  // Load the model once up front: a bad model is a config error, and the
+  // class names are needed by every session.
+  auto probe = detector::load(cfg->detector);
+  if (!probe) {
+    std::cerr << "argus: config error: detector.model: "
+              << error_detail(probe.error()) << "\n";
+    return 2;
+  }
+  auto labels = probe->names();
+  auto stop_signals = block_stop_signals();
+
+  actor_config actor_cfg;
+  caf::actor_system sys{actor_cfg};
+  registry_setup setup;
+  setup.cfg = *cfg;
+  setup.labels = labels;
+  setup.codec = std::make_shared<json_wire_codec>();
+  auto reg = sys.spawn(registry, std::move(setup));
+
+  server srv{sys, reg, cfg->server};
+  auto port = srv.start();
+  if (!port) {
+    std::cerr << "argus: " << error_detail(port.error()) << "\n";
+    caf::anon_send_exit(reg, caf::exit_reason::kill);
+    return 2;
+  }
+  spdlog::info("argus listening on http://{}:{} with {} camera(s)",
+               cfg->server.host, *port, cfg->cameras.size());
+  std::cout << "argus listening on http://" << cfg->server.host << ":" << *port
+            << std::endl;
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  spdlog::info("received {}, shutting down", sig == SIGINT ? "SIGINT"
+                                                           : "SIGTERM");
+  srv.stop_accepting();
+  stop_engine(sys, reg);
+  srv.stop(close_code::going_away, "server shutting down",
+           socket_close_grace);
+  spdlog::info("argus stopped");
+  return 0;
+}
+
+int run_track(const track_options& opts) {
+  tracker_params params;
+  if (!opts.config_path.empty()) {
+    auto cfg = load_config(opts.config_path);
+    if (!cfg) {
+      std::cerr << "argus: config error: " << error_detail(cfg.error())
+                << "\n";
+      return 2;
+    }
+    params = cfg->tracker;
+  }
+  if (opts.frame_rate > 0)
+    params.frame_rate = opts.frame_rate;
+  auto dets = read_mot_detections(opts.mot_det);
+  if (!dets) {
+    std::cerr << "argus: " << error_detail(dets.error()) << "\n";
+    return 2;
+  }
+  std::ofstream out(opts.out);
+  if (!out) {
+    std::cerr << "argus: cannot write " << opts.out << "\n";
+    return 2;
+  }
+  byte_tracker tracker{params};
+  int64_t last = dets->empty() ? 0 : dets->rbegin()->first;
+  static const std::vector<detection> none;
+  for (int64_t f = 1; f <= last; ++f) {
+    auto it = dets->find(f);
+    write_mot_tracks(out, f, tracker.update(it == dets->end() ? none
+                                                              : it->second));
+  }
+  return 0;
+}
+
+} // namespace argus

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/config.hpp"
+
+#include "messages/error.hpp"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+namespace argus {
+
+namespace {
+
+/// Thrown inside the parser only; parse_config turns it into a caf::error.
+struct config_error {
+  std::string message;
+};
+
+[[noreturn]] void fail(const std::string& key, const std::string& what) {
+  throw config_error{key + ": " + what};
+}
+
+std::string join(const std::string& prefix, const std::string& key) {
+  return prefix.empty() ? key : prefix + "." + key;
+}
+
+/// Rejects keys this section does not know, naming the first one.
+void check_keys(const YAML::Node& node, const std::string& path,
+                std::initializer_list<const char*> known) {
+  if (!node.IsMap())
+    fail(path.empty() ? "<root>" : path, "must be a mapping");
+  std::set<std::string> allowed(known.begin(), known.end());
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    auto key = it->first.as<std::string>();
+    if (!allowed.count(key))
+      fail(join(path, key), "unknown key");
+  }
+}
+
+template <class T>
+void read(const YAML::Node& node, const std::string& path, const char* key,
+          T& out, const char* expect) {
+  auto child = node[key];
+  if (!child)
+    return;
+  try {
+    out = child.as<T>();
+  } catch (const YAML::Exception&) {
+    fail(join(path, key), std::string("must be ") + expect);
+  }
+}
+
+void read_num(const YAML::Node& n, const std::string& p, const char* key,
+              double& out, double lo, double hi) {
+  read(n, p, key, out, "a number");
+  if (out < lo || out > hi)
+    fail(join(p, key), fmt::format("must be in [{}, {}]", lo, hi));
+}
+
+template <class T>
+void read_range(const YAML::Node& n, const std::string& p, const char* key,
+                T& out, double lo, double hi) {
+  double v = double(out);
+  read_num(n, p, key, v, lo, hi);
+  if (std::is_integral<T>::value && v != double(int64_t(v)))
+    fail(join(p, key), "must be an integer");
+  out = T(v);
+}
+
+void parse_server(const YAML::Node& n, server_config& s) {
+  const std::string p = "server";
+  check_keys(n, p,
+             {"listen", "io_threads", "max_body_bytes", "max_ws_message_bytes",
+              "max_ws_clients", "client_max_queued_events", "web_root"});
+  if (n["listen"]) {
+    config tmp;
+    std::string hp;
+    read(n, p, "listen", hp, "a string HOST:PORT");
+    if (auto err = apply_listen(tmp, hp))
+      fail("server.listen", error_detail(err));
+    s.host = tmp.server.host;
+    s.port = tmp.server.port;
+  }
+  read_range(n, p, "io_threads", s.io_threads, 1, 64);
+  read_range(n, p, "max_body_bytes", s.max_body_bytes, 256, 64 << 20);
+  read_range(n, p, "max_ws_message_bytes", s.max_ws_message_bytes, 64,
+             16 << 20);
+  read_range(n, p, "max_ws_clients", s.max_ws_clients, 1, 100000);
+  read_range(n, p, "client_max_queued_events", s.client_max_queued_events, 1,
+             1 << 20);
+  read(n, p, "web_root", s.web_root, "a string");
+}
+
+void parse_detector(const YAML::Node& n, detector_config& d) {
+  const std::string p = "detector";
+  check_keys(n, p,
+             {"model", "names", "input_width", "input_height", "layout",
+              "conf_threshold", "nms_threshold", "threads"});
+  read(n, p, "model", d.model, "a string");
+  read(n, p, "names", d.names, "a string");
+  read_range(n, p, "input_width", d.input_width, 32, 4096);
+  read_range(n, p, "input_height", d.input_height, 32, 4096);
+  if (d.input_width % 32 || d.input_height % 32)
+    fail("detector.input_width", "input size must be a multiple of 32");
+  read(n, p, "layout", d.layout, "a string");
+  if (d.layout != "auto" && d.layout != "yolov8" && d.layout != "yolov5")
+    fail("detector.layout", "must be one of auto, yolov8, yolov5");
+  read_range(n, p, "conf_threshold", d.conf_threshold, 0.0, 1.0);
+  read_range(n, p, "nms_threshold", d.nms_threshold, 0.0, 1.0);
+  read_range(n, p, "threads", d.threads, 1, 64);
+}
+
+void parse_tracker(const YAML::Node& n, tracker_params& t) {
+  const std::string p = "tracker";
+  check_keys(n, p,
+             {"track_high_thresh", "track_low_thresh", "new_track_thresh",
+              "match_thresh", "second_match_thresh",
+              "unconfirmed_match_thresh", "track_buffer", "frame_rate",
+              "fuse_score", "class_aware"});
+  read_range(n, p, "track_high_thresh", t.track_high_thresh, 0.0, 1.0);
+  read_range(n, p, "track_low_thresh", t.track_low_thresh, 0.0, 1.0);
+  read_range(n, p, "new_track_thresh", t.new_track_thresh, 0.0, 1.0);
+  read_range(n, p, "match_thresh", t.match_thresh, 0.0, 1.0);
+  read_range(n, p, "second_match_thresh", t.second_match_thresh, 0.0, 1.0);
+  read_range(n, p, "unconfirmed_match_thresh", t.unconfirmed_match_thresh,
+             0.0, 1.0);
+  read_range(n, p, "track_buffer", t.track_buffer, 1, 10000);
+  read_range(n, p, "frame_rate", t.frame_rate, 1, 1000);
+  read(n, p, "fuse_score", t.fuse_score, "a boolean");
+  read(n, p, "class_aware", t.class_aware, "a boolean");
+  if (t.track_low_thresh > t.track_high_thresh)
+    fail("tracker.track_low_thresh", "must not exceed track_high_thresh");
+}
+
+void parse_session(const YAML::Node& n, session_config& s) {
+  const std::string p = "session";
+  check_keys(n, p,
+             {"publish_hz", "confirm_hits", "end_after_ms",
+              "update_min_conf_gain", "stats_window"});
+  read_range(n, p, "publish_hz", s.publish_hz, 0.1, 120);
+  read_range(n, p, "confirm_hits", s.confirm_hits, 1, 1000);
+  read_range(n, p, "end_after_ms", s.end_after_ms, 1, 3600 * 1000);
+  read_range(n, p, "update_min_conf_gain", s.update_min_conf_gain, 0.0, 1.0);
+  read_range(n, p, "stats_window", s.stats_window, 10, 100000);
+}
+
+camera_config parse_camera(const YAML::Node& n, const std::string& p) {
+  check_keys(n, p,
+             {"id", "source", "url", "width", "height", "fps", "seed",
+              "drones", "birds", "occluders", "noise", "read_timeout_ms",
+              "retry_min_ms", "retry_max_ms", "realtime"});
+  camera_config c;
+  read(n, p, "id", c.id, "a string");
+  if (c.id.empty())
+    fail(join(p, "id"), "is required");
+  for (char ch : c.id)
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_'
+        && ch != '-')
+      fail(join(p, "id"), "may only contain letters, digits, '_' and '-'");
+  std::string src = "synthetic";
+  read(n, p, "source", src, "a string");
+  if (src == "synthetic")
+    c.source = source_kind::synthetic;
+  else if (src == "file")
+    c.source = source_kind::file;
+  else if (src == "rtsp")
+    c.source = source_kind::rtsp;
+  else
+    fail(join(p, "source"), "must be one of synthetic, file, rtsp");
+  read(n, p, "url", c.url, "a string");
+  if (c.source != source_kind::synthetic && c.url.empty())
+    fail(join(p, "url"), "is required for file and rtsp sources");
+  if (c.source == source_kind::rtsp && c.url.rfind("rtsp://", 0) != 0)
+    fail(join(p, "url"), "must start with rtsp://");
+  auto& s = c.synthetic;
+  read_range(n, p, "width", s.width, 16, 8192);
+  read_range(n, p, "height", s.height, 16, 8192);
+  read_range(n, p, "fps", s.fps, 0.1, 240);
+  read_range(n, p, "seed", s.seed, 0, 1e15);
+  read_range(n, p, "drones", s.drones, 0, 100);
+  read_range(n, p, "birds", s.birds, 0, 100);
+  read_range(n, p, "occluders", s.occluders, 0, 20);
+  read_range(n, p, "noise", s.noise, 0, 50);
+  read_range(n, p, "read_timeout_ms", c.read_timeout_ms, 100, 600000);
+  read_range(n, p, "retry_min_ms", c.retry_min_ms, 10, 600000);
+  read_range(n, p, "retry_max_ms", c.retry_max_ms, 10, 3600000);
+  read(n, p, "realtime", c.realtime, "a boolean");
+  return c;
+}
+
+config parse_root(const YAML::Node& root) {
+  config cfg;
+  if (!root || root.IsNull())
+    fail("<root>", "the config is empty");
+  check_keys(root, "",
+             {"server", "logging", "detector", "tracker", "session",
+              "cameras"});
+  if (root["server"])
+    parse_server(root["server"], cfg.server);
+  if (auto lg = root["logging"]) {
+    check_keys(lg, "logging", {"level"});
+    read(lg, "logging", "level", cfg.log_level, "a string");
+    static const std::set<std::string> levels{"trace", "debug", "info",
+                                              "warn",  "error", "off"};
+    if (!levels.count(cfg.log_level))
+      fail("logging.level", "must be one of trace, debug, info, warn, error, "
+                            "off");
+  }
+  if (root["detector"])
+    parse_detector(root["detector"], cfg.detector);
+  if (root["tracker"])
+    parse_tracker(root["tracker"], cfg.tracker);
+  if (root["session"])
+    parse_session(root["session"], cfg.session);
+  auto cams = root["cameras"];
+  if (!cams || !cams.IsSequence() || cams.size() == 0)
+    fail("cameras", "must be a non-empty list");
+  std::set<std::string> ids;
+  for (size_t i = 0; i < cams.size(); ++i) {
+    auto p = fmt::format("cameras[{}]", i);
+    auto cam = parse_camera(cams[i], p);
+    if (!ids.insert(cam.id).second)
+      fail(p + ".id", "duplicate camera id '" + cam.id + "'");
+    cfg.cameras.push_back(std::move(cam));
+  }
+  if (cfg.detector.names.empty()) {
+    auto m = cfg.detector.model;
+    auto dot = m.rfind('.');
+    cfg.detector.names = (dot == std::string::npos ? m : m.substr(0, dot))
+                         + ".names";
+  }
+  return cfg;
+}
+
+} // namespace
+
+const char* to_string(source_kind kind) {
+  switch (kind) {
+    case source_kind::synthetic: return "synthetic";
+    case source_kind::file: return "file";
+    case source_kind::rtsp: return "rtsp";
+  }
+  return "unknown";
+}
+
+caf::error apply_listen(config& cfg, const std::string& host_port) {
+  auto colon = host_port.rfind(':');
+  if (colon == std::string::npos || colon == 0)
+    return caf::make_error(ec::invalid_config,
+                           "expected HOST:PORT, got '" + host_port + "'");
+  auto port_text = host_port.substr(colon + 1);
+  int port = -1;
+  try {
+    size_t used = 0;
+    port = std::stoi(port_text, &used);
+    if (used != port_text.size())
+      port = -1;
+  } catch (...) {
+    port = -1;
+  }
+  if (port < 0 || port > 65535)
+    return caf::make_error(ec::invalid_config,
+                           "port must be 0..65535, got '" + port_text + "'");
+  cfg.server.host = host_port.substr(0, colon);
+  cfg.server.port = uint16_t(port);
+  return caf::none;
+}
+
+caf::expected<config> parse_config(const std::string& yaml_text) {
+  try {
+    return parse_root(YAML::Load(yaml_text));
+  } catch (const config_error& e) {
+    return caf::make_error(ec::invalid_config, e.message);
+  } catch (const YAML::Exception& e) {
+    return caf::make_error(ec::invalid_config,
+                           std::string("YAML syntax: ") + e.what());
+  }
+}
+
+caf::expected<config> load_config(const std::string& path) {
+  std::ifstream in(path);
+  if (!in)
+    return caf::make_error(ec::invalid_config, "cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_config(ss.str());
+}
+
+} // namespace argus

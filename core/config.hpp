@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "core/byte_tracker.hpp"
+#include "core/defaults.hpp"
+#include "core/synthetic_scene.hpp"
+
+#include <caf/expected.hpp>
+
+#include <string>
+#include <vector>
+
+namespace argus {
+
+/// Where frames come from.
+enum class source_kind { synthetic, file, rtsp };
+
+/// One camera of the config file.
+struct camera_config {
+  std::string id;
+  source_kind source = source_kind::synthetic;
+  /// File path or rtsp:// URL (file and rtsp sources).
+  std::string url;
+  /// Synthetic scene parameters (synthetic source; width/height/fps also
+  /// describe the expected size of other sources for GET /cameras).
+  synthetic_params synthetic;
+  int read_timeout_ms = defaults::camera::read_timeout_ms;
+  int retry_min_ms = defaults::camera::retry_min_ms;
+  int retry_max_ms = defaults::camera::retry_max_ms;
+  /// Pace file sources at their frame rate (false: as fast as possible).
+  bool realtime = true;
+};
+
+/// Detector settings.
+struct detector_config {
+  std::string model = defaults::detector::model;
+  /// Class names, one per line; defaults to the model path with .names.
+  std::string names;
+  int input_width = 320;
+  int input_height = 192;
+  /// "auto", "yolov8" ([1,4+C,N]) or "yolov5" ([1,N,5+C]).
+  std::string layout = "auto";
+  float conf_threshold = defaults::detector::conf_threshold;
+  float nms_threshold = defaults::detector::nms_threshold;
+  int threads = defaults::detector::threads;
+};
+
+/// Per-session analytics settings.
+struct session_config {
+  double publish_hz = defaults::session::publish_hz;
+  int confirm_hits = defaults::session::confirm_hits;
+  int64_t end_after_ms = defaults::session::end_after_ms;
+  double update_min_conf_gain = defaults::session::update_min_conf_gain;
+  size_t stats_window = defaults::session::stats_window;
+};
+
+/// Gateway settings.
+struct server_config {
+  std::string host = defaults::server::host;
+  uint16_t port = defaults::server::port;
+  int io_threads = defaults::server::io_threads;
+  size_t max_body_bytes = defaults::server::max_body_bytes;
+  size_t max_ws_message_bytes = defaults::server::max_ws_message_bytes;
+  int max_ws_clients = defaults::server::max_ws_clients;
+  size_t client_max_queued_events = defaults::client::max_queued_events;
+  /// Directory of the web page (served at /), empty: none.
+  std::string web_root = "web";
+};
+
+/// The whole argus configuration.
+struct config {
+  server_config server;
+  std::string log_level = "info";
+  detector_config detector;
+  tracker_params tracker;
+  session_config session;
+  std::vector<camera_config> cameras;
+};
+
+/// Parses YAML text. Errors name the offending key, e.g.
+/// "cameras[1].fps: must be a number > 0". Unknown keys are errors too.
+caf::expected<config> parse_config(const std::string& yaml_text);
+
+/// Reads and parses a config file.
+caf::expected<config> load_config(const std::string& path);
+
+/// Parses "HOST:PORT" into the server section.
+caf::error apply_listen(config& cfg, const std::string& host_port);
+
+/// "synthetic", "file" or "rtsp".
+const char* to_string(source_kind kind);
+
+} // namespace argus

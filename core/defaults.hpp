@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: Apache-2.0
+// Every tunable of argus with its default, one namespace per component. The
+// YAML config overrides these (see config/demo.yaml, schemas/config.schema.json).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+namespace argus::defaults {
+
+namespace server {
+/// Address the gateway binds to.
+inline constexpr const char* host = "127.0.0.1";
+/// Port the gateway binds to.
+inline constexpr uint16_t port = 8080;
+/// Beast io threads.
+inline constexpr int io_threads = 1;
+/// Largest accepted HTTP request body.
+inline constexpr size_t max_body_bytes = 64 * 1024;
+/// Largest accepted WebSocket message from a client.
+inline constexpr size_t max_ws_message_bytes = 4 * 1024;
+/// Concurrent WebSocket clients over all sessions.
+inline constexpr int max_ws_clients = 4096;
+/// How long an HTTP request may wait on an actor before a 504.
+inline constexpr auto request_timeout = std::chrono::seconds(5);
+/// Idle HTTP keep-alive connections are closed after this.
+inline constexpr auto http_idle_timeout = std::chrono::seconds(30);
+} // namespace server
+
+namespace client {
+/// Track events a client may have queued before it is closed as too slow.
+inline constexpr size_t max_queued_events = 256;
+/// Writes a client may have in flight on its socket at once.
+inline constexpr int max_in_flight = 4;
+} // namespace client
+
+namespace session {
+/// metadata_tick publish rate.
+inline constexpr double publish_hz = 10.0;
+/// Hits after which a track is confirmed and gets a "new" event.
+inline constexpr int confirm_hits = 3;
+/// A confirmed track unseen this long ends ("end" event).
+inline constexpr int64_t end_after_ms = 2000;
+/// Minimum top-confidence gain that triggers an "update" event.
+inline constexpr double update_min_conf_gain = 0.05;
+/// Frames the latency percentiles and fps are computed over.
+inline constexpr size_t stats_window = 300;
+/// Deadline of one detector or tracker request.
+inline constexpr auto stage_timeout = std::chrono::seconds(10);
+/// Deadline of the CAMERA's status answer (it may be busy decoding).
+inline constexpr auto camera_status_timeout = std::chrono::seconds(2);
+/// Commands a client may have awaiting the session's answer.
+inline constexpr size_t max_pending_commands = 64;
+} // namespace session
+
+namespace camera {
+/// RTSP/file read timeout.
+inline constexpr int read_timeout_ms = 5000;
+/// Wait before reopening a failed source (doubles up to the max).
+inline constexpr int retry_min_ms = 500;
+/// Longest wait between reopen attempts.
+inline constexpr int retry_max_ms = 10000;
+} // namespace camera
+
+namespace detector {
+/// Shipped model (trained by scripts/train_detector.py).
+inline constexpr const char* model = "models/argus-sky.onnx";
+/// Minimum class score of a reported detection.
+inline constexpr float conf_threshold = 0.25f;
+/// IoU above which NMS suppresses a same-class box.
+inline constexpr float nms_threshold = 0.45f;
+/// OpenCV threads per detector.
+inline constexpr int threads = 1;
+} // namespace detector
+
+} // namespace argus::defaults

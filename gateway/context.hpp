@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "actors/interfaces.hpp"
+#include "actors/wire.hpp"
+#include "core/config.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+
+namespace argus {
+
+class ws_session;
+
+/// What every connection of the gateway shares: the actor system, the
+/// REGISTRY, limits, and the live WebSocket sessions (for shutdown).
+struct gateway_context {
+  gateway_context(caf::actor_system& sys, registry_actor registry,
+                  server_config cfg, wire_codec_ptr codec)
+    : sys(sys),
+      registry(std::move(registry)),
+      cfg(std::move(cfg)),
+      codec(std::move(codec)) {
+  }
+
+  caf::actor_system& sys;
+  registry_actor registry;
+  server_config cfg;
+  wire_codec_ptr codec;
+  std::atomic<int> ws_clients{0};
+  std::atomic<int64_t> ws_refused{0};
+  std::atomic<bool> accepting{true};
+
+  std::mutex sessions_mtx;
+  std::unordered_map<const ws_session*, std::weak_ptr<ws_session>> sessions;
+};
+
+/// Asks an actor from a non-actor thread without blocking it: a short-lived
+/// actor sends the request and runs `on_ok` or `on_err` (on an actor
+/// thread) with the answer. Callbacks must hand results back to their own
+/// executor.
+template <class Handle, class OnOk, class OnErr, class... Ts>
+void ask(caf::actor_system& sys, const Handle& hdl,
+         std::chrono::milliseconds timeout, OnOk on_ok, OnErr on_err,
+         Ts... xs) {
+  sys.spawn([=](caf::event_based_actor* self) {
+    self->request(hdl, timeout, xs...)
+      .then(on_ok, [=](caf::error& err) { on_err(err); });
+  });
+}
+
+} // namespace argus

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "gateway/http_session.hpp"
+
+#include "core/defaults.hpp"
+#include "gateway/router.hpp"
+#include "gateway/ws_session.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace argus {
+
+http_session::http_session(tcp::socket&& socket,
+                           std::shared_ptr<gateway_context> ctx)
+  : stream_(std::move(socket)), ctx_(std::move(ctx)) {
+  // nop
+}
+
+void http_session::run() {
+  net::dispatch(stream_.get_executor(),
+                beast::bind_front_handler(&http_session::do_read,
+                                          shared_from_this()));
+}
+
+void http_session::do_read() {
+  parser_.emplace();
+  parser_->body_limit(ctx_->cfg.max_body_bytes);
+  parser_->header_limit(16 * 1024);
+  stream_.expires_after(defaults::server::http_idle_timeout);
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&http_session::on_read,
+                                             shared_from_this()));
+}
+
+void http_session::on_read(beast::error_code ec, std::size_t) {
+  if (ec == http::error::end_of_stream)
+    return do_close();
+  if (ec == http::error::body_limit) {
+    http_request shell;
+    shell.keep_alive(false);
+    return reply(error_response(
+      shell, http::status::payload_too_large, "payload_too_large",
+      "request body exceeds "
+        + std::to_string(ctx_->cfg.max_body_bytes) + " bytes"));
+  }
+  if (ec == http::error::header_limit) {
+    http_request shell;
+    shell.keep_alive(false);
+    return reply(error_response(shell,
+                                http::status::request_header_fields_too_large,
+                                "headers_too_large", "request headers too large"));
+  }
+  if (ec) {
+    if (ec != beast::error::timeout && ec != net::error::operation_aborted)
+      spdlog::debug("http read failed: {}", ec.message());
+    return do_close();
+  }
+  auto req = parser_->release();
+  if (websocket::is_upgrade(req))
+    return upgrade(std::move(req));
+  if (!ctx_->accepting) {
+    auto res = error_response(req, http::status::service_unavailable,
+                              "shutting_down", "server is shutting down");
+    res.keep_alive(false);
+    return reply(std::move(res));
+  }
+  std::weak_ptr<http_session> weak = shared_from_this();
+  auto executor = stream_.get_executor();
+  route(ctx_, req, [weak, executor](http_response res) {
+    net::post(executor, [weak, res = std::move(res)]() mutable {
+      if (auto self = weak.lock())
+        self->reply(std::move(res));
+    });
+  });
+}
+
+void http_session::upgrade(http_request req) {
+  std::string id;
+  if (!match_ws_session_path(std::string(req.target()), id))
+    return reply(error_response(req, http::status::not_found, "not_found",
+                                "no WebSocket endpoint at "
+                                  + std::string(req.target())));
+  if (!ctx_->accepting)
+    return reply(error_response(req, http::status::service_unavailable,
+                                "shutting_down", "server is shutting down"));
+  // Reserve a slot now so concurrent upgrades cannot overshoot the cap.
+  if (ctx_->ws_clients.fetch_add(1) >= ctx_->cfg.max_ws_clients) {
+    ctx_->ws_clients.fetch_sub(1);
+    ++ctx_->ws_refused;
+    auto res = error_response(req, http::status::service_unavailable,
+                              "too_many_clients",
+                              "WebSocket client limit reached");
+    res.set(http::field::retry_after, "5");
+    return reply(std::move(res));
+  }
+  auto self = shared_from_this();
+  auto executor = stream_.get_executor();
+  auto shared_req = std::make_shared<http_request>(std::move(req));
+  ask(
+    ctx_->sys, ctx_->registry,
+    std::chrono::duration_cast<std::chrono::milliseconds>(
+      defaults::server::request_timeout),
+    [self, executor, shared_req](session_actor& session) {
+      net::post(executor, [self, shared_req, session]() mutable {
+        self->stream_.expires_never();
+        auto ws = std::make_shared<ws_session>(
+          self->stream_.release_socket(), self->ctx_);
+        ws->run(std::move(*shared_req), std::move(session));
+      });
+    },
+    [self, executor, shared_req](const caf::error& err) {
+      net::post(executor, [self, shared_req, err] {
+        self->ctx_->ws_clients.fetch_sub(1);
+        self->reply(error_response(*shared_req, status_of(err), code_of(err),
+                                   error_detail(err)));
+      });
+    },
+    atom::get_v, id);
+}
+
+void http_session::reply(http_response res) {
+  auto close = res.need_eof();
+  res_ = std::make_shared<http_response>(std::move(res));
+  http::async_write(stream_, *res_,
+                    beast::bind_front_handler(&http_session::on_write,
+                                              shared_from_this(), close));
+}
+
+void http_session::on_write(bool close, beast::error_code ec, std::size_t) {
+  res_.reset();
+  if (ec || close)
+    return do_close();
+  do_read();
+}
+
+void http_session::do_close() {
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+} // namespace argus

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "gateway/beast.hpp"
+#include "gateway/context.hpp"
+
+#include <memory>
+#include <optional>
+
+namespace argus {
+
+/// One HTTP/1.1 connection: reads a request (with a body limit), routes it
+/// to the actors without blocking, writes the answer, and reads the next.
+/// A WebSocket upgrade to /ws/sessions/{id} is checked against the limits
+/// and the REGISTRY before the socket is handed to a ws_session.
+class http_session : public std::enable_shared_from_this<http_session> {
+public:
+  http_session(tcp::socket&& socket, std::shared_ptr<gateway_context> ctx);
+
+  void run();
+
+private:
+  void do_read();
+  void on_read(beast::error_code ec, std::size_t bytes);
+  void upgrade(http_request req);
+  void reply(http_response res);
+  void on_write(bool close, beast::error_code ec, std::size_t bytes);
+  void do_close();
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::shared_ptr<gateway_context> ctx_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<http_response> res_;
+};
+
+} // namespace argus

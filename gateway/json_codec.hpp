@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+// The only place argus turns its typed messages into JSON and back.
+#pragma once
+
+#include "actors/wire.hpp"
+#include "messages/types.hpp"
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace argus {
+
+/// Schema name of the seed-001 contract.
+inline constexpr const char* metadata_schema = "drone-ptz-metadata/1";
+
+nlohmann::json to_json(const metadata_tick& x);
+nlohmann::json to_json(const track_event& x);
+nlohmann::json to_json(const command_reply& x);
+nlohmann::json to_json(const session_status& x);
+nlohmann::json to_json(const camera_info& x);
+
+/// Parses one client WebSocket message. Never throws: malformed input comes
+/// back as kind == invalid with the error code for the reply
+/// (invalid_json, invalid_command, unknown_command, target_id_must_be_int).
+client_command parse_command(const std::string& text);
+
+/// The JSON wire codec the actors use through wire_codec.
+class json_wire_codec : public wire_codec {
+public:
+  text_ptr encode(const metadata_tick& x) const override;
+  text_ptr encode(const track_event& x) const override;
+  text_ptr encode(const command_reply& x) const override;
+};
+
+/// A REST error body: {"error": code, "detail": detail}.
+std::string error_body(const std::string& code, const std::string& detail);
+
+} // namespace argus

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "gateway/router.hpp"
+
+#include "core/defaults.hpp"
+#include "gateway/json_codec.hpp"
+
+#include <caf/sec.hpp>
+
+namespace argus {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
+  defaults::server::request_timeout);
+
+std::string path_of(const http_request& req) {
+  auto target = std::string(req.target());
+  auto q = target.find('?');
+  return q == std::string::npos ? target : target.substr(0, q);
+}
+
+bool starts_with(const std::string& s, const std::string& prefix) {
+  return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+/// Answers with the actor's error mapped to status and code.
+auto fail_with(const http_request& req, responder respond) {
+  auto version = req.version();
+  auto keep_alive = req.keep_alive();
+  return [=](const caf::error& err) {
+    http_request shell;
+    shell.version(version);
+    shell.keep_alive(keep_alive);
+    respond(error_response(shell, status_of(err), code_of(err),
+                           error_detail(err)));
+  };
+}
+
+http_response method_not_allowed(const http_request& req, const char* allow) {
+  auto res = error_response(req, http::status::method_not_allowed,
+                            "method_not_allowed",
+                            std::string(req.method_string()) + " is not "
+                              "allowed here; allowed: " + allow);
+  res.set(http::field::allow, allow);
+  return res;
+}
+
+void create_session(const std::shared_ptr<gateway_context>& ctx,
+                    const http_request& req, responder respond) {
+  std::string camera_id;
+  if (!req.body().empty()) {
+    auto body = json::parse(req.body(), nullptr, false);
+    if (body.is_discarded() || !body.is_object())
+      return respond(error_response(req, http::status::bad_request,
+                                    "invalid_json",
+                                    "body must be a JSON object"));
+    auto it = body.find("camera_id");
+    if (it != body.end()) {
+      if (!it->is_string())
+        return respond(error_response(req, http::status::bad_request,
+                                      "invalid_argument",
+                                      "camera_id must be a string"));
+      camera_id = it->get<std::string>();
+    }
+  }
+  auto version = req.version();
+  auto keep_alive = req.keep_alive();
+  ask(
+    ctx->sys, ctx->registry, timeout,
+    [=](session_info& info) {
+      http_request shell;
+      shell.version(version);
+      shell.keep_alive(keep_alive);
+      json body{{"session_id", info.session_id},
+                {"camera_id", info.camera_id},
+                {"created", info.created},
+                {"ws_path", "/ws/sessions/" + info.session_id}};
+      respond(json_response(shell,
+                            info.created ? http::status::created
+                                         : http::status::ok,
+                            body.dump()));
+    },
+    fail_with(req, respond), atom::create_v, camera_id);
+}
+
+void session_resource(const std::shared_ptr<gateway_context>& ctx,
+                      const http_request& req, const std::string& id,
+                      responder respond) {
+  auto version = req.version();
+  auto keep_alive = req.keep_alive();
+  auto reply = [=](json body) {
+    http_request shell;
+    shell.version(version);
+    shell.keep_alive(keep_alive);
+    respond(json_response(shell, http::status::ok, body.dump()));
+  };
+  if (req.method() == http::verb::get)
+    return ask(
+      ctx->sys, ctx->registry, timeout,
+      [=](session_status& st) { reply(to_json(st)); }, fail_with(req, respond),
+      atom::status_v, id);
+  if (req.method() == http::verb::delete_)
+    return ask(
+      ctx->sys, ctx->registry, timeout,
+      [=](std::string& removed) {
+        reply({{"deleted", true}, {"session_id", removed}});
+      },
+      fail_with(req, respond), atom::remove_v, id);
+  respond(method_not_allowed(req, "GET, DELETE"));
+}
+
+} // namespace
+
+http_response json_response(const http_request& req, http::status status,
+                            std::string body) {
+  http_response res{status, req.version()};
+  res.set(http::field::server, "argus");
+  res.set(http::field::content_type, "application/json");
+  res.set(http::field::cache_control, "no-store");
+  res.keep_alive(req.keep_alive());
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
+http_response error_response(const http_request& req, http::status status,
+                             const std::string& code,
+                             const std::string& detail) {
+  return json_response(req, status, error_body(code, detail));
+}
+
+http::status status_of(const caf::error& err) {
+  if (err.category() == error_category()) {
+    switch (static_cast<ec>(err.code())) {
+      case ec::unknown_camera:
+      case ec::unknown_session:
+      case ec::unknown_target: return http::status::not_found;
+      case ec::invalid_argument: return http::status::bad_request;
+      case ec::source_failed: return http::status::bad_gateway;
+      case ec::model_failed:
+      case ec::shutting_down: return http::status::service_unavailable;
+      default: return http::status::internal_server_error;
+    }
+  }
+  if (err == caf::sec::request_timeout)
+    return http::status::gateway_timeout;
+  return http::status::internal_server_error;
+}
+
+std::string code_of(const caf::error& err) {
+  if (err.category() == error_category())
+    return to_string(static_cast<ec>(err.code()));
+  if (err == caf::sec::request_timeout)
+    return "timeout";
+  return "internal_error";
+}
+
+bool match_ws_session_path(const std::string& target, std::string& id) {
+  const std::string prefix = "/ws/sessions/";
+  auto path = target.substr(0, target.find('?'));
+  if (!starts_with(path, prefix) || path.size() == prefix.size())
+    return false;
+  id = path.substr(prefix.size());
+  return id.find('/') == std::string::npos;
+}
+
+void route(const std::shared_ptr<gateway_context>& ctx, const http_request& req,
+           responder respond) {
+  auto path = path_of(req);
+  auto method = req.method();
+  if (path == "/healthz") {
+    if (method != http::verb::get && method != http::verb::head)
+      return respond(method_not_allowed(req, "GET"));
+    return respond(json_response(req, http::status::ok, R"({"status":"ok"})"));
+  }
+  if (path == "/readyz") {
+    if (method != http::verb::get)
+      return respond(method_not_allowed(req, "GET"));
+    auto version = req.version();
+    auto keep_alive = req.keep_alive();
+    auto answer = [=](bool ready, const std::string& why) {
+      http_request shell;
+      shell.version(version);
+      shell.keep_alive(keep_alive);
+      json body{{"status", ready ? "ready" : "not_ready"}};
+      if (!why.empty())
+        body["detail"] = why;
+      respond(json_response(shell,
+                            ready ? http::status::ok
+                                  : http::status::service_unavailable,
+                            body.dump()));
+    };
+    if (!ctx->accepting)
+      return answer(false, "server is shutting down");
+    return ask(
+      ctx->sys, ctx->registry, timeout,
+      [=](bool ready) { answer(ready, ready ? "" : "registry not ready"); },
+      [=](const caf::error& err) { answer(false, render(err)); },
+      atom::ready_v);
+  }
+  if (path == "/cameras") {
+    if (method != http::verb::get)
+      return respond(method_not_allowed(req, "GET"));
+    auto version = req.version();
+    auto keep_alive = req.keep_alive();
+    return ask(
+      ctx->sys, ctx->registry, timeout,
+      [=](std::vector<camera_info>& cams) {
+        http_request shell;
+        shell.version(version);
+        shell.keep_alive(keep_alive);
+        json list = json::array();
+        for (auto& c : cams)
+          list.push_back(to_json(c));
+        respond(json_response(shell, http::status::ok,
+                              json{{"cameras", list}}.dump()));
+      },
+      fail_with(req, respond), atom::list_v);
+  }
+  if (path == "/sessions") {
+    if (method != http::verb::post)
+      return respond(method_not_allowed(req, "POST"));
+    return create_session(ctx, req, respond);
+  }
+  if (starts_with(path, "/sessions/")) {
+    auto id = path.substr(std::string("/sessions/").size());
+    if (id.empty() || id.find('/') != std::string::npos)
+      return respond(error_response(req, http::status::not_found, "not_found",
+                                    "no resource at " + path));
+    return session_resource(ctx, req, id, respond);
+  }
+  std::string ws_id;
+  if (match_ws_session_path(path, ws_id))
+    return respond(error_response(req, http::status::upgrade_required,
+                                  "upgrade_required",
+                                  "this endpoint speaks WebSocket only"));
+  respond(error_response(req, http::status::not_found, "not_found",
+                         "no resource at " + path));
+}
+
+} // namespace argus

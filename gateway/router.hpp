@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "gateway/beast.hpp"
+#include "gateway/context.hpp"
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace argus {
+
+/// Delivers one HTTP response back to its connection (thread-safe).
+using responder = std::function<void(http_response)>;
+
+/// Routes one REST request: validates it, asks the actors, and calls
+/// `respond` exactly once (from whatever thread the answer arrives on).
+void route(const std::shared_ptr<gateway_context>& ctx, const http_request& req,
+           responder respond);
+
+/// A JSON response with the request's version and keep-alive.
+http_response json_response(const http_request& req, http::status status,
+                            std::string body);
+
+/// A JSON error response {"error": code, "detail": detail}.
+http_response error_response(const http_request& req, http::status status,
+                             const std::string& code,
+                             const std::string& detail);
+
+/// The HTTP status and wire code of an actor error.
+http::status status_of(const caf::error& err);
+std::string code_of(const caf::error& err);
+
+/// If `target` is "/ws/sessions/<id>", stores the id and returns true.
+bool match_ws_session_path(const std::string& target, std::string& id);
+
+} // namespace argus

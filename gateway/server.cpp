@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "gateway/server.hpp"
+
+#include "gateway/http_session.hpp"
+#include "gateway/json_codec.hpp"
+#include "gateway/ws_session.hpp"
+#include "messages/error.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace argus {
+
+server::server(caf::actor_system& sys, registry_actor registry,
+               server_config cfg)
+  : ioc_(cfg.io_threads),
+    acceptor_(net::make_strand(ioc_)),
+    ctx_(std::make_shared<gateway_context>(
+      sys, std::move(registry), std::move(cfg),
+      std::make_shared<json_wire_codec>())) {
+  // nop
+}
+
+server::~server() {
+  if (!stopped_)
+    stop(close_code::going_away, "server shutting down",
+         std::chrono::milliseconds(0));
+}
+
+caf::expected<uint16_t> server::start() {
+  beast::error_code ec;
+  auto addr = net::ip::make_address(ctx_->cfg.host, ec);
+  if (ec)
+    return caf::make_error(ec::invalid_config,
+                           "server.listen: bad address '" + ctx_->cfg.host
+                             + "': " + ec.message());
+  tcp::endpoint ep{addr, ctx_->cfg.port};
+  acceptor_.open(ep.protocol(), ec);
+  if (!ec)
+    acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec)
+    acceptor_.bind(ep, ec);
+  if (!ec)
+    acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec)
+    return caf::make_error(ec::invalid_config,
+                           "cannot listen on " + ctx_->cfg.host + ":"
+                             + std::to_string(ctx_->cfg.port) + ": "
+                             + ec.message());
+  auto port = acceptor_.local_endpoint().port();
+  do_accept();
+  for (int i = 0; i < ctx_->cfg.io_threads; ++i)
+    threads_.emplace_back([this] { ioc_.run(); });
+  return port;
+}
+
+void server::do_accept() {
+  acceptor_.async_accept(
+    net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+      if (ec) {
+        if (ec != net::error::operation_aborted)
+          spdlog::warn("accept failed: {}", ec.message());
+        if (!acceptor_.is_open())
+          return;
+      } else {
+        std::make_shared<http_session>(std::move(socket), ctx_)->run();
+      }
+      do_accept();
+    });
+}
+
+void server::stop_accepting() {
+  ctx_->accepting = false;
+  net::post(acceptor_.get_executor(), [this] {
+    beast::error_code ec;
+    acceptor_.close(ec);
+  });
+}
+
+void server::stop(uint16_t code, const std::string& reason,
+                  std::chrono::milliseconds grace) {
+  if (stopped_)
+    return;
+  stopped_ = true;
+  stop_accepting();
+  std::vector<std::shared_ptr<ws_session>> live;
+  {
+    std::lock_guard<std::mutex> guard{ctx_->sessions_mtx};
+    for (auto& [_, weak] : ctx_->sessions)
+      if (auto s = weak.lock())
+        live.push_back(s);
+  }
+  for (auto& s : live)
+    s->close(code, reason);
+  live.clear();
+  // Wait for close handshakes; the sessions unregister as they finish.
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  while (ctx_->ws_clients.load() > 0
+         && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ioc_.stop();
+  for (auto& t : threads_)
+    if (t.joinable())
+      t.join();
+  threads_.clear();
+}
+
+} // namespace argus

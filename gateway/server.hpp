@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "actors/interfaces.hpp"
+#include "actors/wire.hpp"
+#include "core/config.hpp"
+#include "gateway/beast.hpp"
+#include "gateway/context.hpp"
+
+#include <caf/expected.hpp>
+
+#include <chrono>
+#include <memory>
+#include <thread>
+#include <vector>
+
+namespace argus {
+
+/// The Beast gateway: an acceptor plus io threads that never block on
+/// actors. Owns its io_context; the actor system is owned by the caller.
+class server {
+public:
+  server(caf::actor_system& sys, registry_actor registry, server_config cfg);
+  ~server();
+
+  /// Binds host:port (port 0 picks one) and starts the io threads.
+  /// @returns the bound port.
+  caf::expected<uint16_t> start();
+
+  /// Stops accepting connections and new sessions (/readyz turns 503).
+  void stop_accepting();
+
+  /// Closes remaining WebSocket connections with `reason`, waits up to
+  /// `grace` for them to finish, then stops the io threads.
+  void stop(uint16_t code, const std::string& reason,
+            std::chrono::milliseconds grace);
+
+  /// Live WebSocket connections.
+  int ws_clients() const { return ctx_->ws_clients.load(); }
+
+private:
+  void do_accept();
+
+  net::io_context ioc_;
+  tcp::acceptor acceptor_;
+  std::shared_ptr<gateway_context> ctx_;
+  std::vector<std::thread> threads_;
+  bool stopped_ = false;
+};
+
+} // namespace argus

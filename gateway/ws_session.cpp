@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "gateway/ws_session.hpp"
+
+#include "actors/client.hpp"
+#include "gateway/json_codec.hpp"
+
+#include <caf/send.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <spdlog/spdlog.h>
+
+namespace argus {
+
+ws_session::ws_session(tcp::socket&& socket,
+                       std::shared_ptr<gateway_context> ctx)
+  : ws_(std::move(socket)), ctx_(std::move(ctx)) {
+  // The caller counted this connection against max_ws_clients.
+}
+
+ws_session::~ws_session() {
+  ctx_->ws_clients.fetch_sub(1);
+  std::lock_guard<std::mutex> guard{ctx_->sessions_mtx};
+  ctx_->sessions.erase(this);
+}
+
+void ws_session::run(http_request req, session_actor session) {
+  {
+    std::lock_guard<std::mutex> guard{ctx_->sessions_mtx};
+    ctx_->sessions.emplace(this, weak_from_this());
+  }
+  ws_.set_option(
+    websocket::stream_base::timeout::suggested(beast::role_type::server));
+  ws_.set_option(websocket::stream_base::decorator(
+    [](websocket::response_type& res) {
+      res.set(http::field::server, "argus");
+    }));
+  ws_.read_message_max(ctx_->cfg.max_ws_message_bytes);
+  ws_.text(true);
+  ws_.async_accept(req, beast::bind_front_handler(&ws_session::on_accept,
+                                                  shared_from_this(),
+                                                  std::move(session)));
+}
+
+void ws_session::on_accept(session_actor session, beast::error_code ec) {
+  if (ec) {
+    spdlog::debug("websocket accept failed: {}", ec.message());
+    return;
+  }
+  client_setup setup;
+  setup.connection = std::static_pointer_cast<client_connection>(
+    shared_from_this());
+  setup.session = std::move(session);
+  setup.codec = ctx_->codec;
+  setup.max_queued_events = ctx_->cfg.client_max_queued_events;
+  client_ = ctx_->sys.spawn(client, std::move(setup));
+  do_read();
+}
+
+void ws_session::do_read() {
+  ws_.async_read(buffer_, beast::bind_front_handler(&ws_session::on_read,
+                                                    shared_from_this()));
+}
+
+void ws_session::on_read(beast::error_code ec, std::size_t) {
+  if (ec) {
+    if (ec != websocket::error::closed && ec != net::error::operation_aborted)
+      spdlog::debug("websocket read ended: {}", ec.message());
+    gone();
+    return;
+  }
+  client_command cmd;
+  if (!ws_.got_text()) {
+    cmd.error = "invalid_command";
+    cmd.detail = "binary messages are not accepted; send JSON text";
+  } else {
+    cmd = parse_command(beast::buffers_to_string(buffer_.data()));
+  }
+  buffer_.consume(buffer_.size());
+  caf::anon_send(client_, std::move(cmd));
+  do_read();
+}
+
+void ws_session::send(text_ptr text) {
+  net::post(ws_.get_executor(), [self = shared_from_this(),
+                                 text = std::move(text)]() mutable {
+    if (self->close_sent_ || self->gone_)
+      return;
+    self->queue_.push_back(std::move(text));
+    if (self->queue_.size() == 1)
+      self->do_write();
+  });
+}
+
+void ws_session::do_write() {
+  ws_.async_write(net::buffer(*queue_.front()),
+                  beast::bind_front_handler(&ws_session::on_write,
+                                            shared_from_this()));
+}
+
+void ws_session::on_write(beast::error_code ec, std::size_t) {
+  if (ec) {
+    gone();
+    return;
+  }
+  queue_.pop_front();
+  caf::anon_send(client_, atom::written_v);
+  if (!queue_.empty())
+    do_write();
+  else if (closing_)
+    do_close();
+}
+
+void ws_session::close(uint16_t code, std::string reason) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), code,
+                                 reason = std::move(reason)]() mutable {
+    if (self->closing_ || self->gone_)
+      return;
+    self->closing_ = true;
+    self->close_reason_ = websocket::close_reason(
+      static_cast<websocket::close_code>(code), reason);
+    // Queued messages go out first; the close frame follows the last one.
+    if (self->queue_.empty())
+      self->do_close();
+  });
+}
+
+void ws_session::do_close() {
+  if (close_sent_)
+    return;
+  close_sent_ = true;
+  ws_.async_close(close_reason_,
+                  [self = shared_from_this()](beast::error_code) {
+                    // The pending read completes with `closed` and ends us.
+                  });
+}
+
+void ws_session::gone() {
+  if (gone_)
+    return;
+  gone_ = true;
+  queue_.clear();
+  if (client_)
+    caf::anon_send(client_, atom::closed_v);
+}
+
+} // namespace argus

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "messages/error.hpp"
+
+#include <caf/message.hpp>
+#include <caf/sec.hpp>
+
+namespace argus {
+
+const char* to_string(ec code) {
+  switch (code) {
+    case ec::no_error: return "no_error";
+    case ec::unknown_camera: return "unknown_camera";
+    case ec::unknown_session: return "unknown_session";
+    case ec::unknown_target: return "unknown_target";
+    case ec::invalid_argument: return "invalid_argument";
+    case ec::invalid_config: return "invalid_config";
+    case ec::source_failed: return "source_failed";
+    case ec::model_failed: return "model_failed";
+    case ec::shutting_down: return "shutting_down";
+    case ec::ec_count: break;
+  }
+  return "unknown_error";
+}
+
+caf::atom_value error_category() {
+  return caf::atom("argus");
+}
+
+std::string error_detail(const caf::error& err) {
+  const auto& ctx = err.context();
+  if (ctx.size() == 1 && ctx.match_element<std::string>(0))
+    return ctx.get_as<std::string>(0);
+  return ctx.empty() ? std::string{} : to_string(ctx);
+}
+
+std::string render(const caf::error& err) {
+  if (!err)
+    return "no error";
+  std::string name;
+  if (err.category() == error_category())
+    name = to_string(static_cast<ec>(err.code()));
+  else if (err.category() == caf::atom("system"))
+    name = caf::to_string(static_cast<caf::sec>(err.code()));
+  else
+    name = caf::to_string(err);
+  auto detail = error_detail(err);
+  return detail.empty() ? name : name + ": " + detail;
+}
+
+} // namespace argus

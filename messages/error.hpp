@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <caf/error.hpp>
+#include <caf/make_message.hpp>
+#include <caf/message.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace argus {
+
+/// Every error argus reports. Actors return these inside caf::error; only the
+/// gateway maps them to HTTP statuses and WebSocket error codes.
+enum class ec : uint8_t {
+  /// Not an error.
+  no_error = 0,
+  /// The camera id is not configured.
+  unknown_camera,
+  /// The session id does not name a running session.
+  unknown_session,
+  /// set_target_id named no active track.
+  unknown_target,
+  /// A request parameter is malformed or out of range.
+  invalid_argument,
+  /// The configuration is invalid.
+  invalid_config,
+  /// A video source could not be opened or stopped delivering frames.
+  source_failed,
+  /// The detection model could not be loaded or run.
+  model_failed,
+  /// The server is shutting down and accepts no new work.
+  shutting_down,
+  /// Sentinel: number of codes.
+  ec_count,
+};
+
+/// The code's stable snake_case name (used on the wire).
+const char* to_string(ec code);
+
+/// The atom under which argus registers its error category with CAF.
+caf::atom_value error_category();
+
+/// Renders an argus error for logs: "unknown_camera: cam_9".
+std::string render(const caf::error& err);
+
+/// Extracts the human-readable context string of an argus error.
+std::string error_detail(const caf::error& err);
+
+} // namespace argus
+
+CAF_ERROR_CODE_ENUM(argus::ec, "argus")

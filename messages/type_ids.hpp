@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+// The one type-ID block of argus: every message type and atom, in a fixed
+// order. Appending is safe; reordering changes IDs across the middleman.
+#pragma once
+
+#include "messages/types.hpp"
+
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/type_id.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace argus {
+
+/// Encoded wire text shared by every client a message fans out to.
+using text_ptr = std::shared_ptr<const std::string>;
+
+} // namespace argus
+
+CAF_BEGIN_TYPE_ID_BLOCK(argus, caf::first_custom_type_id)
+
+  CAF_ADD_TYPE_ID(argus, (argus::pixel_box))
+  CAF_ADD_TYPE_ID(argus, (argus::norm_box))
+  CAF_ADD_TYPE_ID(argus, (argus::truth_box))
+  CAF_ADD_TYPE_ID(argus, (argus::detection))
+  CAF_ADD_TYPE_ID(argus, (argus::detection_set))
+  CAF_ADD_TYPE_ID(argus, (argus::track_state))
+  CAF_ADD_TYPE_ID(argus, (argus::track_set))
+  CAF_ADD_TYPE_ID(argus, (argus::tick_track))
+  CAF_ADD_TYPE_ID(argus, (argus::ptz_telemetry))
+  CAF_ADD_TYPE_ID(argus, (argus::metadata_tick))
+  CAF_ADD_TYPE_ID(argus, (argus::track_summary))
+  CAF_ADD_TYPE_ID(argus, (argus::track_event))
+  CAF_ADD_TYPE_ID(argus, (argus::client_command))
+  CAF_ADD_TYPE_ID(argus, (argus::command_reply))
+  CAF_ADD_TYPE_ID(argus, (argus::camera_info))
+  CAF_ADD_TYPE_ID(argus, (argus::session_info))
+  CAF_ADD_TYPE_ID(argus, (argus::session_status))
+  CAF_ADD_TYPE_ID(argus, (argus::camera_status))
+  CAF_ADD_TYPE_ID(argus, (std::vector<argus::detection>))
+  CAF_ADD_TYPE_ID(argus, (std::vector<argus::track_state>))
+  CAF_ADD_TYPE_ID(argus, (std::vector<argus::camera_info>))
+
+  CAF_ADD_ATOM(argus, argus::atom, subscribe, "subscribe")
+  CAF_ADD_ATOM(argus, argus::atom, unsubscribe, "unsubscrib")
+  CAF_ADD_ATOM(argus, argus::atom, status, "status")
+  CAF_ADD_ATOM(argus, argus::atom, next, "next")
+  CAF_ADD_ATOM(argus, argus::atom, tick, "tick")
+  CAF_ADD_ATOM(argus, argus::atom, event, "event")
+  CAF_ADD_ATOM(argus, argus::atom, reply, "reply")
+  CAF_ADD_ATOM(argus, argus::atom, written, "written")
+  CAF_ADD_ATOM(argus, argus::atom, closed, "closed")
+  CAF_ADD_ATOM(argus, argus::atom, close, "close")
+  CAF_ADD_ATOM(argus, argus::atom, evicted, "evicted")
+  CAF_ADD_ATOM(argus, argus::atom, list, "list")
+  CAF_ADD_ATOM(argus, argus::atom, create, "create")
+  CAF_ADD_ATOM(argus, argus::atom, get, "get")
+  CAF_ADD_ATOM(argus, argus::atom, remove, "remove")
+  CAF_ADD_ATOM(argus, argus::atom, ready, "ready")
+
+CAF_END_TYPE_ID_BLOCK(argus)
+
+// Decoded frames and pre-encoded wire text are shared immutable buffers
+// between local actors. Serializing them is undefined behaviour, so no
+// interface carrying them may ever be published through the middleman.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(argus::frame_ptr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(argus::text_ptr)

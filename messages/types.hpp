@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: Apache-2.0
+// The vocabulary actors exchange: plain, copyable structs with an inspect()
+// next to each one, so the CAF 0.17 -> 0.18 migration touches only this file.
+#pragma once
+
+#include <caf/meta/type_name.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+namespace argus {
+
+// -- geometry -----------------------------------------------------------------
+
+/// An axis-aligned box in pixels of the source frame, top-left origin.
+struct pixel_box {
+  float x = 0;
+  float y = 0;
+  float w = 0;
+  float h = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, pixel_box& x) {
+  return f(caf::meta::type_name("pixel_box"), x.x, x.y, x.w, x.h);
+}
+
+/// A box normalized to the frame size: every field in [0, 1].
+struct norm_box {
+  double x = 0;
+  double y = 0;
+  double w = 0;
+  double h = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, norm_box& x) {
+  return f(caf::meta::type_name("norm_box"), x.x, x.y, x.w, x.h);
+}
+
+// -- frames -------------------------------------------------------------------
+
+/// A ground-truth object of a synthetic frame (tests and benchmarks only).
+struct truth_box {
+  int64_t object_id = 0;
+  int32_t class_id = 0;
+  pixel_box bbox;
+  /// Fraction of the object hidden behind an occluder, 0..1.
+  float occluded = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, truth_box& x) {
+  return f(caf::meta::type_name("truth_box"), x.object_id, x.class_id, x.bbox,
+           x.occluded);
+}
+
+/// One decoded picture. Travels between local actors as frame_ptr: shared and
+/// immutable, never copied, never serialized.
+struct frame {
+  int64_t index = 0;
+  int64_t ts_unix_ms = 0;
+  int64_t ts_mono_ms = 0;
+  cv::Mat bgr;
+  std::vector<truth_box> truth;
+};
+
+using frame_ptr = std::shared_ptr<const frame>;
+
+// -- detection and tracking ---------------------------------------------------
+
+/// One detector output box.
+struct detection {
+  pixel_box bbox;
+  float conf = 0;
+  int32_t class_id = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, detection& x) {
+  return f(caf::meta::type_name("detection"), x.bbox, x.conf, x.class_id);
+}
+
+/// The detector's answer for one frame.
+struct detection_set {
+  int64_t frame_index = 0;
+  int64_t ts_unix_ms = 0;
+  int64_t ts_mono_ms = 0;
+  int32_t frame_w = 0;
+  int32_t frame_h = 0;
+  /// Milliseconds the detector spent on this frame (pre + forward + post).
+  double detect_ms = 0;
+  std::vector<detection> detections;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, detection_set& x) {
+  return f(caf::meta::type_name("detection_set"), x.frame_index, x.ts_unix_ms,
+           x.ts_mono_ms, x.frame_w, x.frame_h, x.detect_ms, x.detections);
+}
+
+/// A tracked object as the tracker sees it in the current frame.
+struct track_state {
+  int64_t id = 0;
+  pixel_box bbox;
+  float conf = 0;
+  int32_t class_id = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, track_state& x) {
+  return f(caf::meta::type_name("track_state"), x.id, x.bbox, x.conf,
+           x.class_id);
+}
+
+/// The tracker's answer for one frame: every track matched in it.
+struct track_set {
+  int64_t frame_index = 0;
+  int64_t ts_unix_ms = 0;
+  int64_t ts_mono_ms = 0;
+  int32_t frame_w = 0;
+  int32_t frame_h = 0;
+  std::vector<track_state> tracks;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, track_set& x) {
+  return f(caf::meta::type_name("track_set"), x.frame_index, x.ts_unix_ms,
+           x.ts_mono_ms, x.frame_w, x.frame_h, x.tracks);
+}
+
+// -- wire messages (seed 001 contract, drone-ptz-metadata/1) ------------------
+
+/// One entry of metadata_tick.tracks.
+struct tick_track {
+  int64_t id = 0;
+  std::string label;
+  double conf = 0;
+  norm_box bbox;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, tick_track& x) {
+  return f(caf::meta::type_name("tick_track"), x.id, x.label, x.conf, x.bbox);
+}
+
+/// PTZ telemetry: the last commanded velocity only (contract v1).
+struct ptz_telemetry {
+  std::string control_mode = "none";
+  bool active = false;
+  double pan = 0;
+  double tilt = 0;
+  double zoom = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ptz_telemetry& x) {
+  return f(caf::meta::type_name("ptz_telemetry"), x.control_mode, x.active,
+           x.pan, x.tilt, x.zoom);
+}
+
+/// Sentinel for "no target selected" / "not ended yet" in integer fields;
+/// the gateway writes it as JSON null.
+constexpr int64_t none_id = -1;
+
+/// Latest-state overlay payload, published at the session's tick rate.
+struct metadata_tick {
+  std::string session_id;
+  std::string camera_id;
+  int64_t ts_unix_ms = 0;
+  int64_t ts_mono_ms = 0;
+  int64_t frame_index = 0;
+  int32_t frame_w = 0;
+  int32_t frame_h = 0;
+  int64_t selected_target_id = none_id;
+  std::string tracking_phase = "idle";
+  ptz_telemetry ptz;
+  std::vector<tick_track> tracks;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, metadata_tick& x) {
+  return f(caf::meta::type_name("metadata_tick"), x.session_id, x.camera_id,
+           x.ts_unix_ms, x.ts_mono_ms, x.frame_index, x.frame_w, x.frame_h,
+           x.selected_target_id, x.tracking_phase, x.ptz, x.tracks);
+}
+
+/// The summary of one track as published in track_event.before/after.
+struct track_summary {
+  int64_t id = 0;
+  std::string label;
+  double top_conf = 0;
+  bool confirmed = false;
+  int64_t start_ts_unix_ms = 0;
+  int64_t end_ts_unix_ms = none_id;
+  std::vector<std::string> zones;
+  norm_box best_bbox;
+  int64_t hits = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, track_summary& x) {
+  return f(caf::meta::type_name("track_summary"), x.id, x.label, x.top_conf,
+           x.confirmed, x.start_ts_unix_ms, x.end_ts_unix_ms, x.zones,
+           x.best_bbox, x.hits);
+}
+
+/// A lifecycle change of a confirmed track: "new", "update" or "end".
+struct track_event {
+  std::string event;
+  std::string session_id;
+  std::string camera_id;
+  int64_t ts_unix_ms = 0;
+  bool has_before = false;
+  track_summary before;
+  track_summary after;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, track_event& x) {
+  return f(caf::meta::type_name("track_event"), x.event, x.session_id,
+           x.camera_id, x.ts_unix_ms, x.has_before, x.before, x.after);
+}
+
+/// A client command after the gateway parsed it. Parse failures arrive as
+/// kind == invalid with the error code the client gets back.
+struct client_command {
+  enum kind_t : int32_t { set_target = 0, clear_target = 1, invalid = 2 };
+  int32_t kind = invalid;
+  int64_t target_id = none_id;
+  std::string error;
+  std::string detail;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, client_command& x) {
+  return f(caf::meta::type_name("client_command"), x.kind, x.target_id,
+           x.error, x.detail);
+}
+
+/// The reply to a client command: an ack or an error.
+struct command_reply {
+  bool ok = false;
+  std::string command;
+  int64_t target_id = none_id;
+  std::string error;
+  std::string detail;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, command_reply& x) {
+  return f(caf::meta::type_name("command_reply"), x.ok, x.command, x.target_id,
+           x.error, x.detail);
+}
+
+// -- REST payloads --------------------------------------------------------------
+
+/// A configured camera as listed by GET /cameras.
+struct camera_info {
+  std::string camera_id;
+  std::string source;
+  int32_t width = 0;
+  int32_t height = 0;
+  double fps = 0;
+  std::string session_id;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, camera_info& x) {
+  return f(caf::meta::type_name("camera_info"), x.camera_id, x.source, x.width,
+           x.height, x.fps, x.session_id);
+}
+
+/// The answer to POST /sessions.
+struct session_info {
+  std::string session_id;
+  std::string camera_id;
+  bool created = false;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, session_info& x) {
+  return f(caf::meta::type_name("session_info"), x.session_id, x.camera_id,
+           x.created);
+}
+
+/// Health of one session (GET /sessions/{id}).
+struct session_status {
+  std::string session_id;
+  std::string camera_id;
+  bool running = false;
+  double fps = 0;
+  double latency_p50_ms = 0;
+  double latency_p99_ms = 0;
+  double detect_p50_ms = 0;
+  int64_t frames_processed = 0;
+  int64_t frames_dropped = 0;
+  int64_t last_frame_ts_unix_ms = none_id;
+  int64_t selected_target_id = none_id;
+  std::string tracking_phase = "idle";
+  int64_t active_tracks = 0;
+  int64_t clients = 0;
+  int64_t clients_closed_slow = 0;
+  int64_t events_published = 0;
+  std::string camera_state;
+  std::string last_error;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, session_status& x) {
+  return f(caf::meta::type_name("session_status"), x.session_id, x.camera_id,
+           x.running, x.fps, x.latency_p50_ms, x.latency_p99_ms,
+           x.detect_p50_ms, x.frames_processed, x.frames_dropped,
+           x.last_frame_ts_unix_ms,
+           x.selected_target_id, x.tracking_phase, x.active_tracks, x.clients,
+           x.clients_closed_slow, x.events_published, x.camera_state,
+           x.last_error);
+}
+
+/// What a camera reports about itself.
+struct camera_status {
+  /// "idle" (no subscribers), "connecting", "online" or "disconnected".
+  std::string state;
+  int64_t frames_decoded = 0;
+  int64_t subscribers = 0;
+  int64_t reconnects = 0;
+  std::string last_error;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, camera_status& x) {
+  return f(caf::meta::type_name("camera_status"), x.state, x.frames_decoded,
+           x.subscribers, x.reconnects, x.last_error);
+}
+
+} // namespace argus
