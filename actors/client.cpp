@@ -36,6 +36,18 @@ void flush(self_ptr self) {
   }
 }
 
+/// Lets the connection read the next command once this client has room
+/// for its reply: few enough commands pending and a short queue.
+void maybe_resume_read(self_ptr self) {
+  auto& st = self->state;
+  if (!st.read_paused || st.pending_commands >= st.setup.max_pending_commands
+      || st.queue.size() >= st.setup.max_queued_events / 2)
+    return;
+  st.read_paused = false;
+  if (auto conn = st.setup.connection.lock())
+    conn->resume_read();
+}
+
 void close_and_quit(self_ptr self, uint16_t code, const std::string& reason) {
   if (auto conn = self->state.setup.connection.lock())
     conn->close(code, reason);
@@ -62,8 +74,19 @@ void enqueue(self_ptr self, text_ptr text) {
 client_actor::behavior_type client(self_ptr self, client_setup setup) {
   self->state.setup = std::move(setup);
   self->monitor(self->state.setup.session);
-  self->set_down_handler([=](const caf::down_msg&) {
-    close_and_quit(self, close_code::going_away, "session ended");
+  // Down messages overtake ordinary ones, so the session's last events and
+  // its own close message may still be in the mailbox: queue the close
+  // behind them instead of closing at once.
+  self->set_down_handler([=](const caf::down_msg& dm) {
+    if (dm.reason == caf::exit_reason::user_shutdown)
+      self->send(self, atom::close_v, close_code::normal,
+                 std::string("session deleted"));
+    else if (dm.reason == ec::shutting_down)
+      self->send(self, atom::close_v, close_code::going_away,
+                 std::string("server shutting down"));
+    else
+      self->send(self, atom::close_v, close_code::going_away,
+                 std::string("session ended"));
   });
   self->send(self->state.setup.session, atom::subscribe_v,
              caf::actor_cast<client_actor>(self));
@@ -78,11 +101,13 @@ client_actor::behavior_type client(self_ptr self, client_setup setup) {
     [=](atom::event, text_ptr text) { enqueue(self, std::move(text)); },
     [=](client_command& cmd) {
       auto& st = self->state;
+      st.read_paused = true; // the connection read one message and waits
       if (cmd.kind == client_command::invalid) {
         command_reply r;
         r.error = cmd.error;
         r.detail = cmd.detail;
         enqueue(self, st.setup.codec->encode(r));
+        maybe_resume_read(self);
         return;
       }
       if (st.pending_commands >= st.setup.max_pending_commands) {
@@ -90,6 +115,7 @@ client_actor::behavior_type client(self_ptr self, client_setup setup) {
         r.error = "too_many_pending_commands";
         r.detail = "wait for replies before sending more commands";
         enqueue(self, st.setup.codec->encode(r));
+        maybe_resume_read(self);
         return;
       }
       ++st.pending_commands;
@@ -98,6 +124,7 @@ client_actor::behavior_type client(self_ptr self, client_setup setup) {
           [=](command_reply& r) {
             --self->state.pending_commands;
             enqueue(self, self->state.setup.codec->encode(r));
+            maybe_resume_read(self);
           },
           [=](caf::error& err) {
             --self->state.pending_commands;
@@ -105,11 +132,14 @@ client_actor::behavior_type client(self_ptr self, client_setup setup) {
             r.error = "internal_error";
             r.detail = render(err);
             enqueue(self, self->state.setup.codec->encode(r));
+            maybe_resume_read(self);
           });
+      maybe_resume_read(self);
     },
     [=](atom::written) {
       --self->state.in_flight;
       flush(self);
+      maybe_resume_read(self);
     },
     [=](atom::closed) {
       self->send(self->state.setup.session, atom::unsubscribe_v,

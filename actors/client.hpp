@@ -32,6 +32,8 @@ struct client_state {
   std::deque<text_ptr> queue;
   int in_flight = 0;
   size_t pending_commands = 0;
+  /// The connection waits for resume_read() before reading on.
+  bool read_paused = false;
   int64_t ticks_replaced = 0;
 };
 

@@ -32,6 +32,11 @@ public:
   /// Queues one text message; the CLIENT gets atom::written when it is out.
   virtual void send(text_ptr text) = 0;
 
+  /// Reads the next client message. The connection reads one message and
+  /// then waits for this call, so a client that floods commands is held
+  /// back by TCP instead of filling argus' queues.
+  virtual void resume_read() = 0;
+
   /// Closes the connection with a WebSocket close code and reason.
   virtual void close(uint16_t code, std::string reason) = 0;
 };

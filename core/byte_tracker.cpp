@@ -25,6 +25,11 @@ double iou(const pixel_box& a, const pixel_box& b) {
   return uni > 0 ? inter / uni : 0.0;
 }
 
+pixel_box buffered(const pixel_box& b, float ratio) {
+  return {b.x - ratio * b.w, b.y - ratio * b.h, b.w * (1 + 2 * ratio),
+          b.h * (1 + 2 * ratio)};
+}
+
 pixel_box byte_tracker::strack::box() const {
   auto h = mean(3), w = mean(2) * h;
   return {float(mean(0) - w / 2), float(mean(1) - h / 2), float(w), float(h)};
@@ -62,11 +67,11 @@ void byte_tracker::update_track(strack& t, const detection& det) {
   ++t.hits;
 }
 
-double byte_tracker::cost(const strack& t, const detection& d,
-                          bool fuse) const {
+double byte_tracker::cost(const strack& t, const detection& d, bool fuse,
+                          float buffer) const {
   if (params_.class_aware && t.class_id != d.class_id)
     return 1.0;
-  auto sim = iou(t.box(), d.bbox);
+  auto sim = iou(buffered(t.box(), buffer), buffered(d.bbox, buffer));
   if (fuse)
     sim *= d.conf;
   return 1.0 - sim;
@@ -100,12 +105,13 @@ byte_tracker::update(const std::vector<detection>& dets) {
     kf_.predict(t.mean, t.cov);
 
   auto build = [&](const std::vector<strack*>& ts,
-                   const std::vector<const detection*>& ds, bool fuse) {
+                   const std::vector<const detection*>& ds, bool fuse,
+                   float buffer) {
     cost_matrix m{int(ts.size()), int(ds.size()), {}};
     m.cost.resize(ts.size() * ds.size());
     for (size_t i = 0; i < ts.size(); ++i)
       for (size_t j = 0; j < ds.size(); ++j)
-        m.at(int(i), int(j)) = cost(*ts[i], *ds[j], fuse);
+        m.at(int(i), int(j)) = cost(*ts[i], *ds[j], fuse, buffer);
     return m;
   };
 
@@ -117,7 +123,7 @@ byte_tracker::update(const std::vector<detection>& dets) {
   std::vector<const detection*> ds1;
   for (auto& d : high)
     ds1.push_back(&d);
-  auto a1 = solve_assignment(build(ts1, ds1, params_.fuse_score),
+  auto a1 = solve_assignment(build(ts1, ds1, params_.fuse_score, params_.match_buffer),
                              params_.match_thresh);
   for (auto [r, c] : a1.matches) {
     update_track(*ts1[r], *ds1[c]);
@@ -131,7 +137,7 @@ byte_tracker::update(const std::vector<detection>& dets) {
   std::vector<const detection*> ds2;
   for (auto& d : low)
     ds2.push_back(&d);
-  auto a2 = solve_assignment(build(ts2, ds2, false),
+  auto a2 = solve_assignment(build(ts2, ds2, false, params_.match_buffer),
                              params_.second_match_thresh);
   for (auto [r, c] : a2.matches) {
     update_track(*ts2[r], *ds2[c]);
@@ -151,7 +157,7 @@ byte_tracker::update(const std::vector<detection>& dets) {
   std::vector<const detection*> ds3;
   for (auto c : a1.unmatched_cols)
     ds3.push_back(ds1[c]);
-  auto a3 = solve_assignment(build(ts3, ds3, params_.fuse_score),
+  auto a3 = solve_assignment(build(ts3, ds3, params_.fuse_score, params_.birth_buffer),
                              params_.unconfirmed_match_thresh);
   for (auto [r, c] : a3.matches) {
     update_track(*ts3[r], *ds3[c]);
@@ -179,7 +185,7 @@ byte_tracker::update(const std::vector<detection>& dets) {
 
   std::vector<track_state> out;
   for (auto& t : tracked_)
-    if (t.activated)
+    if (t.activated && (t.hits >= params_.min_hits || frame_id_ <= 1))
       out.push_back({t.id, t.box(), t.score, t.class_id});
   std::sort(out.begin(), out.end(),
             [](auto& a, auto& b) { return a.id < b.id; });
@@ -193,6 +199,8 @@ void byte_tracker::remove_duplicates() {
     drop_lost(lost_.size(), false);
   for (size_t i = 0; i < tracked_.size(); ++i) {
     for (size_t j = 0; j < lost_.size(); ++j) {
+      if (params_.class_aware && tracked_[i].class_id != lost_[j].class_id)
+        continue;
       if (1.0 - iou(tracked_[i].box(), lost_[j].box()) >= 0.15)
         continue;
       auto age_t = tracked_[i].frame_id - tracked_[i].start_frame;

@@ -32,6 +32,17 @@ struct tracker_params {
   bool fuse_score = true;
   /// Forbid matching a detection to a track of another class.
   bool class_aware = true;
+  /// Buffered IoU (C-BIoU): both boxes grow by this fraction of their width
+  /// and height on every side before the IoU is taken, so small, fast
+  /// objects whose consecutive boxes do not overlap can still be matched.
+  /// 0 is plain IoU.
+  float match_buffer = 0.6f;
+  /// Buffer for matching not-yet-confirmed tracks: a newborn track has no
+  /// velocity estimate yet, so its next position is less certain.
+  float birth_buffer = 0.6f;
+  /// A track is reported once it has been matched this many times (SORT's
+  /// min_hits): short-lived false positives never reach the output.
+  int min_hits = 2;
 };
 
 /// A ByteTrack-style multi-object tracker: constant-velocity Kalman filter,
@@ -75,7 +86,8 @@ private:
   strack make_track(const detection& det);
   void activate(strack& t);
   void update_track(strack& t, const detection& det);
-  double cost(const strack& t, const detection& d, bool fuse) const;
+  double cost(const strack& t, const detection& d, bool fuse,
+              float buffer) const;
   void remove_duplicates();
 
   tracker_params params_;
@@ -88,5 +100,8 @@ private:
 
 /// Intersection over union of two pixel boxes.
 double iou(const pixel_box& a, const pixel_box& b);
+
+/// `b` grown by `ratio` of its width and height on every side.
+pixel_box buffered(const pixel_box& b, float ratio);
 
 } // namespace argus

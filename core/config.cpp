@@ -119,7 +119,7 @@ void parse_tracker(const YAML::Node& n, tracker_params& t) {
              {"track_high_thresh", "track_low_thresh", "new_track_thresh",
               "match_thresh", "second_match_thresh",
               "unconfirmed_match_thresh", "track_buffer", "frame_rate",
-              "fuse_score", "class_aware"});
+              "fuse_score", "class_aware", "match_buffer", "birth_buffer", "min_hits"});
   read_range(n, p, "track_high_thresh", t.track_high_thresh, 0.0, 1.0);
   read_range(n, p, "track_low_thresh", t.track_low_thresh, 0.0, 1.0);
   read_range(n, p, "new_track_thresh", t.new_track_thresh, 0.0, 1.0);
@@ -131,6 +131,9 @@ void parse_tracker(const YAML::Node& n, tracker_params& t) {
   read_range(n, p, "frame_rate", t.frame_rate, 1, 1000);
   read(n, p, "fuse_score", t.fuse_score, "a boolean");
   read(n, p, "class_aware", t.class_aware, "a boolean");
+  read_range(n, p, "match_buffer", t.match_buffer, 0.0, 2.0);
+  read_range(n, p, "birth_buffer", t.birth_buffer, 0.0, 2.0);
+  read_range(n, p, "min_hits", t.min_hits, 1, 100);
   if (t.track_low_thresh > t.track_high_thresh)
     fail("tracker.track_low_thresh", "must not exceed track_high_thresh");
 }

@@ -77,12 +77,14 @@ synthetic_scene::synthetic_scene(const synthetic_params& params)
     o.cx = uni(0.3, 0.7) * w;
     o.cy = uni(0.3, 0.65) * h;
     // Three harmonics per axis: slow wide sweeps plus gentle wiggles, so
-    // paths cross each other and never jump.
+    // paths cross each other and never jump. Frequencies keep typical
+    // speeds near 100-250 px/s at 640 px wide: a drone crosses the sky in
+    // a few seconds, as seen by a real wide-angle camera.
     for (int k = 0; k < 3; ++k) {
       double base = k == 0 ? 0.28 : (k == 1 ? 0.09 : 0.03);
-      o.x[k] = {uni(0.5, 1.0) * base * w, uni(0.05, 0.25) * (k + 1),
+      o.x[k] = {uni(0.5, 1.0) * base * w, uni(0.03, 0.12) * (k + 1),
                 uni(0, two_pi)};
-      o.y[k] = {uni(0.5, 1.0) * base * h * 0.9, uni(0.05, 0.25) * (k + 1),
+      o.y[k] = {uni(0.5, 1.0) * base * h * 0.9, uni(0.03, 0.12) * (k + 1),
                 uni(0, two_pi)};
     }
     o.flap_hz = uni(2.5, 5.0);

@@ -63,12 +63,14 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     res.keep_alive(false);
     return reply(std::move(res));
   }
-  std::weak_ptr<http_session> weak = shared_from_this();
+  // The responder keeps the connection alive until the actors answer: no
+  // socket operation is pending meanwhile. It runs exactly once (route()'s
+  // contract), so the reference never outlives the request.
+  auto self = shared_from_this();
   auto executor = stream_.get_executor();
-  route(ctx_, req, [weak, executor](http_response res) {
-    net::post(executor, [weak, res = std::move(res)]() mutable {
-      if (auto self = weak.lock())
-        self->reply(std::move(res));
+  route(ctx_, req, [self, executor](http_response res) {
+    net::post(executor, [self, res = std::move(res)]() mutable {
+      self->reply(std::move(res));
     });
   });
 }

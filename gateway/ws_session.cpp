@@ -75,8 +75,17 @@ void ws_session::on_read(beast::error_code ec, std::size_t) {
     cmd = parse_command(beast::buffers_to_string(buffer_.data()));
   }
   buffer_.consume(buffer_.size());
+  // The CLIENT calls resume_read() when it has room for the reply.
+  paused_self_ = shared_from_this();
   caf::anon_send(client_, std::move(cmd));
-  do_read();
+}
+
+void ws_session::resume_read() {
+  net::post(ws_.get_executor(), [self = shared_from_this()] {
+    self->paused_self_.reset();
+    if (!self->gone_ && !self->close_sent_)
+      self->do_read();
+  });
 }
 
 void ws_session::send(text_ptr text) {
@@ -129,7 +138,10 @@ void ws_session::do_close() {
   close_sent_ = true;
   ws_.async_close(close_reason_,
                   [self = shared_from_this()](beast::error_code) {
-                    // The pending read completes with `closed` and ends us.
+                    // A pending read completes with `closed` and ends us;
+                    // a paused one is released here.
+                    self->paused_self_.reset();
+                    self->gone();
                   });
 }
 
@@ -138,6 +150,7 @@ void ws_session::gone() {
     return;
   gone_ = true;
   queue_.clear();
+  paused_self_.reset();
   if (client_)
     caf::anon_send(client_, atom::closed_v);
 }

@@ -25,6 +25,7 @@ public:
   void run(http_request req, session_actor session);
 
   void send(text_ptr text) override;
+  void resume_read() override;
   void close(uint16_t code, std::string reason) override;
 
 private:
@@ -45,6 +46,9 @@ private:
   bool close_sent_ = false;
   bool gone_ = false;
   websocket::close_reason close_reason_;
+  /// Holds this session while its read is paused (no operation pending
+  /// would otherwise keep it alive); released on resume_read or close.
+  std::shared_ptr<ws_session> paused_self_;
 };
 
 } // namespace argus

@@ -1,0 +1,55 @@
+# argus — the two commands a newcomer needs:
+#   make demo   install missing Debian packages, build Release, serve the demo
+#   make test   install missing packages, build with tests, run every test
+# Everything else is a building block of those two.
+
+JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
+BUILD_DIR   ?= build
+TEST_DIR    ?= build-test
+BENCH_DIR   ?= build-bench
+CMAKE_FLAGS ?=
+LISTEN      ?= 127.0.0.1:8080
+
+.PHONY: all deps build build-test test demo bench model format clean
+
+all: build
+
+## deps: install whatever Debian packages from scripts/deps.txt are missing
+deps:
+	@scripts/install-deps.sh scripts/deps.txt
+
+## build: Release build of the argus binary
+build: deps
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DARGUS_ENABLE_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD_DIR) -j$(JOBS) --target argus
+
+## build-test: the argus binary plus the test programs (optimized, with asserts)
+build-test: deps
+	@cmake -S . -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DARGUS_ENABLE_TESTS=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(TEST_DIR) -j$(JOBS)
+
+## test: every unit, actor and integration test through ctest
+test: build-test
+	@cd $(TEST_DIR) && ctest --output-on-failure --timeout 600 -j$(JOBS)
+
+## demo: serve the synthetic camera on $(LISTEN) (Ctrl-C stops it cleanly)
+demo: build
+	@echo "argus demo: http://$(LISTEN)/cameras — see README.md for the API"
+	@$(BUILD_DIR)/argus serve --config config/demo.yaml --listen $(LISTEN)
+
+## bench: build the benchmarks and run them (results: docs/benchmarks.md)
+bench: deps
+	@cmake -S . -B $(BENCH_DIR) -DCMAKE_BUILD_TYPE=Release -DARGUS_ENABLE_TESTS=OFF -DARGUS_ENABLE_BENCH=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BENCH_DIR) -j$(JOBS)
+	@bench/run_all.sh $(BENCH_DIR)
+
+## model: retrain the shipped detector (needs python3-torch; ~10 min on 2 cores)
+model: build
+	@scripts/install-deps.sh scripts/train-deps.txt
+	@/usr/bin/python3 scripts/train_detector.py --argus $(BUILD_DIR)/argus --out models/argus-sky.onnx
+
+format:
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+clean:
+	@rm -rf $(BUILD_DIR) $(TEST_DIR) $(BENCH_DIR)

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/config.hpp"
+#include "messages/error.hpp"
+
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+using namespace argus;
+
+namespace {
+
+std::string error_of(const std::string& yaml) {
+  auto cfg = parse_config(yaml);
+  if (cfg)
+    return "";
+  return error_detail(cfg.error());
+}
+
+} // namespace
+
+TEST(config, the_shipped_demo_config_is_valid) {
+  auto cfg = load_config(std::string(ARGUS_SOURCE_DIR) + "/config/demo.yaml");
+  ASSERT_TRUE(cfg) << error_detail(cfg.error());
+  ASSERT_EQ(cfg->cameras.size(), 1u);
+  EXPECT_EQ(cfg->cameras[0].id, "cam_01");
+  EXPECT_EQ(cfg->cameras[0].source, source_kind::synthetic);
+  EXPECT_EQ(cfg->detector.names, "models/argus-sky.names");
+  EXPECT_DOUBLE_EQ(cfg->session.publish_hz, 10);
+}
+
+TEST(config, defaults_fill_what_is_left_out) {
+  auto cfg = parse_config("cameras: [{id: a}]");
+  ASSERT_TRUE(cfg);
+  EXPECT_EQ(cfg->server.host, "127.0.0.1");
+  EXPECT_EQ(cfg->server.port, 8080);
+  EXPECT_EQ(cfg->session.confirm_hits, 3);
+  EXPECT_EQ(cfg->cameras[0].synthetic.width, 640);
+}
+
+TEST(config, errors_name_the_offending_key) {
+  EXPECT_EQ(error_of("cameras: []"), "cameras: must be a non-empty list");
+  EXPECT_NE(error_of("cameras: [{id: a, fps: -1}]").find("cameras[0].fps"),
+            std::string::npos);
+  EXPECT_NE(error_of("cameras: [{id: a}, {id: a}]").find("cameras[1].id"),
+            std::string::npos);
+  EXPECT_NE(error_of("cameras: [{id: a, source: rtsp, url: http://x}]")
+              .find("cameras[0].url"),
+            std::string::npos);
+  EXPECT_NE(error_of("cameras: [{id: a}]\nsession: {publish_hz: fast}")
+              .find("session.publish_hz"),
+            std::string::npos);
+  EXPECT_NE(error_of("cameras: [{id: a}]\nserver: {listen: nope}")
+              .find("server.listen"),
+            std::string::npos);
+  EXPECT_NE(error_of("cameras: [{id: a}]\ndetector: {input_width: 100}")
+              .find("detector.input_width"),
+            std::string::npos);
+  EXPECT_NE(error_of("cameras: [{id: a}]\ntracker: {track_low_thresh: 0.9, "
+                     "track_high_thresh: 0.5}")
+              .find("tracker.track_low_thresh"),
+            std::string::npos);
+}
+
+TEST(config, unknown_keys_are_errors) {
+  EXPECT_NE(error_of("cameras: [{id: a}]\nsesion: {}").find("sesion"),
+            std::string::npos);
+  EXPECT_NE(error_of("cameras: [{id: a, colour: red}]")
+              .find("cameras[0].colour: unknown key"),
+            std::string::npos);
+}
+
+TEST(config, malformed_yaml_and_missing_files_are_clear_errors) {
+  EXPECT_FALSE(error_of("cameras: [{id: a").empty());
+  EXPECT_FALSE(error_of("").empty());
+  auto missing = load_config("/nonexistent/argus.yaml");
+  ASSERT_FALSE(missing);
+  EXPECT_NE(error_detail(missing.error()).find("/nonexistent/argus.yaml"),
+            std::string::npos);
+}
+
+TEST(config, listen_parsing) {
+  auto cfg = parse_config("cameras: [{id: a}]");
+  ASSERT_TRUE(cfg);
+  EXPECT_FALSE(apply_listen(*cfg, "0.0.0.0:9000"));
+  EXPECT_EQ(cfg->server.host, "0.0.0.0");
+  EXPECT_EQ(cfg->server.port, 9000);
+  EXPECT_TRUE(apply_listen(*cfg, "localhost"));
+  EXPECT_TRUE(apply_listen(*cfg, "1.2.3.4:99999"));
+}
