@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs every benchmark from a bench build folder; prints markdown tables for
+# docs/benchmarks.md. MOT evaluation runs only where the shared MOT data is.
+set -euo pipefail
+dir="${1:-build-bench}"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+echo "## tracker update cost"; "$dir/bench/argus_bench_tracker"
+echo "## pipeline throughput"; "$dir/bench/argus_bench_pipeline" "$root"
+mot="${MOT_DATA:-$root/../shared/data/mot-tune}"
+if [ -d "$mot" ]; then
+  echo "## MOT evaluation (config/mot.yaml)"
+  "$dir/bench/argus_mot_eval" "$mot" --config "$root/config/mot.yaml"
+fi
