@@ -57,8 +57,8 @@ void close_and_quit(self_ptr self, uint16_t code, const std::string& reason) {
 void enqueue(self_ptr self, text_ptr text) {
   auto& st = self->state;
   if (st.queue.size() >= st.setup.max_queued_events) {
-    spdlog::warn("client {} closed: event queue full ({} messages)",
-                 self->id(), st.queue.size());
+    spdlog::warn("client {} closed: event queue full ({} messages)", self->id(),
+                 st.queue.size());
     self->send(st.setup.session, atom::evicted_v,
                caf::actor_cast<client_actor>(self));
     close_and_quit(self, close_code::try_again_later,
@@ -91,73 +91,73 @@ client_actor::behavior_type client(self_ptr self, client_setup setup) {
   self->send(self->state.setup.session, atom::subscribe_v,
              caf::actor_cast<client_actor>(self));
   return {
-    [=](atom::tick, text_ptr text) {
-      auto& st = self->state;
-      if (st.pending_tick)
-        ++st.ticks_replaced;
-      st.pending_tick = std::move(text);
-      flush(self);
-    },
-    [=](atom::event, text_ptr text) { enqueue(self, std::move(text)); },
-    [=](client_command& cmd) {
-      auto& st = self->state;
-      st.read_paused = true; // the connection read one message and waits
-      if (cmd.kind == client_command::invalid) {
-        command_reply r;
-        r.error = cmd.error;
-        r.detail = cmd.detail;
-        enqueue(self, st.setup.codec->encode(r));
-        maybe_resume_read(self);
-        return;
-      }
-      if (st.pending_commands >= st.setup.max_pending_commands) {
-        command_reply r;
-        r.error = "too_many_pending_commands";
-        r.detail = "wait for replies before sending more commands";
-        enqueue(self, st.setup.codec->encode(r));
-        maybe_resume_read(self);
-        return;
-      }
-      ++st.pending_commands;
-      self->request(st.setup.session, defaults::server::request_timeout, cmd)
-        .then(
-          [=](command_reply& r) {
-            --self->state.pending_commands;
-            enqueue(self, self->state.setup.codec->encode(r));
-            maybe_resume_read(self);
-          },
-          [=](caf::error& err) {
-            --self->state.pending_commands;
-            command_reply r;
-            r.error = "internal_error";
-            r.detail = render(err);
-            enqueue(self, self->state.setup.codec->encode(r));
-            maybe_resume_read(self);
-          });
-      maybe_resume_read(self);
-    },
-    [=](atom::written) {
-      --self->state.in_flight;
-      flush(self);
-      maybe_resume_read(self);
-    },
-    [=](atom::closed) {
-      self->send(self->state.setup.session, atom::unsubscribe_v,
-                 caf::actor_cast<client_actor>(self));
-      self->quit();
-    },
-    [=](atom::close, uint16_t code, const std::string& reason) {
-      // Deliver what is queued (e.g. final "end" events) before closing:
-      // the connection writes its queue before the close frame.
-      auto& st = self->state;
-      if (auto conn = st.setup.connection.lock()) {
-        while (!st.queue.empty()) {
-          conn->send(std::move(st.queue.front()));
-          st.queue.pop_front();
+      [=](atom::tick, text_ptr text) {
+        auto& st = self->state;
+        if (st.pending_tick)
+          ++st.ticks_replaced;
+        st.pending_tick = std::move(text);
+        flush(self);
+      },
+      [=](atom::event, text_ptr text) { enqueue(self, std::move(text)); },
+      [=](client_command& cmd) {
+        auto& st = self->state;
+        st.read_paused = true; // the connection read one message and waits
+        if (cmd.kind == client_command::invalid) {
+          command_reply r;
+          r.error = cmd.error;
+          r.detail = cmd.detail;
+          enqueue(self, st.setup.codec->encode(r));
+          maybe_resume_read(self);
+          return;
         }
-      }
-      close_and_quit(self, code, reason);
-    },
+        if (st.pending_commands >= st.setup.max_pending_commands) {
+          command_reply r;
+          r.error = "too_many_pending_commands";
+          r.detail = "wait for replies before sending more commands";
+          enqueue(self, st.setup.codec->encode(r));
+          maybe_resume_read(self);
+          return;
+        }
+        ++st.pending_commands;
+        self->request(st.setup.session, defaults::server::request_timeout, cmd)
+            .then(
+                [=](command_reply& r) {
+                  --self->state.pending_commands;
+                  enqueue(self, self->state.setup.codec->encode(r));
+                  maybe_resume_read(self);
+                },
+                [=](caf::error& err) {
+                  --self->state.pending_commands;
+                  command_reply r;
+                  r.error = "internal_error";
+                  r.detail = render(err);
+                  enqueue(self, self->state.setup.codec->encode(r));
+                  maybe_resume_read(self);
+                });
+        maybe_resume_read(self);
+      },
+      [=](atom::written) {
+        --self->state.in_flight;
+        flush(self);
+        maybe_resume_read(self);
+      },
+      [=](atom::closed) {
+        self->send(self->state.setup.session, atom::unsubscribe_v,
+                   caf::actor_cast<client_actor>(self));
+        self->quit();
+      },
+      [=](atom::close, uint16_t code, const std::string& reason) {
+        // Deliver what is queued (e.g. final "end" events) before closing:
+        // the connection writes its queue before the close frame.
+        auto& st = self->state;
+        if (auto conn = st.setup.connection.lock()) {
+          while (!st.queue.empty()) {
+            conn->send(std::move(st.queue.front()));
+            st.queue.pop_front();
+          }
+        }
+        close_and_quit(self, code, reason);
+      },
   };
 }
 

@@ -56,8 +56,8 @@ mot_scores run_sequence(const fs::path& seq, tracker_params params,
 
 void print(const std::string& name, const mot_scores& s) {
   std::printf("%-22s MOTA %6.2f  IDF1 %6.2f  IDSW %4lld  FP %6lld  FN %6lld\n",
-              name.c_str(), 100 * s.mota(), 100 * s.idf1(),
-              (long long) s.idsw, (long long) s.fp, (long long) s.fn);
+              name.c_str(), 100 * s.mota(), 100 * s.idf1(), (long long)s.idsw,
+              (long long)s.fp, (long long)s.fn);
 }
 
 } // namespace
@@ -82,13 +82,14 @@ int main(int argc, char** argv) {
     }
   }
   yaml += "}";
-  auto cfg = config_path.empty() ? parse_config(yaml) : load_config(config_path);
+  auto cfg
+      = config_path.empty() ? parse_config(yaml) : load_config(config_path);
   if (!cfg) {
     std::cerr << "config error: " << error_detail(cfg.error()) << "\n";
     return 2;
   }
-  for (auto [set, mot17] : {std::pair{"MOT15", false},
-                            std::pair{"MOT17-firsthalf", true}}) {
+  for (auto [set, mot17] :
+       {std::pair{"MOT15", false}, std::pair{"MOT17-firsthalf", true}}) {
     mot_scores total;
     std::vector<fs::path> seqs;
     for (auto& e : fs::directory_iterator(root / set))

@@ -13,13 +13,12 @@
 #include "messages/error.hpp"
 
 #include <algorithm>
-#include <chrono>
-#include <cstdio>
-#include <thread>
-
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
+#include <chrono>
+#include <cstdio>
 #include <spdlog/spdlog.h>
+#include <thread>
 
 using namespace argus;
 using namespace std::chrono;
@@ -72,13 +71,13 @@ double engine_fps(const config& cfg) {
   caf::scoped_actor self{sys};
   std::string sid;
   self->request(reg, seconds(10), atom::create_v, std::string{})
-    .receive([&](session_info& info) { sid = info.session_id; },
-             [&](caf::error& e) { std::fprintf(stderr, "create failed\n"); });
+      .receive([&](session_info& info) { sid = info.session_id; },
+               [&](caf::error& e) { std::fprintf(stderr, "create failed\n"); });
   auto frames = [&] {
     int64_t n = -1;
     self->request(reg, seconds(10), atom::status_v, sid)
-      .receive([&](session_status& s) { n = s.frames_processed; },
-               [&](caf::error&) {});
+        .receive([&](session_status& s) { n = s.frames_processed; },
+                 [&](caf::error&) {});
     return n;
   };
   std::this_thread::sleep_for(warmup); // a benchmark window, not a sync
@@ -109,7 +108,8 @@ int main(int argc, char** argv) {
                 engine.back(), plain.back());
   }
   std::printf("| pipeline | median fps (5 runs) |\n|---|---|\n");
-  std::printf("| actor engine | %.1f |\n| plain single-threaded loop | %.1f |\n",
-              median(engine), median(plain));
+  std::printf(
+      "| actor engine | %.1f |\n| plain single-threaded loop | %.1f |\n",
+      median(engine), median(plain));
   return 0;
 }

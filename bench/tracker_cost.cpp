@@ -18,7 +18,9 @@ std::vector<std::vector<detection>> make_frames(int n, int frames) {
   std::mt19937 rng(n);
   std::uniform_real_distribution<float> pos(0, 3000), vel(-4, 4), sz(10, 40);
   std::normal_distribution<float> noise(0, 0.7f);
-  struct walker { float x, y, vx, vy, w, h; };
+  struct walker {
+    float x, y, vx, vy, w, h;
+  };
   std::vector<walker> ws(n);
   for (auto& w : ws)
     w = {pos(rng), pos(rng), vel(rng), vel(rng), sz(rng), sz(rng)};
@@ -28,7 +30,8 @@ std::vector<std::vector<detection>> make_frames(int n, int frames) {
       w.x += w.vx;
       w.y += w.vy;
       out[f].push_back({{w.x + noise(rng), w.y + noise(rng), w.w, w.h},
-                        f % 7 == 0 ? 0.3f : 0.8f, 0});
+                        f % 7 == 0 ? 0.3f : 0.8f,
+                        0});
     }
   return out;
 }
@@ -41,8 +44,8 @@ double run_us_per_frame(const std::vector<std::vector<detection>>& frames,
   for (auto& f : frames)
     sink += trk.update(f).size();
   auto dt = std::chrono::duration<double, std::micro>(
-              std::chrono::steady_clock::now() - t0)
-              .count();
+                std::chrono::steady_clock::now() - t0)
+                .count();
   if (sink == 0)
     std::fprintf(stderr, "no tracks?\n");
   return dt / frames.size();
@@ -56,7 +59,8 @@ double median(std::vector<double> v) {
 } // namespace
 
 int main() {
-  std::printf("| detections/frame | argus (buffered IoU) us/frame | plain IoU us/frame |\n");
+  std::printf("| detections/frame | argus (buffered IoU) us/frame | plain IoU "
+              "us/frame |\n");
   std::printf("|---|---|---|\n");
   for (int n : {10, 100, 1000}) {
     auto frames = make_frames(n, n >= 1000 ? 60 : 300);

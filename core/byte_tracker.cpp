@@ -104,16 +104,16 @@ byte_tracker::update(const std::vector<detection>& dets) {
   for (auto& t : unconfirmed)
     kf_.predict(t.mean, t.cov);
 
-  auto build = [&](const std::vector<strack*>& ts,
-                   const std::vector<const detection*>& ds, bool fuse,
-                   float buffer) {
-    cost_matrix m{int(ts.size()), int(ds.size()), {}};
-    m.cost.resize(ts.size() * ds.size());
-    for (size_t i = 0; i < ts.size(); ++i)
-      for (size_t j = 0; j < ds.size(); ++j)
-        m.at(int(i), int(j)) = cost(*ts[i], *ds[j], fuse, buffer);
-    return m;
-  };
+  auto build
+      = [&](const std::vector<strack*>& ts,
+            const std::vector<const detection*>& ds, bool fuse, float buffer) {
+          cost_matrix m{int(ts.size()), int(ds.size()), {}};
+          m.cost.resize(ts.size() * ds.size());
+          for (size_t i = 0; i < ts.size(); ++i)
+            for (size_t j = 0; j < ds.size(); ++j)
+              m.at(int(i), int(j)) = cost(*ts[i], *ds[j], fuse, buffer);
+          return m;
+        };
 
   std::vector<strack> next_tracked, next_lost;
   // -- stage 1: pool x high-score detections --------------------------------
@@ -123,8 +123,9 @@ byte_tracker::update(const std::vector<detection>& dets) {
   std::vector<const detection*> ds1;
   for (auto& d : high)
     ds1.push_back(&d);
-  auto a1 = solve_assignment(build(ts1, ds1, params_.fuse_score, params_.match_buffer),
-                             params_.match_thresh);
+  auto a1 = solve_assignment(
+      build(ts1, ds1, params_.fuse_score, params_.match_buffer),
+      params_.match_thresh);
   for (auto [r, c] : a1.matches) {
     update_track(*ts1[r], *ds1[c]);
     next_tracked.push_back(*ts1[r]);
@@ -157,8 +158,9 @@ byte_tracker::update(const std::vector<detection>& dets) {
   std::vector<const detection*> ds3;
   for (auto c : a1.unmatched_cols)
     ds3.push_back(ds1[c]);
-  auto a3 = solve_assignment(build(ts3, ds3, params_.fuse_score, params_.birth_buffer),
-                             params_.unconfirmed_match_thresh);
+  auto a3 = solve_assignment(
+      build(ts3, ds3, params_.fuse_score, params_.birth_buffer),
+      params_.unconfirmed_match_thresh);
   for (auto [r, c] : a3.matches) {
     update_track(*ts3[r], *ds3[c]);
     next_tracked.push_back(*ts3[r]);
@@ -196,7 +198,7 @@ void byte_tracker::remove_duplicates() {
   // A lost track overlapping a tracked one almost fully is the same object
   // twice; keep whichever has been alive longer.
   std::vector<char> drop_tracked(tracked_.size(), false),
-    drop_lost(lost_.size(), false);
+      drop_lost(lost_.size(), false);
   for (size_t i = 0; i < tracked_.size(); ++i) {
     for (size_t j = 0; j < lost_.size(); ++j) {
       if (params_.class_aware && tracked_[i].class_id != lost_[j].class_id)
