@@ -3,11 +3,10 @@
 
 #include "messages/error.hpp"
 
+#include <fmt/format.h>
 #include <fstream>
 #include <set>
 #include <sstream>
-
-#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 namespace argus {
@@ -117,16 +116,16 @@ void parse_tracker(const YAML::Node& n, tracker_params& t) {
   const std::string p = "tracker";
   check_keys(n, p,
              {"track_high_thresh", "track_low_thresh", "new_track_thresh",
-              "match_thresh", "second_match_thresh",
-              "unconfirmed_match_thresh", "track_buffer", "frame_rate",
-              "fuse_score", "class_aware", "match_buffer", "birth_buffer", "min_hits"});
+              "match_thresh", "second_match_thresh", "unconfirmed_match_thresh",
+              "track_buffer", "frame_rate", "fuse_score", "class_aware",
+              "match_buffer", "birth_buffer", "min_hits"});
   read_range(n, p, "track_high_thresh", t.track_high_thresh, 0.0, 1.0);
   read_range(n, p, "track_low_thresh", t.track_low_thresh, 0.0, 1.0);
   read_range(n, p, "new_track_thresh", t.new_track_thresh, 0.0, 1.0);
   read_range(n, p, "match_thresh", t.match_thresh, 0.0, 1.0);
   read_range(n, p, "second_match_thresh", t.second_match_thresh, 0.0, 1.0);
-  read_range(n, p, "unconfirmed_match_thresh", t.unconfirmed_match_thresh,
-             0.0, 1.0);
+  read_range(n, p, "unconfirmed_match_thresh", t.unconfirmed_match_thresh, 0.0,
+             1.0);
   read_range(n, p, "track_buffer", t.track_buffer, 1, 10000);
   read_range(n, p, "frame_rate", t.frame_rate, 1, 1000);
   read(n, p, "fuse_score", t.fuse_score, "a boolean");
@@ -152,16 +151,15 @@ void parse_session(const YAML::Node& n, session_config& s) {
 
 camera_config parse_camera(const YAML::Node& n, const std::string& p) {
   check_keys(n, p,
-             {"id", "source", "url", "width", "height", "fps", "seed",
-              "drones", "birds", "occluders", "noise", "read_timeout_ms",
-              "retry_min_ms", "retry_max_ms", "realtime"});
+             {"id", "source", "url", "width", "height", "fps", "seed", "drones",
+              "birds", "occluders", "noise", "read_timeout_ms", "retry_min_ms",
+              "retry_max_ms", "realtime"});
   camera_config c;
   read(n, p, "id", c.id, "a string");
   if (c.id.empty())
     fail(join(p, "id"), "is required");
   for (char ch : c.id)
-    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_'
-        && ch != '-')
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_' && ch != '-')
       fail(join(p, "id"), "may only contain letters, digits, '_' and '-'");
   std::string src = "synthetic";
   read(n, p, "source", src, "a string");
@@ -198,9 +196,9 @@ config parse_root(const YAML::Node& root) {
   config cfg;
   if (!root || root.IsNull())
     fail("<root>", "the config is empty");
-  check_keys(root, "",
-             {"server", "logging", "detector", "tracker", "session",
-              "cameras"});
+  check_keys(
+      root, "",
+      {"server", "logging", "detector", "tracker", "session", "cameras"});
   if (root["server"])
     parse_server(root["server"], cfg.server);
   if (auto lg = root["logging"]) {
@@ -232,8 +230,8 @@ config parse_root(const YAML::Node& root) {
   if (cfg.detector.names.empty()) {
     auto m = cfg.detector.model;
     auto dot = m.rfind('.');
-    cfg.detector.names = (dot == std::string::npos ? m : m.substr(0, dot))
-                         + ".names";
+    cfg.detector.names
+        = (dot == std::string::npos ? m : m.substr(0, dot)) + ".names";
   }
   return cfg;
 }
@@ -242,9 +240,12 @@ config parse_root(const YAML::Node& root) {
 
 const char* to_string(source_kind kind) {
   switch (kind) {
-    case source_kind::synthetic: return "synthetic";
-    case source_kind::file: return "file";
-    case source_kind::rtsp: return "rtsp";
+  case source_kind::synthetic:
+    return "synthetic";
+  case source_kind::file:
+    return "file";
+  case source_kind::rtsp:
+    return "rtsp";
   }
   return "unknown";
 }

@@ -3,9 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <random>
-
 #include <opencv2/imgproc.hpp>
+#include <random>
 
 namespace argus {
 
@@ -38,7 +37,7 @@ pixel_box bounds_of(const std::vector<cv::Point>& pts, int pad, int w, int h) {
 } // namespace
 
 synthetic_scene::synthetic_scene(const synthetic_params& params)
-  : params_(params) {
+    : params_(params) {
   std::mt19937_64 rng(params.seed);
   auto uni = [&](double a, double b) {
     return std::uniform_real_distribution<double>(a, b)(rng);
@@ -48,7 +47,7 @@ synthetic_scene::synthetic_scene(const synthetic_params& params)
   // Sky: a vertical gradient whose hue and brightness vary with the seed,
   // with soft background clouds so the detector cannot key on flat color.
   background_.create(h, w, CV_8UC3);
-  cv::Vec3d top(uni(150, 210), uni(100, 150), uni(40, 90));    // BGR
+  cv::Vec3d top(uni(150, 210), uni(100, 150), uni(40, 90)); // BGR
   cv::Vec3d bottom(uni(220, 250), uni(200, 235), uni(170, 215));
   for (int y = 0; y < h; ++y) {
     auto a = double(y) / std::max(1, h - 1);
@@ -62,10 +61,10 @@ synthetic_scene::synthetic_scene(const synthetic_params& params)
     cv::Point c(int(uni(0, w)), int(uni(0, h * 0.8)));
     auto shade = uni(225, 250);
     for (int k = 0; k < 4; ++k)
-      cv::ellipse(clouds, c + cv::Point(int(uni(-40, 40) * s), int(uni(-8, 8) * s)),
-                  cv::Size(int(uni(30, 80) * s), int(uni(10, 25) * s)), 0, 0,
-                  360, cv::Scalar(shade, shade, shade), cv::FILLED,
-                  cv::LINE_AA);
+      cv::ellipse(
+          clouds, c + cv::Point(int(uni(-40, 40) * s), int(uni(-8, 8) * s)),
+          cv::Size(int(uni(30, 80) * s), int(uni(10, 25) * s)), 0, 0, 360,
+          cv::Scalar(shade, shade, shade), cv::FILLED, cv::LINE_AA);
   }
   cv::GaussianBlur(clouds, clouds, cv::Size(0, 0), 9 * s);
   cv::addWeighted(background_, 0.45, clouds, 0.55, 0, background_);
@@ -90,8 +89,8 @@ synthetic_scene::synthetic_scene(const synthetic_params& params)
     o.flap_hz = uni(2.5, 5.0);
     auto dark = uni(20, 70);
     o.color = cls == class_drone
-                ? cv::Scalar(dark, dark, dark)
-                : cv::Scalar(dark * 0.6, dark * 0.8, dark * 1.1 + 10);
+                  ? cv::Scalar(dark, dark, dark)
+                  : cv::Scalar(dark * 0.6, dark * 0.8, dark * 1.1 + 10);
     return o;
   };
   for (int i = 0; i < params.drones; ++i)
@@ -151,11 +150,11 @@ pixel_box synthetic_scene::draw_bird(cv::Mat& img, const object& obj,
   auto tip_y = -flap * half * 0.55;
   auto thick = std::max(1, int(obj.size / 10));
   std::vector<cv::Point> wing{
-    cv::Point(int(c.x - half), int(c.y + tip_y)),
-    cv::Point(int(c.x - half * 0.45), int(c.y - half * 0.12 + tip_y * 0.4)),
-    cv::Point(int(c.x), int(c.y + half * 0.12)),
-    cv::Point(int(c.x + half * 0.45), int(c.y - half * 0.12 + tip_y * 0.4)),
-    cv::Point(int(c.x + half), int(c.y + tip_y))};
+      cv::Point(int(c.x - half), int(c.y + tip_y)),
+      cv::Point(int(c.x - half * 0.45), int(c.y - half * 0.12 + tip_y * 0.4)),
+      cv::Point(int(c.x), int(c.y + half * 0.12)),
+      cv::Point(int(c.x + half * 0.45), int(c.y - half * 0.12 + tip_y * 0.4)),
+      cv::Point(int(c.x + half), int(c.y + tip_y))};
   cv::polylines(img, wing, false, obj.color, thick, cv::LINE_AA);
   cv::ellipse(img, cv::Point(int(c.x), int(c.y + half * 0.1)),
               cv::Size(std::max(2, int(obj.size * 0.12)),
@@ -185,8 +184,7 @@ void synthetic_scene::draw_occluders(cv::Mat& img, double t) const {
   }
 }
 
-float synthetic_scene::occluded_fraction(const pixel_box& box,
-                                         double t) const {
+float synthetic_scene::occluded_fraction(const pixel_box& box, double t) const {
   constexpr int n = 8;
   int hidden = 0;
   for (int i = 0; i < n; ++i) {

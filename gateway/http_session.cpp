@@ -11,14 +11,14 @@ namespace argus {
 
 http_session::http_session(tcp::socket&& socket,
                            std::shared_ptr<gateway_context> ctx)
-  : stream_(std::move(socket)), ctx_(std::move(ctx)) {
+    : stream_(std::move(socket)), ctx_(std::move(ctx)) {
   // nop
 }
 
 void http_session::run() {
-  net::dispatch(stream_.get_executor(),
-                beast::bind_front_handler(&http_session::do_read,
-                                          shared_from_this()));
+  net::dispatch(
+      stream_.get_executor(),
+      beast::bind_front_handler(&http_session::do_read, shared_from_this()));
 }
 
 void http_session::do_read() {
@@ -26,9 +26,9 @@ void http_session::do_read() {
   parser_->body_limit(ctx_->cfg.max_body_bytes);
   parser_->header_limit(16 * 1024);
   stream_.expires_after(defaults::server::http_idle_timeout);
-  http::async_read(stream_, buffer_, *parser_,
-                   beast::bind_front_handler(&http_session::on_read,
-                                             shared_from_this()));
+  http::async_read(
+      stream_, buffer_, *parser_,
+      beast::bind_front_handler(&http_session::on_read, shared_from_this()));
 }
 
 void http_session::on_read(beast::error_code ec, std::size_t) {
@@ -38,16 +38,16 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     http_request shell;
     shell.keep_alive(false);
     return reply(error_response(
-      shell, http::status::payload_too_large, "payload_too_large",
-      "request body exceeds "
-        + std::to_string(ctx_->cfg.max_body_bytes) + " bytes"));
+        shell, http::status::payload_too_large, "payload_too_large",
+        "request body exceeds " + std::to_string(ctx_->cfg.max_body_bytes)
+            + " bytes"));
   }
   if (ec == http::error::header_limit) {
     http_request shell;
     shell.keep_alive(false);
-    return reply(error_response(shell,
-                                http::status::request_header_fields_too_large,
-                                "headers_too_large", "request headers too large"));
+    return reply(
+        error_response(shell, http::status::request_header_fields_too_large,
+                       "headers_too_large", "request headers too large"));
   }
   if (ec) {
     if (ec != beast::error::timeout && ec != net::error::operation_aborted)
@@ -80,7 +80,7 @@ void http_session::upgrade(http_request req) {
   if (!match_ws_session_path(std::string(req.target()), id))
     return reply(error_response(req, http::status::not_found, "not_found",
                                 "no WebSocket endpoint at "
-                                  + std::string(req.target())));
+                                    + std::string(req.target())));
   if (!ctx_->accepting)
     return reply(error_response(req, http::status::service_unavailable,
                                 "shutting_down", "server is shutting down"));
@@ -88,9 +88,9 @@ void http_session::upgrade(http_request req) {
   if (ctx_->ws_clients.fetch_add(1) >= ctx_->cfg.max_ws_clients) {
     ctx_->ws_clients.fetch_sub(1);
     ++ctx_->ws_refused;
-    auto res = error_response(req, http::status::service_unavailable,
-                              "too_many_clients",
-                              "WebSocket client limit reached");
+    auto res
+        = error_response(req, http::status::service_unavailable,
+                         "too_many_clients", "WebSocket client limit reached");
     res.set(http::field::retry_after, "5");
     return reply(std::move(res));
   }
@@ -98,25 +98,25 @@ void http_session::upgrade(http_request req) {
   auto executor = stream_.get_executor();
   auto shared_req = std::make_shared<http_request>(std::move(req));
   ask(
-    ctx_->sys, ctx_->registry,
-    std::chrono::duration_cast<std::chrono::milliseconds>(
-      defaults::server::request_timeout),
-    [self, executor, shared_req](session_actor& session) {
-      net::post(executor, [self, shared_req, session]() mutable {
-        self->stream_.expires_never();
-        auto ws = std::make_shared<ws_session>(
-          self->stream_.release_socket(), self->ctx_);
-        ws->run(std::move(*shared_req), std::move(session));
-      });
-    },
-    [self, executor, shared_req](const caf::error& err) {
-      net::post(executor, [self, shared_req, err] {
-        self->ctx_->ws_clients.fetch_sub(1);
-        self->reply(error_response(*shared_req, status_of(err), code_of(err),
-                                   error_detail(err)));
-      });
-    },
-    atom::get_v, id);
+      ctx_->sys, ctx_->registry,
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          defaults::server::request_timeout),
+      [self, executor, shared_req](session_actor& session) {
+        net::post(executor, [self, shared_req, session]() mutable {
+          self->stream_.expires_never();
+          auto ws = std::make_shared<ws_session>(self->stream_.release_socket(),
+                                                 self->ctx_);
+          ws->run(std::move(*shared_req), std::move(session));
+        });
+      },
+      [self, executor, shared_req](const caf::error& err) {
+        net::post(executor, [self, shared_req, err] {
+          self->ctx_->ws_clients.fetch_sub(1);
+          self->reply(error_response(*shared_req, status_of(err), code_of(err),
+                                     error_detail(err)));
+        });
+      },
+      atom::get_v, id);
 }
 
 void http_session::reply(http_response res) {

@@ -12,7 +12,7 @@ namespace argus {
 
 ws_session::ws_session(tcp::socket&& socket,
                        std::shared_ptr<gateway_context> ctx)
-  : ws_(std::move(socket)), ctx_(std::move(ctx)) {
+    : ws_(std::move(socket)), ctx_(std::move(ctx)) {
   // The caller counted this connection against max_ws_clients.
 }
 
@@ -28,11 +28,11 @@ void ws_session::run(http_request req, session_actor session) {
     ctx_->sessions.emplace(this, weak_from_this());
   }
   ws_.set_option(
-    websocket::stream_base::timeout::suggested(beast::role_type::server));
-  ws_.set_option(websocket::stream_base::decorator(
-    [](websocket::response_type& res) {
-      res.set(http::field::server, "argus");
-    }));
+      websocket::stream_base::timeout::suggested(beast::role_type::server));
+  ws_.set_option(
+      websocket::stream_base::decorator([](websocket::response_type& res) {
+        res.set(http::field::server, "argus");
+      }));
   ws_.read_message_max(ctx_->cfg.max_ws_message_bytes);
   ws_.text(true);
   ws_.async_accept(req, beast::bind_front_handler(&ws_session::on_accept,
@@ -46,8 +46,8 @@ void ws_session::on_accept(session_actor session, beast::error_code ec) {
     return;
   }
   client_setup setup;
-  setup.connection = std::static_pointer_cast<client_connection>(
-    shared_from_this());
+  setup.connection
+      = std::static_pointer_cast<client_connection>(shared_from_this());
   setup.session = std::move(session);
   setup.codec = ctx_->codec;
   setup.max_queued_events = ctx_->cfg.client_max_queued_events;
@@ -89,20 +89,20 @@ void ws_session::resume_read() {
 }
 
 void ws_session::send(text_ptr text) {
-  net::post(ws_.get_executor(), [self = shared_from_this(),
-                                 text = std::move(text)]() mutable {
-    if (self->close_sent_ || self->gone_)
-      return;
-    self->queue_.push_back(std::move(text));
-    if (self->queue_.size() == 1)
-      self->do_write();
-  });
+  net::post(ws_.get_executor(),
+            [self = shared_from_this(), text = std::move(text)]() mutable {
+              if (self->close_sent_ || self->gone_)
+                return;
+              self->queue_.push_back(std::move(text));
+              if (self->queue_.size() == 1)
+                self->do_write();
+            });
 }
 
 void ws_session::do_write() {
-  ws_.async_write(net::buffer(*queue_.front()),
-                  beast::bind_front_handler(&ws_session::on_write,
-                                            shared_from_this()));
+  ws_.async_write(
+      net::buffer(*queue_.front()),
+      beast::bind_front_handler(&ws_session::on_write, shared_from_this()));
 }
 
 void ws_session::on_write(beast::error_code ec, std::size_t) {
@@ -125,7 +125,7 @@ void ws_session::close(uint16_t code, std::string reason) {
       return;
     self->closing_ = true;
     self->close_reason_ = websocket::close_reason(
-      static_cast<websocket::close_code>(code), reason);
+        static_cast<websocket::close_code>(code), reason);
     // Queued messages go out first; the close frame follows the last one.
     if (self->queue_.empty())
       self->do_close();

@@ -11,9 +11,7 @@
 #include "gateway/json_codec.hpp"
 
 #include <caf/test/dsl.hpp>
-
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
 
@@ -57,17 +55,17 @@ struct mock_camera_state {
 inline camera_actor::behavior_type
 mock_camera(camera_actor::stateful_pointer<mock_camera_state> self) {
   return {
-    [=](atom::subscribe, frame_sink_actor s) {
-      self->state.sinks.push_back(s);
-    },
-    [=](atom::unsubscribe, frame_sink_actor) { self->state.sinks.clear(); },
-    [=](atom::status) {
-      camera_status st;
-      st.state = "online";
-      st.subscribers = int64_t(self->state.sinks.size());
-      return st;
-    },
-    [=](atom::next, uint64_t) {},
+      [=](atom::subscribe, frame_sink_actor s) {
+        self->state.sinks.push_back(s);
+      },
+      [=](atom::unsubscribe, frame_sink_actor) { self->state.sinks.clear(); },
+      [=](atom::status) {
+        camera_status st;
+        st.state = "online";
+        st.subscribers = int64_t(self->state.sinks.size());
+        return st;
+      },
+      [=](atom::next, uint64_t) {},
   };
 }
 
@@ -75,17 +73,17 @@ mock_camera(camera_actor::stateful_pointer<mock_camera_state> self) {
 /// real TRACKER gets exactly known input.
 inline detector_actor::behavior_type truth_detector() {
   return {
-    [](const frame_ptr& f) {
-      detection_set ds;
-      ds.frame_index = f->index;
-      ds.ts_unix_ms = f->ts_unix_ms;
-      ds.ts_mono_ms = f->ts_mono_ms;
-      ds.frame_w = f->bgr.cols;
-      ds.frame_h = f->bgr.rows;
-      for (auto& t : f->truth)
-        ds.detections.push_back({t.bbox, 0.9f, t.class_id});
-      return ds;
-    },
+      [](const frame_ptr& f) {
+        detection_set ds;
+        ds.frame_index = f->index;
+        ds.ts_unix_ms = f->ts_unix_ms;
+        ds.ts_mono_ms = f->ts_mono_ms;
+        ds.frame_w = f->bgr.cols;
+        ds.frame_h = f->bgr.rows;
+        for (auto& t : f->truth)
+          ds.detections.push_back({t.bbox, 0.9f, t.class_id});
+        return ds;
+      },
   };
 }
 
