@@ -2,7 +2,6 @@
 #include "actors/camera.hpp"
 
 #include <algorithm>
-
 #include <caf/event_based_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
@@ -16,14 +15,14 @@ using self_ptr = camera_actor::stateful_pointer<camera_state>;
 
 int64_t now_ms(clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
-           t.time_since_epoch())
-    .count();
+             t.time_since_epoch())
+      .count();
 }
 
 int64_t unix_now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 void start(self_ptr self) {
@@ -51,11 +50,11 @@ void retry_later(self_ptr self, const caf::error& err) {
     spdlog::warn("camera {} disconnected: {}", st.cfg.id, st.status.last_error);
   st.status.state = "disconnected";
   st.retry_ms = st.retry_ms == 0
-                  ? st.cfg.retry_min_ms
-                  : std::min(st.retry_ms * 2, st.cfg.retry_max_ms);
+                    ? st.cfg.retry_min_ms
+                    : std::min(st.retry_ms * 2, st.cfg.retry_max_ms);
   ++st.status.reconnects;
-  self->delayed_send(self, std::chrono::milliseconds(st.retry_ms),
-                     atom::next_v, st.generation);
+  self->delayed_send(self, std::chrono::milliseconds(st.retry_ms), atom::next_v,
+                     st.generation);
 }
 
 void decode_next(self_ptr self) {
@@ -101,42 +100,43 @@ camera_actor::behavior_type camera(self_ptr self, camera_config cfg) {
   self->set_down_handler([=](const caf::down_msg& dm) {
     auto& sinks = self->state.sinks;
     auto before = sinks.size();
-    sinks.erase(std::remove_if(sinks.begin(), sinks.end(),
-                               [&](auto& s) { return s.address() == dm.source; }),
-                sinks.end());
+    sinks.erase(
+        std::remove_if(sinks.begin(), sinks.end(),
+                       [&](auto& s) { return s.address() == dm.source; }),
+        sinks.end());
     if (before > 0 && sinks.empty())
       stop(self);
   });
   return {
-    [=](atom::subscribe, frame_sink_actor sink) {
-      auto& st = self->state;
-      if (std::find(st.sinks.begin(), st.sinks.end(), sink) != st.sinks.end())
-        return;
-      self->monitor(sink);
-      st.sinks.push_back(sink);
-      if (st.sinks.size() == 1)
-        start(self);
-    },
-    [=](atom::unsubscribe, frame_sink_actor sink) {
-      auto& sinks = self->state.sinks;
-      auto it = std::find(sinks.begin(), sinks.end(), sink);
-      if (it == sinks.end())
-        return;
-      self->demonitor(sink.address());
-      sinks.erase(it);
-      if (sinks.empty())
-        stop(self);
-    },
-    [=](atom::status) {
-      auto result = self->state.status;
-      result.subscribers = int64_t(self->state.sinks.size());
-      return result;
-    },
-    [=](atom::next, uint64_t generation) {
-      if (generation != self->state.generation || self->state.sinks.empty())
-        return;
-      decode_next(self);
-    },
+      [=](atom::subscribe, frame_sink_actor sink) {
+        auto& st = self->state;
+        if (std::find(st.sinks.begin(), st.sinks.end(), sink) != st.sinks.end())
+          return;
+        self->monitor(sink);
+        st.sinks.push_back(sink);
+        if (st.sinks.size() == 1)
+          start(self);
+      },
+      [=](atom::unsubscribe, frame_sink_actor sink) {
+        auto& sinks = self->state.sinks;
+        auto it = std::find(sinks.begin(), sinks.end(), sink);
+        if (it == sinks.end())
+          return;
+        self->demonitor(sink.address());
+        sinks.erase(it);
+        if (sinks.empty())
+          stop(self);
+      },
+      [=](atom::status) {
+        auto result = self->state.status;
+        result.subscribers = int64_t(self->state.sinks.size());
+        return result;
+      },
+      [=](atom::next, uint64_t generation) {
+        if (generation != self->state.generation || self->state.sinks.empty())
+          return;
+        decode_next(self);
+      },
   };
 }
 

@@ -31,7 +31,7 @@ struct camera_state {
 /// source's rate, and closes the source when the last sink leaves, so nothing
 /// is decoded while nobody watches. A failing source is reopened with
 /// exponential backoff. Its calls block: spawn it detached.
-camera_actor::behavior_type camera(camera_actor::stateful_pointer<camera_state> self,
-                                   camera_config cfg);
+camera_actor::behavior_type
+camera(camera_actor::stateful_pointer<camera_state> self, camera_config cfg);
 
 } // namespace argus

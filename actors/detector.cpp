@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "actors/detector.hpp"
 
-#include <chrono>
-
 #include <caf/typed_event_based_actor.hpp>
+#include <chrono>
 #include <spdlog/spdlog.h>
 
 namespace argus {
@@ -19,23 +18,23 @@ detector_worker(detector_actor::stateful_pointer<detector_state> self,
   }
   self->state.impl.emplace(std::move(*loaded));
   return {
-    [=](const frame_ptr& f) -> caf::result<detection_set> {
-      auto t0 = std::chrono::steady_clock::now();
-      auto dets = self->state.impl->detect(f->bgr);
-      if (!dets)
-        return dets.error();
-      detection_set out;
-      out.frame_index = f->index;
-      out.ts_unix_ms = f->ts_unix_ms;
-      out.ts_mono_ms = f->ts_mono_ms;
-      out.frame_w = f->bgr.cols;
-      out.frame_h = f->bgr.rows;
-      out.detect_ms = std::chrono::duration<double, std::milli>(
-                        std::chrono::steady_clock::now() - t0)
-                        .count();
-      out.detections = std::move(*dets);
-      return out;
-    },
+      [=](const frame_ptr& f) -> caf::result<detection_set> {
+        auto t0 = std::chrono::steady_clock::now();
+        auto dets = self->state.impl->detect(f->bgr);
+        if (!dets)
+          return dets.error();
+        detection_set out;
+        out.frame_index = f->index;
+        out.ts_unix_ms = f->ts_unix_ms;
+        out.ts_mono_ms = f->ts_mono_ms;
+        out.frame_w = f->bgr.cols;
+        out.frame_h = f->bgr.rows;
+        out.detect_ms = std::chrono::duration<double, std::milli>(
+                            std::chrono::steady_clock::now() - t0)
+                            .count();
+        out.detections = std::move(*dets);
+        return out;
+      },
   };
 }
 

@@ -11,7 +11,6 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
-
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -20,74 +19,74 @@ namespace argus {
 
 /// Receives decoded frames from a CAMERA.
 using frame_sink_actor = caf::typed_actor<
-  // A new frame, newest last; the sink drops what it cannot keep up with.
-  caf::reacts_to<frame_ptr>>;
+    // A new frame, newest last; the sink drops what it cannot keep up with.
+    caf::reacts_to<frame_ptr>>;
 
 /// Owns one video source and decodes it while it has subscribers.
 using camera_actor = caf::typed_actor<
-  // Starts pushing frames to the sink.
-  caf::reacts_to<atom::subscribe, frame_sink_actor>,
-  // Stops pushing frames to the sink.
-  caf::reacts_to<atom::unsubscribe, frame_sink_actor>,
-  // Reports state and counters.
-  caf::replies_to<atom::status>::with<camera_status>,
-  // INTERNAL: decode the next frame (generation guards stale timers).
-  caf::reacts_to<atom::next, uint64_t>>;
+    // Starts pushing frames to the sink.
+    caf::reacts_to<atom::subscribe, frame_sink_actor>,
+    // Stops pushing frames to the sink.
+    caf::reacts_to<atom::unsubscribe, frame_sink_actor>,
+    // Reports state and counters.
+    caf::replies_to<atom::status>::with<camera_status>,
+    // INTERNAL: decode the next frame (generation guards stale timers).
+    caf::reacts_to<atom::next, uint64_t>>;
 
 /// Runs the ONNX detector on frames.
 using detector_actor = caf::typed_actor<
-  // Detects objects in one frame.
-  caf::replies_to<frame_ptr>::with<detection_set>>;
+    // Detects objects in one frame.
+    caf::replies_to<frame_ptr>::with<detection_set>>;
 
 /// Runs the ByteTrack-style tracker.
 using tracker_actor = caf::typed_actor<
-  // Associates one frame's detections with the tracks; replies the tracks.
-  caf::replies_to<detection_set>::with<track_set>>;
+    // Associates one frame's detections with the tracks; replies the tracks.
+    caf::replies_to<detection_set>::with<track_set>>;
 
 /// One WebSocket connection's actor: owns its outbound queue and limits.
 using client_actor = caf::typed_actor<
-  // From SESSION: the latest tick; replaces a tick not yet written.
-  caf::reacts_to<atom::tick, text_ptr>,
-  // From SESSION: a track event; never dropped silently.
-  caf::reacts_to<atom::event, text_ptr>,
-  // From GATEWAY: a command the client sent (or why it could not be parsed).
-  caf::reacts_to<client_command>,
-  // From GATEWAY: one queued message has been written to the socket.
-  caf::reacts_to<atom::written>,
-  // From GATEWAY: the socket is gone.
-  caf::reacts_to<atom::closed>,
-  // From SESSION: close the connection with this code and reason.
-  caf::reacts_to<atom::close, uint16_t, std::string>>;
+    // From SESSION: the latest tick; replaces a tick not yet written.
+    caf::reacts_to<atom::tick, text_ptr>,
+    // From SESSION: a track event; never dropped silently.
+    caf::reacts_to<atom::event, text_ptr>,
+    // From GATEWAY: a command the client sent (or why it could not be parsed).
+    caf::reacts_to<client_command>,
+    // From GATEWAY: one queued message has been written to the socket.
+    caf::reacts_to<atom::written>,
+    // From GATEWAY: the socket is gone.
+    caf::reacts_to<atom::closed>,
+    // From SESSION: close the connection with this code and reason.
+    caf::reacts_to<atom::close, uint16_t, std::string>>;
 
 /// One analytics session: camera -> detector -> tracker -> lifecycle, phase
 /// and metadata for its clients.
 using session_actor = frame_sink_actor::extend<
-  // From CLIENT: subscribe to ticks and events (gets the latest tick first).
-  caf::reacts_to<atom::subscribe, client_actor>,
-  // From CLIENT: stop sending to it.
-  caf::reacts_to<atom::unsubscribe, client_actor>,
-  // From CLIENT: a client was closed because it could not keep up.
-  caf::reacts_to<atom::evicted, client_actor>,
-  // From CLIENT: set_target_id / clear_target.
-  caf::replies_to<client_command>::with<command_reply>,
-  // Health and counters for GET /sessions/{id}.
-  caf::replies_to<atom::status>::with<session_status>,
-  // INTERNAL: publish the latest tick (generation guards stale timers).
-  caf::reacts_to<atom::tick, uint64_t>>;
+    // From CLIENT: subscribe to ticks and events (gets the latest tick first).
+    caf::reacts_to<atom::subscribe, client_actor>,
+    // From CLIENT: stop sending to it.
+    caf::reacts_to<atom::unsubscribe, client_actor>,
+    // From CLIENT: a client was closed because it could not keep up.
+    caf::reacts_to<atom::evicted, client_actor>,
+    // From CLIENT: set_target_id / clear_target.
+    caf::replies_to<client_command>::with<command_reply>,
+    // Health and counters for GET /sessions/{id}.
+    caf::replies_to<atom::status>::with<session_status>,
+    // INTERNAL: publish the latest tick (generation guards stale timers).
+    caf::reacts_to<atom::tick, uint64_t>>;
 
 /// Owns the cameras' configs and the sessions; the supervisor of the engine.
 using registry_actor = caf::typed_actor<
-  // Lists configured cameras with their session, if any.
-  caf::replies_to<atom::list>::with<std::vector<camera_info>>,
-  // Starts (or finds) the session of a camera; "" means the first camera.
-  caf::replies_to<atom::create, std::string>::with<session_info>,
-  // Looks up a session by id (for the WebSocket upgrade).
-  caf::replies_to<atom::get, std::string>::with<session_actor>,
-  // Status of a session by id.
-  caf::replies_to<atom::status, std::string>::with<session_status>,
-  // Stops a session by id; replies its id.
-  caf::replies_to<atom::remove, std::string>::with<std::string>,
-  // Whether the engine is ready (model loaded, accepting sessions).
-  caf::replies_to<atom::ready>::with<bool>>;
+    // Lists configured cameras with their session, if any.
+    caf::replies_to<atom::list>::with<std::vector<camera_info>>,
+    // Starts (or finds) the session of a camera; "" means the first camera.
+    caf::replies_to<atom::create, std::string>::with<session_info>,
+    // Looks up a session by id (for the WebSocket upgrade).
+    caf::replies_to<atom::get, std::string>::with<session_actor>,
+    // Status of a session by id.
+    caf::replies_to<atom::status, std::string>::with<session_status>,
+    // Stops a session by id; replies its id.
+    caf::replies_to<atom::remove, std::string>::with<std::string>,
+    // Whether the engine is ready (model loaded, accepting sessions).
+    caf::replies_to<atom::ready>::with<bool>>;
 
 } // namespace argus

@@ -6,11 +6,10 @@
 #include "actors/session.hpp"
 #include "actors/tracker.hpp"
 
-#include <chrono>
-#include <ctime>
-
 #include <caf/actor_system.hpp>
 #include <caf/typed_event_based_actor.hpp>
+#include <chrono>
+#include <ctime>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -75,8 +74,8 @@ std::string make_session_id(const std::string& camera_id, uint64_t counter) {
   auto now = std::chrono::system_clock::now();
   auto secs = std::chrono::system_clock::to_time_t(now);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-              now.time_since_epoch())
-              .count()
+                now.time_since_epoch())
+                .count()
             % 1000;
   std::tm utc{};
   gmtime_r(&secs, &utc);
@@ -88,7 +87,7 @@ std::string make_session_id(const std::string& camera_id, uint64_t counter) {
 registry_actor::behavior_type registry(self_ptr self, registry_setup setup) {
   self->state.setup = std::move(setup);
   self->set_down_handler(
-    [=](const caf::down_msg& dm) { forget(self, dm.source); });
+      [=](const caf::down_msg& dm) { forget(self, dm.source); });
   self->set_exit_handler([=](const caf::exit_msg& msg) {
     auto& st = self->state;
     if (st.shutting_down)
@@ -103,61 +102,68 @@ registry_actor::behavior_type registry(self_ptr self, registry_setup setup) {
       self->send_exit(e.handle, caf::make_error(ec::shutting_down));
   });
   return {
-    [=](atom::list) {
-      std::vector<camera_info> result;
-      for (auto& c : self->state.setup.cfg.cameras) {
-        camera_info info{c.id, to_string(c.source), c.synthetic.width,
-                         c.synthetic.height, c.synthetic.fps, ""};
-        auto it = self->state.by_camera.find(c.id);
-        if (it != self->state.by_camera.end())
-          info.session_id = it->second;
-        result.push_back(std::move(info));
-      }
-      return result;
-    },
-    [=](atom::create, const std::string& camera_id)
-      -> caf::result<session_info> {
-      auto& st = self->state;
-      if (st.shutting_down)
-        return caf::make_error(ec::shutting_down, "server is shutting down");
-      auto cam = find_camera(st.setup.cfg, camera_id);
-      if (!cam)
-        return caf::make_error(ec::unknown_camera,
-                               "no camera with id '" + camera_id + "'");
-      auto it = st.by_camera.find(cam->id);
-      if (it != st.by_camera.end())
-        return session_info{it->second, cam->id, false};
-      auto id = make_session_id(cam->id, ++st.created);
-      auto hdl = spawn_session(self, *cam, id);
-      self->monitor(hdl);
-      st.sessions[id] = {hdl, cam->id};
-      st.by_camera[cam->id] = id;
-      return session_info{id, cam->id, true};
-    },
-    [=](atom::get, const std::string& id) -> caf::result<session_actor> {
-      auto it = self->state.sessions.find(id);
-      if (it == self->state.sessions.end())
-        return caf::make_error(ec::unknown_session, "no session '" + id + "'");
-      return it->second.handle;
-    },
-    [=](atom::status, const std::string& id) -> caf::result<session_status> {
-      auto it = self->state.sessions.find(id);
-      if (it == self->state.sessions.end())
-        return caf::make_error(ec::unknown_session, "no session '" + id + "'");
-      return self->delegate(it->second.handle, atom::status_v);
-    },
-    [=](atom::remove, const std::string& id) -> caf::result<std::string> {
-      auto& st = self->state;
-      auto it = st.sessions.find(id);
-      if (it == st.sessions.end())
-        return caf::make_error(ec::unknown_session, "no session '" + id + "'");
-      self->demonitor(it->second.handle.address());
-      self->send_exit(it->second.handle, caf::exit_reason::user_shutdown);
-      st.by_camera.erase(it->second.camera_id);
-      st.sessions.erase(it);
-      return id;
-    },
-    [=](atom::ready) { return !self->state.shutting_down; },
+      [=](atom::list) {
+        std::vector<camera_info> result;
+        for (auto& c : self->state.setup.cfg.cameras) {
+          camera_info info{c.id,
+                           to_string(c.source),
+                           c.synthetic.width,
+                           c.synthetic.height,
+                           c.synthetic.fps,
+                           ""};
+          auto it = self->state.by_camera.find(c.id);
+          if (it != self->state.by_camera.end())
+            info.session_id = it->second;
+          result.push_back(std::move(info));
+        }
+        return result;
+      },
+      [=](atom::create,
+          const std::string& camera_id) -> caf::result<session_info> {
+        auto& st = self->state;
+        if (st.shutting_down)
+          return caf::make_error(ec::shutting_down, "server is shutting down");
+        auto cam = find_camera(st.setup.cfg, camera_id);
+        if (!cam)
+          return caf::make_error(ec::unknown_camera,
+                                 "no camera with id '" + camera_id + "'");
+        auto it = st.by_camera.find(cam->id);
+        if (it != st.by_camera.end())
+          return session_info{it->second, cam->id, false};
+        auto id = make_session_id(cam->id, ++st.created);
+        auto hdl = spawn_session(self, *cam, id);
+        self->monitor(hdl);
+        st.sessions[id] = {hdl, cam->id};
+        st.by_camera[cam->id] = id;
+        return session_info{id, cam->id, true};
+      },
+      [=](atom::get, const std::string& id) -> caf::result<session_actor> {
+        auto it = self->state.sessions.find(id);
+        if (it == self->state.sessions.end())
+          return caf::make_error(ec::unknown_session,
+                                 "no session '" + id + "'");
+        return it->second.handle;
+      },
+      [=](atom::status, const std::string& id) -> caf::result<session_status> {
+        auto it = self->state.sessions.find(id);
+        if (it == self->state.sessions.end())
+          return caf::make_error(ec::unknown_session,
+                                 "no session '" + id + "'");
+        return self->delegate(it->second.handle, atom::status_v);
+      },
+      [=](atom::remove, const std::string& id) -> caf::result<std::string> {
+        auto& st = self->state;
+        auto it = st.sessions.find(id);
+        if (it == st.sessions.end())
+          return caf::make_error(ec::unknown_session,
+                                 "no session '" + id + "'");
+        self->demonitor(it->second.handle.address());
+        self->send_exit(it->second.handle, caf::exit_reason::user_shutdown);
+        st.by_camera.erase(it->second.camera_id);
+        st.sessions.erase(it);
+        return id;
+      },
+      [=](atom::ready) { return !self->state.shutting_down; },
   };
 }
 

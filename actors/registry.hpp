@@ -32,8 +32,8 @@ struct registry_state {
   };
 
   registry_setup setup;
-  std::map<std::string, entry> sessions;          // by session id
-  std::map<std::string, std::string> by_camera;   // camera id -> session id
+  std::map<std::string, entry> sessions;        // by session id
+  std::map<std::string, std::string> by_camera; // camera id -> session id
   bool shutting_down = false;
   uint64_t created = 0;
 };

@@ -4,10 +4,9 @@
 #include "core/defaults.hpp"
 
 #include <algorithm>
-#include <chrono>
-
 #include <caf/actor_cast.hpp>
 #include <caf/typed_event_based_actor.hpp>
+#include <chrono>
 #include <spdlog/spdlog.h>
 
 namespace argus {
@@ -18,8 +17,8 @@ using self_ptr = session_actor::stateful_pointer<session_state>;
 
 int64_t mono_now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
-           std::chrono::steady_clock::now().time_since_epoch())
-    .count();
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
 }
 
 void broadcast_events(self_ptr self, const std::vector<track_event>& events) {
@@ -51,27 +50,27 @@ void dispatch(self_ptr self, frame_ptr f) {
     }
   };
   self->request(st.setup.detector, defaults::session::stage_timeout, f)
-    .then(
-      [=](detection_set& ds) {
-        auto detect_ms = ds.detect_ms;
-        self->request(self->state.setup.tracker,
-                      defaults::session::stage_timeout, std::move(ds))
-          .then([=](track_set& ts) { on_tracks(self, ts, detect_ms); },
-                [=](caf::error& err) {
-                  self->state.last_error = render(err);
-                  spdlog::error("session {} failed to track: {}",
-                                self->state.setup.params.session_id,
-                                self->state.last_error);
-                });
-        next();
-      },
-      [=](caf::error& err) {
-        self->state.last_error = render(err);
-        spdlog::error("session {} failed to detect: {}",
-                      self->state.setup.params.session_id,
-                      self->state.last_error);
-        next();
-      });
+      .then(
+          [=](detection_set& ds) {
+            auto detect_ms = ds.detect_ms;
+            self->request(self->state.setup.tracker,
+                          defaults::session::stage_timeout, std::move(ds))
+                .then([=](track_set& ts) { on_tracks(self, ts, detect_ms); },
+                      [=](caf::error& err) {
+                        self->state.last_error = render(err);
+                        spdlog::error("session {} failed to track: {}",
+                                      self->state.setup.params.session_id,
+                                      self->state.last_error);
+                      });
+            next();
+          },
+          [=](caf::error& err) {
+            self->state.last_error = render(err);
+            spdlog::error("session {} failed to detect: {}",
+                          self->state.setup.params.session_id,
+                          self->state.last_error);
+            next();
+          });
 }
 
 void publish_tick(self_ptr self) {
@@ -94,15 +93,15 @@ void remove_client(self_ptr self, const caf::actor_addr& addr) {
 void shut_down(self_ptr self, const caf::error& reason) {
   auto& st = self->state;
   auto ts = std::chrono::duration_cast<std::chrono::milliseconds>(
-              std::chrono::system_clock::now().time_since_epoch())
-              .count();
+                std::chrono::system_clock::now().time_since_epoch())
+                .count();
   broadcast_events(self, st.core->finish(ts));
   bool server_exit = reason == ec::shutting_down;
   for (auto& c : st.clients)
-    self->send(c, atom::close_v,
-               server_exit ? close_code::going_away : close_code::normal,
-               std::string(server_exit ? "server shutting down"
-                                       : "session deleted"));
+    self->send(
+        c, atom::close_v,
+        server_exit ? close_code::going_away : close_code::normal,
+        std::string(server_exit ? "server shutting down" : "session deleted"));
   spdlog::info("session {} stopped ({})", st.setup.params.session_id,
                server_exit ? "shutdown" : "deleted");
   self->quit(reason);
@@ -128,73 +127,73 @@ session_actor::behavior_type session(self_ptr self, session_setup setup) {
     shut_down(self, msg.reason);
   });
   self->set_down_handler(
-    [=](const caf::down_msg& dm) { remove_client(self, dm.source); });
+      [=](const caf::down_msg& dm) { remove_client(self, dm.source); });
   self->send(st.setup.camera, atom::subscribe_v,
              caf::actor_cast<frame_sink_actor>(self));
   self->send(self, atom::tick_v, st.tick_generation);
-  spdlog::info("session {} started for camera {}",
-               st.setup.params.session_id, st.setup.params.camera_id);
+  spdlog::info("session {} started for camera {}", st.setup.params.session_id,
+               st.setup.params.camera_id);
   return {
-    [=](const frame_ptr& f) {
-      auto& s = self->state;
-      if (s.detector_busy) {
-        if (s.pending)
-          s.core->count_dropped();
-        s.pending = f;
-        return;
-      }
-      dispatch(self, f);
-    },
-    [=](atom::subscribe, client_actor c) {
-      auto& s = self->state;
-      self->monitor(c);
-      s.clients.push_back(c);
-      if (s.core->has_tick())
-        self->send(c, atom::tick_v, s.setup.codec->encode(s.core->tick()));
-    },
-    [=](atom::unsubscribe, client_actor c) {
-      self->demonitor(c.address());
-      remove_client(self, c.address());
-    },
-    [=](atom::evicted, client_actor c) {
-      ++self->state.clients_evicted;
-      self->demonitor(c.address());
-      remove_client(self, c.address());
-    },
-    [=](const client_command& cmd) { return self->state.core->command(cmd); },
-    [=](atom::status) -> caf::result<session_status> {
-      auto& s = self->state;
-      auto result = s.core->status();
-      result.clients = int64_t(s.clients.size());
-      result.clients_closed_slow = s.clients_evicted;
-      result.last_error = s.last_error;
-      auto rp = self->make_response_promise<session_status>();
-      self->request(s.setup.camera, defaults::session::camera_status_timeout,
-                    atom::status_v)
-        .then(
-          [=](camera_status& cs) mutable {
-            auto r = result;
-            r.camera_state = cs.state;
-            if (r.last_error.empty())
-              r.last_error = cs.last_error;
-            rp.deliver(std::move(r));
-          },
-          [=](caf::error&) mutable {
-            auto r = result;
-            r.camera_state = "unresponsive";
-            rp.deliver(std::move(r));
-          });
-      return rp;
-    },
-    [=](atom::tick, uint64_t generation) {
-      auto& s = self->state;
-      if (generation != s.tick_generation)
-        return;
-      publish_tick(self);
-      auto period = std::chrono::microseconds(
-        int64_t(1e6 / s.setup.params.cfg.publish_hz));
-      self->delayed_send(self, period, atom::tick_v, generation);
-    },
+      [=](const frame_ptr& f) {
+        auto& s = self->state;
+        if (s.detector_busy) {
+          if (s.pending)
+            s.core->count_dropped();
+          s.pending = f;
+          return;
+        }
+        dispatch(self, f);
+      },
+      [=](atom::subscribe, client_actor c) {
+        auto& s = self->state;
+        self->monitor(c);
+        s.clients.push_back(c);
+        if (s.core->has_tick())
+          self->send(c, atom::tick_v, s.setup.codec->encode(s.core->tick()));
+      },
+      [=](atom::unsubscribe, client_actor c) {
+        self->demonitor(c.address());
+        remove_client(self, c.address());
+      },
+      [=](atom::evicted, client_actor c) {
+        ++self->state.clients_evicted;
+        self->demonitor(c.address());
+        remove_client(self, c.address());
+      },
+      [=](const client_command& cmd) { return self->state.core->command(cmd); },
+      [=](atom::status) -> caf::result<session_status> {
+        auto& s = self->state;
+        auto result = s.core->status();
+        result.clients = int64_t(s.clients.size());
+        result.clients_closed_slow = s.clients_evicted;
+        result.last_error = s.last_error;
+        auto rp = self->make_response_promise<session_status>();
+        self->request(s.setup.camera, defaults::session::camera_status_timeout,
+                      atom::status_v)
+            .then(
+                [=](camera_status& cs) mutable {
+                  auto r = result;
+                  r.camera_state = cs.state;
+                  if (r.last_error.empty())
+                    r.last_error = cs.last_error;
+                  rp.deliver(std::move(r));
+                },
+                [=](caf::error&) mutable {
+                  auto r = result;
+                  r.camera_state = "unresponsive";
+                  rp.deliver(std::move(r));
+                });
+        return rp;
+      },
+      [=](atom::tick, uint64_t generation) {
+        auto& s = self->state;
+        if (generation != s.tick_generation)
+          return;
+        publish_tick(self);
+        auto period = std::chrono::microseconds(
+            int64_t(1e6 / s.setup.params.cfg.publish_hz));
+        self->delayed_send(self, period, atom::tick_v, generation);
+      },
   };
 }
 

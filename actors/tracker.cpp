@@ -10,16 +10,16 @@ tracker(tracker_actor::stateful_pointer<tracker_state> self,
         tracker_params params) {
   self->state.impl = byte_tracker(params);
   return {
-    [=](const detection_set& ds) {
-      track_set out;
-      out.frame_index = ds.frame_index;
-      out.ts_unix_ms = ds.ts_unix_ms;
-      out.ts_mono_ms = ds.ts_mono_ms;
-      out.frame_w = ds.frame_w;
-      out.frame_h = ds.frame_h;
-      out.tracks = self->state.impl.update(ds.detections);
-      return out;
-    },
+      [=](const detection_set& ds) {
+        track_set out;
+        out.frame_index = ds.frame_index;
+        out.ts_unix_ms = ds.ts_unix_ms;
+        out.ts_mono_ms = ds.ts_mono_ms;
+        out.frame_w = ds.frame_w;
+        out.frame_h = ds.frame_h;
+        out.tracks = self->state.impl.update(ds.detections);
+        return out;
+      },
   };
 }
 

@@ -10,13 +10,12 @@
 #include "gateway/json_codec.hpp"
 #include "gateway/server.hpp"
 
-#include <csignal>
-#include <fstream>
-#include <iostream>
-
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
+#include <csignal>
+#include <fstream>
+#include <iostream>
 #include <spdlog/spdlog.h>
 
 namespace argus {
@@ -50,13 +49,14 @@ void stop_engine(caf::actor_system& sys, const registry_actor& registry) {
   caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
   bool done = false;
   self->receive_while([&] { return !done; })(
-    [&](const caf::down_msg&) { done = true; },
-    caf::after(session_stop_grace) >> [&] {
-      spdlog::warn("sessions did not stop within {} s; killing them",
-                   session_stop_grace.count());
-      caf::anon_send_exit(registry, caf::exit_reason::kill);
-      done = true;
-    });
+      [&](const caf::down_msg&) { done = true; },
+      caf::after(session_stop_grace) >>
+          [&] {
+            spdlog::warn("sessions did not stop within {} s; killing them",
+                         session_stop_grace.count());
+            caf::anon_send_exit(registry, caf::exit_reason::kill);
+            done = true;
+          });
 }
 
 } // namespace
@@ -106,12 +106,11 @@ int run_serve(const serve_options& opts) {
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
-  spdlog::info("received {}, shutting down", sig == SIGINT ? "SIGINT"
-                                                           : "SIGTERM");
+  spdlog::info("received {}, shutting down",
+               sig == SIGINT ? "SIGINT" : "SIGTERM");
   srv.stop_accepting();
   stop_engine(sys, reg);
-  srv.stop(close_code::going_away, "server shutting down",
-           socket_close_grace);
+  srv.stop(close_code::going_away, "server shutting down", socket_close_grace);
   spdlog::info("argus stopped");
   return 0;
 }
@@ -121,8 +120,7 @@ int run_track(const track_options& opts) {
   if (!opts.config_path.empty()) {
     auto cfg = load_config(opts.config_path);
     if (!cfg) {
-      std::cerr << "argus: config error: " << error_detail(cfg.error())
-                << "\n";
+      std::cerr << "argus: config error: " << error_detail(cfg.error()) << "\n";
       return 2;
     }
     params = cfg->tracker;
@@ -144,8 +142,8 @@ int run_track(const track_options& opts) {
   static const std::vector<detection> none;
   for (int64_t f = 1; f <= last; ++f) {
     auto it = dets->find(f);
-    write_mot_tracks(out, f, tracker.update(it == dets->end() ? none
-                                                              : it->second));
+    write_mot_tracks(out, f,
+                     tracker.update(it == dets->end() ? none : it->second));
   }
   return 0;
 }

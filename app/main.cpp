@@ -3,9 +3,8 @@
 #include "app/commands.hpp"
 #include "core/synthetic_export.hpp"
 
-#include <iostream>
-
 #include <CLI/CLI.hpp>
+#include <iostream>
 
 int main(int argc, char** argv) {
   CLI::App app{"argus: actor-model real-time video analytics engine"};
@@ -14,19 +13,18 @@ int main(int argc, char** argv) {
   argus::serve_options serve;
   auto* serve_cmd = app.add_subcommand("serve", "run the analytics server");
   serve_cmd->add_option("--config", serve.config_path, "YAML config file")
-    ->required()
-    ->check(CLI::ExistingFile);
+      ->required()
+      ->check(CLI::ExistingFile);
   serve_cmd->add_option("--listen", serve.listen,
                         "HOST:PORT to bind (overrides server.listen)");
 
   argus::track_options track;
   auto* track_cmd = app.add_subcommand(
-    "track", "replay MOTChallenge detections through the tracker");
+      "track", "replay MOTChallenge detections through the tracker");
   track_cmd->add_option("--mot-det", track.mot_det, "det.txt to read")
-    ->required()
-    ->check(CLI::ExistingFile);
-  track_cmd->add_option("--out", track.out, "tracks file to write")
-    ->required();
+      ->required()
+      ->check(CLI::ExistingFile);
+  track_cmd->add_option("--out", track.out, "tracks file to write")->required();
   track_cmd->add_option("--config", track.config_path,
                         "YAML config whose tracker section to use");
   track_cmd->add_option("--frame-rate", track.frame_rate,
@@ -34,9 +32,8 @@ int main(int argc, char** argv) {
 
   argus::synthetic_export_options synth;
   auto* synth_cmd = app.add_subcommand(
-    "synth", "render synthetic frames with YOLO labels (detector training)");
-  synth_cmd->add_option("--out", synth.out_dir, "output directory")
-    ->required();
+      "synth", "render synthetic frames with YOLO labels (detector training)");
+  synth_cmd->add_option("--out", synth.out_dir, "output directory")->required();
   synth_cmd->add_option("--first-seed", synth.first_seed, "first scene seed");
   synth_cmd->add_option("--seeds", synth.seeds, "number of scenes");
   synth_cmd->add_option("--frames-per-seed", synth.frames_per_seed,

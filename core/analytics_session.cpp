@@ -6,14 +6,13 @@
 namespace argus {
 
 analytics_session::analytics_session(analytics_params params)
-  : params_(std::move(params)),
-    lifecycle_(lifecycle_params{params_.cfg.confirm_hits,
-                                params_.cfg.end_after_ms,
-                                params_.cfg.update_min_conf_gain},
-               params_.session_id, params_.camera_id,
-               [this](int32_t id) { return label(id); }),
-    latency_(params_.cfg.stats_window),
-    detect_(params_.cfg.stats_window) {
+    : params_(std::move(params)),
+      lifecycle_(lifecycle_params{params_.cfg.confirm_hits,
+                                  params_.cfg.end_after_ms,
+                                  params_.cfg.update_min_conf_gain},
+                 params_.session_id, params_.camera_id,
+                 [this](int32_t id) { return label(id); }),
+      latency_(params_.cfg.stats_window), detect_(params_.cfg.stats_window) {
   tick_.session_id = params_.session_id;
   tick_.camera_id = params_.camera_id;
   tick_.frame_index = -1;
@@ -25,9 +24,10 @@ std::string analytics_session::label(int32_t class_id) const {
   return "class_" + std::to_string(class_id);
 }
 
-std::vector<track_event>
-analytics_session::process(const track_set& ts, double latency_ms,
-                           double detect_ms, int64_t now_mono_ms) {
+std::vector<track_event> analytics_session::process(const track_set& ts,
+                                                    double latency_ms,
+                                                    double detect_ms,
+                                                    int64_t now_mono_ms) {
   auto events = lifecycle_.observe(ts);
   auto target = phase_.target();
   if (target != none_id)
@@ -55,24 +55,24 @@ analytics_session::process(const track_set& ts, double latency_ms,
 command_reply analytics_session::command(const client_command& cmd) {
   command_reply r;
   switch (cmd.kind) {
-    case client_command::set_target:
-      r.command = "set_target_id";
-      r.target_id = cmd.target_id;
-      if (!lifecycle_.is_alive(cmd.target_id)) {
-        r.error = "unknown_target";
-        r.detail = "no active track with id " + std::to_string(cmd.target_id);
-        return r;
-      }
-      phase_.select(cmd.target_id, lifecycle_.seen_in_last_frame(cmd.target_id));
-      break;
-    case client_command::clear_target:
-      r.command = "clear_target";
-      phase_.clear();
-      break;
-    default:
-      r.error = cmd.error.empty() ? "invalid_command" : cmd.error;
-      r.detail = cmd.detail;
+  case client_command::set_target:
+    r.command = "set_target_id";
+    r.target_id = cmd.target_id;
+    if (!lifecycle_.is_alive(cmd.target_id)) {
+      r.error = "unknown_target";
+      r.detail = "no active track with id " + std::to_string(cmd.target_id);
       return r;
+    }
+    phase_.select(cmd.target_id, lifecycle_.seen_in_last_frame(cmd.target_id));
+    break;
+  case client_command::clear_target:
+    r.command = "clear_target";
+    phase_.clear();
+    break;
+  default:
+    r.error = cmd.error.empty() ? "invalid_command" : cmd.error;
+    r.detail = cmd.detail;
+    return r;
   }
   r.ok = true;
   tick_.selected_target_id = phase_.target();

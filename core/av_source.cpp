@@ -88,8 +88,8 @@ caf::error av_source::open() {
   packet_ = av_packet_alloc();
   auto rate = av_guess_frame_rate(fmt_, fmt_->streams[stream_], nullptr);
   double fps = rate.num > 0 && rate.den > 0 ? av_q2d(rate) : 25.0;
-  interval_s_ = cfg_.source == source_kind::file && cfg_.realtime ? 1.0 / fps
-                                                                  : 0.0;
+  interval_s_
+      = cfg_.source == source_kind::file && cfg_.realtime ? 1.0 / fps : 0.0;
   return caf::none;
 }
 
@@ -116,8 +116,8 @@ caf::error av_source::decode_one(frame& out, bool& got) {
     return fail("decode error in", rc);
   auto w = frame_->width, h = frame_->height;
   sws_ = sws_getCachedContext(sws_, w, h, AVPixelFormat(frame_->format), w, h,
-                              AV_PIX_FMT_BGR24, SWS_BILINEAR, nullptr,
-                              nullptr, nullptr);
+                              AV_PIX_FMT_BGR24, SWS_BILINEAR, nullptr, nullptr,
+                              nullptr);
   if (!sws_)
     return fail("cannot convert pixel format of", 0);
   cv::Mat bgr(h, w, CV_8UC3);

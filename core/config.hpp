@@ -6,7 +6,6 @@
 #include "core/synthetic_scene.hpp"
 
 #include <caf/expected.hpp>
-
 #include <string>
 #include <vector>
 

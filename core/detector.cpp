@@ -4,7 +4,6 @@
 #include "messages/error.hpp"
 
 #include <fstream>
-
 #include <opencv2/core/utility.hpp>
 
 namespace argus {
@@ -68,8 +67,8 @@ caf::expected<std::vector<detection>> detector::detect(const cv::Mat& bgr) {
     letterbox_transform tf;
     cv::Size in_size(cfg_.input_width, cfg_.input_height);
     letterbox(bgr, in_size, input_, tf);
-    cv::dnn::blobFromImage(input_, blob_, 1.0 / 255.0, cv::Size(),
-                           cv::Scalar(), /*swapRB*/ true, /*crop*/ false);
+    cv::dnn::blobFromImage(input_, blob_, 1.0 / 255.0, cv::Size(), cv::Scalar(),
+                           /*swapRB*/ true, /*crop*/ false);
     net_.setInput(blob_);
     cv::Mat out = net_.forward();
     auto nc = int(names_.size());
@@ -78,7 +77,7 @@ caf::expected<std::vector<detection>> detector::detect(const cv::Mat& bgr) {
         return caf::make_error(ec::model_failed,
                                "model output shape fits neither YOLOv5 nor "
                                "YOLOv8 layout for "
-                                 + std::to_string(nc) + " classes");
+                                   + std::to_string(nc) + " classes");
       layout_known_ = true;
     }
     yolo_decode_params p{cfg_.conf_threshold, cfg_.nms_threshold};

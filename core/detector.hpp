@@ -6,11 +6,9 @@
 #include "messages/types.hpp"
 
 #include <caf/expected.hpp>
-
+#include <opencv2/dnn.hpp>
 #include <string>
 #include <vector>
-
-#include <opencv2/dnn.hpp>
 
 namespace argus {
 

@@ -10,7 +10,7 @@ frame_source::~frame_source() {
 }
 
 synthetic_source::synthetic_source(const synthetic_params& params)
-  : params_(params) {
+    : params_(params) {
   // nop
 }
 

@@ -5,7 +5,6 @@
 #include "messages/types.hpp"
 
 #include <caf/error.hpp>
-
 #include <memory>
 
 namespace argus {

@@ -36,10 +36,14 @@ void kalman_filter::initiate(const measurement& z, state& mean,
   for (int i = 0; i < 4; ++i)
     mean(i) = z(i);
   double h = z(3);
-  double stds[8] = {2 * std_weight_position * h,  2 * std_weight_position * h,
-                    1e-2,                         2 * std_weight_position * h,
-                    10 * std_weight_velocity * h, 10 * std_weight_velocity * h,
-                    1e-5,                         10 * std_weight_velocity * h};
+  double stds[8] = {2 * std_weight_position * h,
+                    2 * std_weight_position * h,
+                    1e-2,
+                    2 * std_weight_position * h,
+                    10 * std_weight_velocity * h,
+                    10 * std_weight_velocity * h,
+                    1e-5,
+                    10 * std_weight_velocity * h};
   cov = covariance::zeros();
   for (int i = 0; i < 8; ++i)
     cov(i, i) = sq(stds[i]);
@@ -48,10 +52,14 @@ void kalman_filter::initiate(const measurement& z, state& mean,
 void kalman_filter::predict(state& mean, covariance& cov) const {
   static const auto f = motion();
   double h = mean(3);
-  double stds[8] = {std_weight_position * h, std_weight_position * h,
-                    1e-2,                    std_weight_position * h,
-                    std_weight_velocity * h, std_weight_velocity * h,
-                    1e-5,                    std_weight_velocity * h};
+  double stds[8] = {std_weight_position * h,
+                    std_weight_position * h,
+                    1e-2,
+                    std_weight_position * h,
+                    std_weight_velocity * h,
+                    std_weight_velocity * h,
+                    1e-5,
+                    std_weight_velocity * h};
   covariance q = covariance::zeros();
   for (int i = 0; i < 8; ++i)
     q(i, i) = sq(stds[i]);

@@ -6,12 +6,11 @@
 #include "messages/error.hpp"
 
 #include <algorithm>
+#include <fmt/format.h>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 namespace argus {
 
@@ -32,8 +31,7 @@ bool parse_fields(const std::string& line, std::vector<double>& out) {
   return out.size() >= 6;
 }
 
-template <class F>
-caf::error for_each_row(const std::string& path, F f) {
+template <class F> caf::error for_each_row(const std::string& path, F f) {
   std::ifstream in(path);
   if (!in)
     return caf::make_error(ec::invalid_argument, "cannot open " + path);
@@ -126,7 +124,7 @@ max_score_pairs(size_t n, size_t m, const std::vector<double>& score) {
   for (int i = 0; i < rows; ++i)
     for (int j = 0; j < cols; ++j)
       cost[size_t(i) * cols + j]
-        = top - (tr ? score[size_t(j) * m + i] : score[size_t(i) * m + j]);
+          = top - (tr ? score[size_t(j) * m + i] : score[size_t(i) * m + j]);
   auto sol = min_cost_assignment(rows, cols, cost);
   for (int i = 0; i < rows; ++i) {
     if (sol[i] < 0)

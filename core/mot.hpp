@@ -6,7 +6,6 @@
 #include "messages/types.hpp"
 
 #include <caf/expected.hpp>
-
 #include <cstdint>
 #include <map>
 #include <ostream>

@@ -2,9 +2,8 @@
 #include "core/synthetic_export.hpp"
 
 #include <filesystem>
-#include <fstream>
-
 #include <fmt/format.h>
+#include <fstream>
 #include <opencv2/imgcodecs.hpp>
 
 namespace argus {
@@ -28,8 +27,9 @@ int export_synthetic(const synthetic_export_options& opts) {
     for (int f = 0; f < opts.frames_per_seed; ++f) {
       scene.render(int64_t(f) * opts.frame_step, img, truth);
       auto stem = fmt::format("{:06d}", written);
-      cv::imwrite((fs::path(opts.out_dir) / "images" / (stem + ".jpg")).string(),
-                  img, {cv::IMWRITE_JPEG_QUALITY, opts.jpeg_quality});
+      cv::imwrite(
+          (fs::path(opts.out_dir) / "images" / (stem + ".jpg")).string(), img,
+          {cv::IMWRITE_JPEG_QUALITY, opts.jpeg_quality});
       std::ofstream lbl(fs::path(opts.out_dir) / "labels" / (stem + ".txt"));
       for (auto& t : truth) {
         if (t.occluded > opts.max_occluded)

@@ -4,9 +4,8 @@
 #include "messages/types.hpp"
 
 #include <cstdint>
-#include <vector>
-
 #include <opencv2/core.hpp>
+#include <vector>
 
 namespace argus {
 

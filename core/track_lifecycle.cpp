@@ -8,10 +8,8 @@ namespace argus {
 track_lifecycle::track_lifecycle(lifecycle_params params,
                                  std::string session_id, std::string camera_id,
                                  label_fn label)
-  : params_(params),
-    session_id_(std::move(session_id)),
-    camera_id_(std::move(camera_id)),
-    label_(std::move(label)) {
+    : params_(params), session_id_(std::move(session_id)),
+      camera_id_(std::move(camera_id)), label_(std::move(label)) {
   // nop
 }
 
@@ -76,7 +74,7 @@ std::vector<track_event> track_lifecycle::observe(const track_set& ts) {
       rec.published = cur;
     } else if (cur.confirmed
                && cur.top_conf - rec.published.top_conf
-                    >= params_.update_min_conf_gain - 1e-9) {
+                      >= params_.update_min_conf_gain - 1e-9) {
       events.push_back(make_event("update", rec, true, ts.ts_unix_ms));
       rec.published = cur;
     }

@@ -57,8 +57,8 @@ private:
     int64_t last_frame = 0;
   };
 
-  track_event make_event(const char* kind, const record& rec,
-                         bool with_before, int64_t ts) const;
+  track_event make_event(const char* kind, const record& rec, bool with_before,
+                         int64_t ts) const;
 
   lifecycle_params params_;
   std::string session_id_;

@@ -15,31 +15,35 @@ void tracking_phase::clear() {
 
 void tracking_phase::observe(bool target_seen, bool target_alive) {
   switch (phase_) {
-    case phase::idle:
-      break;
-    case phase::searching:
-      if (target_seen)
-        phase_ = phase::tracking;
-      break;
-    case phase::tracking:
-      if (!target_seen)
-        phase_ = target_alive ? phase::lost : phase::searching;
-      break;
-    case phase::lost:
-      if (target_seen)
-        phase_ = phase::tracking;
-      else if (!target_alive)
-        phase_ = phase::searching;
-      break;
+  case phase::idle:
+    break;
+  case phase::searching:
+    if (target_seen)
+      phase_ = phase::tracking;
+    break;
+  case phase::tracking:
+    if (!target_seen)
+      phase_ = target_alive ? phase::lost : phase::searching;
+    break;
+  case phase::lost:
+    if (target_seen)
+      phase_ = phase::tracking;
+    else if (!target_alive)
+      phase_ = phase::searching;
+    break;
   }
 }
 
 const char* tracking_phase::name() const {
   switch (phase_) {
-    case phase::idle: return "idle";
-    case phase::searching: return "searching";
-    case phase::tracking: return "tracking";
-    case phase::lost: return "lost";
+  case phase::idle:
+    return "idle";
+  case phase::searching:
+    return "searching";
+  case phase::tracking:
+    return "tracking";
+  case phase::lost:
+    return "lost";
   }
   return "idle";
 }

@@ -14,8 +14,8 @@ namespace argus {
 ///    │ ▲                            ▲  ▲                        │ │
 ///    │ │ clear_target (any state)   │  └────── seen again ──────┘ │
 ///    │ └────────────────────────────┼───────────────────────────  │
-///    │   set_target (not visible)   │ seen                        │ track ended
-///    └────────────────────────► searching ◄───────────────────────┘
+///    │   set_target (not visible)   │ seen                        │ track
+///    ended └────────────────────────► searching ◄───────────────────────┘
 class tracking_phase {
 public:
   enum class phase { idle, searching, tracking, lost };

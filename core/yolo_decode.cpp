@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-
 #include <opencv2/imgproc.hpp>
 
 namespace argus {
@@ -117,9 +116,8 @@ std::vector<detection> decode_yolo(const cv::Mat& out, yolo_layout layout,
     auto y2 = std::clamp(cy + h / 2, 0.0, double(src_size.height));
     if (x2 - x1 < 1 || y2 - y1 < 1)
       continue;
-    dets.push_back({{float(x1), float(y1), float(x2 - x1), float(y2 - y1)},
-                    conf,
-                    best});
+    dets.push_back(
+        {{float(x1), float(y1), float(x2 - x1), float(y2 - y1)}, conf, best});
   }
   return nms_per_class(std::move(dets), params.nms_threshold);
 }

@@ -3,9 +3,8 @@
 
 #include "messages/types.hpp"
 
-#include <vector>
-
 #include <opencv2/core.hpp>
+#include <vector>
 
 namespace argus {
 

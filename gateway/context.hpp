@@ -6,14 +6,13 @@
 #include "core/config.hpp"
 
 #include <atomic>
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
-
-#include <caf/actor_system.hpp>
-#include <caf/event_based_actor.hpp>
 
 namespace argus {
 
@@ -24,11 +23,8 @@ class ws_session;
 struct gateway_context {
   gateway_context(caf::actor_system& sys, registry_actor registry,
                   server_config cfg, wire_codec_ptr codec)
-    : sys(sys),
-      registry(std::move(registry)),
-      cfg(std::move(cfg)),
-      codec(std::move(codec)) {
-  }
+      : sys(sys), registry(std::move(registry)), cfg(std::move(cfg)),
+        codec(std::move(codec)) {}
 
   caf::actor_system& sys;
   registry_actor registry;
@@ -51,8 +47,9 @@ void ask(caf::actor_system& sys, const Handle& hdl,
          std::chrono::milliseconds timeout, OnOk on_ok, OnErr on_err,
          Ts... xs) {
   sys.spawn([=](caf::event_based_actor* self) {
-    self->request(hdl, timeout, xs...)
-      .then(on_ok, [=](caf::error& err) { on_err(err); });
+    self->request(hdl, timeout, xs...).then(on_ok, [=](caf::error& err) {
+      on_err(err);
+    });
   });
 }
 

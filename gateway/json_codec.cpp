@@ -48,23 +48,24 @@ json to_json(const metadata_tick& x) {
                       {"label", t.label},
                       {"conf", t.conf},
                       {"bbox", box_json(t.bbox)}});
-  return {{"schema", metadata_schema},
-          {"type", "metadata_tick"},
-          {"session_id", x.session_id},
-          {"camera_id", x.camera_id},
-          {"ts_unix_ms", x.ts_unix_ms},
-          {"ts_mono_ms", x.ts_mono_ms},
-          {"frame_index", x.frame_index},
-          {"space", "source"},
-          {"frame_size", {{"w", x.frame_w}, {"h", x.frame_h}}},
-          {"selected_target_id", id_or_null(x.selected_target_id)},
-          {"tracking_phase", x.tracking_phase},
-          {"ptz",
-           {{"control_mode", x.ptz.control_mode},
-            {"active", x.ptz.active},
-            {"cmd",
-             {{"pan", x.ptz.pan}, {"tilt", x.ptz.tilt}, {"zoom", x.ptz.zoom}}}}},
-          {"tracks", std::move(tracks)}};
+  return {
+      {"schema", metadata_schema},
+      {"type", "metadata_tick"},
+      {"session_id", x.session_id},
+      {"camera_id", x.camera_id},
+      {"ts_unix_ms", x.ts_unix_ms},
+      {"ts_mono_ms", x.ts_mono_ms},
+      {"frame_index", x.frame_index},
+      {"space", "source"},
+      {"frame_size", {{"w", x.frame_w}, {"h", x.frame_h}}},
+      {"selected_target_id", id_or_null(x.selected_target_id)},
+      {"tracking_phase", x.tracking_phase},
+      {"ptz",
+       {{"control_mode", x.ptz.control_mode},
+        {"active", x.ptz.active},
+        {"cmd",
+         {{"pan", x.ptz.pan}, {"tilt", x.ptz.tilt}, {"zoom", x.ptz.zoom}}}}},
+      {"tracks", std::move(tracks)}};
 }
 
 json to_json(const track_event& x) {
@@ -112,8 +113,8 @@ json to_json(const session_status& x) {
           {"clients_closed_slow", x.clients_closed_slow},
           {"events_published", x.events_published},
           {"camera_state", x.camera_state},
-          {"last_error", x.last_error.empty() ? json(nullptr)
-                                              : json(x.last_error)}};
+          {"last_error",
+           x.last_error.empty() ? json(nullptr) : json(x.last_error)}};
 }
 
 json to_json(const camera_info& x) {

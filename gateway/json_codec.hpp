@@ -5,10 +5,9 @@
 #include "actors/wire.hpp"
 #include "messages/types.hpp"
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace argus {
 

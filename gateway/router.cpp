@@ -13,7 +13,7 @@ using nlohmann::json;
 namespace {
 
 constexpr auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
-  defaults::server::request_timeout);
+    defaults::server::request_timeout);
 
 std::string path_of(const http_request& req) {
   auto target = std::string(req.target());
@@ -33,16 +33,18 @@ auto fail_with(const http_request& req, responder respond) {
     http_request shell;
     shell.version(version);
     shell.keep_alive(keep_alive);
-    respond(error_response(shell, status_of(err), code_of(err),
-                           error_detail(err)));
+    respond(
+        error_response(shell, status_of(err), code_of(err), error_detail(err)));
   };
 }
 
 http_response method_not_allowed(const http_request& req, const char* allow) {
   auto res = error_response(req, http::status::method_not_allowed,
                             "method_not_allowed",
-                            std::string(req.method_string()) + " is not "
-                              "allowed here; allowed: " + allow);
+                            std::string(req.method_string())
+                                + " is not "
+                                  "allowed here; allowed: "
+                                + allow);
   res.set(http::field::allow, allow);
   return res;
 }
@@ -68,21 +70,20 @@ void create_session(const std::shared_ptr<gateway_context>& ctx,
   auto version = req.version();
   auto keep_alive = req.keep_alive();
   ask(
-    ctx->sys, ctx->registry, timeout,
-    [=](session_info& info) {
-      http_request shell;
-      shell.version(version);
-      shell.keep_alive(keep_alive);
-      json body{{"session_id", info.session_id},
-                {"camera_id", info.camera_id},
-                {"created", info.created},
-                {"ws_path", "/ws/sessions/" + info.session_id}};
-      respond(json_response(shell,
-                            info.created ? http::status::created
-                                         : http::status::ok,
-                            body.dump()));
-    },
-    fail_with(req, respond), atom::create_v, camera_id);
+      ctx->sys, ctx->registry, timeout,
+      [=](session_info& info) {
+        http_request shell;
+        shell.version(version);
+        shell.keep_alive(keep_alive);
+        json body{{"session_id", info.session_id},
+                  {"camera_id", info.camera_id},
+                  {"created", info.created},
+                  {"ws_path", "/ws/sessions/" + info.session_id}};
+        respond(json_response(
+            shell, info.created ? http::status::created : http::status::ok,
+            body.dump()));
+      },
+      fail_with(req, respond), atom::create_v, camera_id);
 }
 
 void session_resource(const std::shared_ptr<gateway_context>& ctx,
@@ -98,16 +99,16 @@ void session_resource(const std::shared_ptr<gateway_context>& ctx,
   };
   if (req.method() == http::verb::get)
     return ask(
-      ctx->sys, ctx->registry, timeout,
-      [=](session_status& st) { reply(to_json(st)); }, fail_with(req, respond),
-      atom::status_v, id);
+        ctx->sys, ctx->registry, timeout,
+        [=](session_status& st) { reply(to_json(st)); },
+        fail_with(req, respond), atom::status_v, id);
   if (req.method() == http::verb::delete_)
     return ask(
-      ctx->sys, ctx->registry, timeout,
-      [=](std::string& removed) {
-        reply({{"deleted", true}, {"session_id", removed}});
-      },
-      fail_with(req, respond), atom::remove_v, id);
+        ctx->sys, ctx->registry, timeout,
+        [=](std::string& removed) {
+          reply({{"deleted", true}, {"session_id", removed}});
+        },
+        fail_with(req, respond), atom::remove_v, id);
   respond(method_not_allowed(req, "GET, DELETE"));
 }
 
@@ -134,14 +135,19 @@ http_response error_response(const http_request& req, http::status status,
 http::status status_of(const caf::error& err) {
   if (err.category() == error_category()) {
     switch (static_cast<ec>(err.code())) {
-      case ec::unknown_camera:
-      case ec::unknown_session:
-      case ec::unknown_target: return http::status::not_found;
-      case ec::invalid_argument: return http::status::bad_request;
-      case ec::source_failed: return http::status::bad_gateway;
-      case ec::model_failed:
-      case ec::shutting_down: return http::status::service_unavailable;
-      default: return http::status::internal_server_error;
+    case ec::unknown_camera:
+    case ec::unknown_session:
+    case ec::unknown_target:
+      return http::status::not_found;
+    case ec::invalid_argument:
+      return http::status::bad_request;
+    case ec::source_failed:
+      return http::status::bad_gateway;
+    case ec::model_failed:
+    case ec::shutting_down:
+      return http::status::service_unavailable;
+    default:
+      return http::status::internal_server_error;
     }
   }
   if (err == caf::sec::request_timeout)
@@ -187,18 +193,17 @@ void route(const std::shared_ptr<gateway_context>& ctx, const http_request& req,
       json body{{"status", ready ? "ready" : "not_ready"}};
       if (!why.empty())
         body["detail"] = why;
-      respond(json_response(shell,
-                            ready ? http::status::ok
-                                  : http::status::service_unavailable,
-                            body.dump()));
+      respond(json_response(
+          shell, ready ? http::status::ok : http::status::service_unavailable,
+          body.dump()));
     };
     if (!ctx->accepting)
       return answer(false, "server is shutting down");
     return ask(
-      ctx->sys, ctx->registry, timeout,
-      [=](bool ready) { answer(ready, ready ? "" : "registry not ready"); },
-      [=](const caf::error& err) { answer(false, render(err)); },
-      atom::ready_v);
+        ctx->sys, ctx->registry, timeout,
+        [=](bool ready) { answer(ready, ready ? "" : "registry not ready"); },
+        [=](const caf::error& err) { answer(false, render(err)); },
+        atom::ready_v);
   }
   if (path == "/cameras") {
     if (method != http::verb::get)
@@ -206,18 +211,18 @@ void route(const std::shared_ptr<gateway_context>& ctx, const http_request& req,
     auto version = req.version();
     auto keep_alive = req.keep_alive();
     return ask(
-      ctx->sys, ctx->registry, timeout,
-      [=](std::vector<camera_info>& cams) {
-        http_request shell;
-        shell.version(version);
-        shell.keep_alive(keep_alive);
-        json list = json::array();
-        for (auto& c : cams)
-          list.push_back(to_json(c));
-        respond(json_response(shell, http::status::ok,
-                              json{{"cameras", list}}.dump()));
-      },
-      fail_with(req, respond), atom::list_v);
+        ctx->sys, ctx->registry, timeout,
+        [=](std::vector<camera_info>& cams) {
+          http_request shell;
+          shell.version(version);
+          shell.keep_alive(keep_alive);
+          json list = json::array();
+          for (auto& c : cams)
+            list.push_back(to_json(c));
+          respond(json_response(shell, http::status::ok,
+                                json{{"cameras", list}}.dump()));
+        },
+        fail_with(req, respond), atom::list_v);
   }
   if (path == "/sessions") {
     if (method != http::verb::post)

@@ -12,11 +12,10 @@ namespace argus {
 
 server::server(caf::actor_system& sys, registry_actor registry,
                server_config cfg)
-  : ioc_(cfg.io_threads),
-    acceptor_(net::make_strand(ioc_)),
-    ctx_(std::make_shared<gateway_context>(
-      sys, std::move(registry), std::move(cfg),
-      std::make_shared<json_wire_codec>())) {
+    : ioc_(cfg.io_threads), acceptor_(net::make_strand(ioc_)),
+      ctx_(std::make_shared<gateway_context>(
+          sys, std::move(registry), std::move(cfg),
+          std::make_shared<json_wire_codec>())) {
   // nop
 }
 
@@ -30,9 +29,9 @@ caf::expected<uint16_t> server::start() {
   beast::error_code ec;
   auto addr = net::ip::make_address(ctx_->cfg.host, ec);
   if (ec)
-    return caf::make_error(ec::invalid_config,
-                           "server.listen: bad address '" + ctx_->cfg.host
-                             + "': " + ec.message());
+    return caf::make_error(ec::invalid_config, "server.listen: bad address '"
+                                                   + ctx_->cfg.host
+                                                   + "': " + ec.message());
   tcp::endpoint ep{addr, ctx_->cfg.port};
   acceptor_.open(ep.protocol(), ec);
   if (!ec)
@@ -44,8 +43,8 @@ caf::expected<uint16_t> server::start() {
   if (ec)
     return caf::make_error(ec::invalid_config,
                            "cannot listen on " + ctx_->cfg.host + ":"
-                             + std::to_string(ctx_->cfg.port) + ": "
-                             + ec.message());
+                               + std::to_string(ctx_->cfg.port) + ": "
+                               + ec.message());
   auto port = acceptor_.local_endpoint().port();
   do_accept();
   for (int i = 0; i < ctx_->cfg.io_threads; ++i)
@@ -55,17 +54,17 @@ caf::expected<uint16_t> server::start() {
 
 void server::do_accept() {
   acceptor_.async_accept(
-    net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
-      if (ec) {
-        if (ec != net::error::operation_aborted)
-          spdlog::warn("accept failed: {}", ec.message());
-        if (!acceptor_.is_open())
-          return;
-      } else {
-        std::make_shared<http_session>(std::move(socket), ctx_)->run();
-      }
-      do_accept();
-    });
+      net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+        if (ec) {
+          if (ec != net::error::operation_aborted)
+            spdlog::warn("accept failed: {}", ec.message());
+          if (!acceptor_.is_open())
+            return;
+        } else {
+          std::make_shared<http_session>(std::move(socket), ctx_)->run();
+        }
+        do_accept();
+      });
 }
 
 void server::stop_accepting() {

@@ -8,7 +8,6 @@
 #include "gateway/context.hpp"
 
 #include <caf/expected.hpp>
-
 #include <chrono>
 #include <memory>
 #include <thread>

@@ -8,16 +8,26 @@ namespace argus {
 
 const char* to_string(ec code) {
   switch (code) {
-    case ec::no_error: return "no_error";
-    case ec::unknown_camera: return "unknown_camera";
-    case ec::unknown_session: return "unknown_session";
-    case ec::unknown_target: return "unknown_target";
-    case ec::invalid_argument: return "invalid_argument";
-    case ec::invalid_config: return "invalid_config";
-    case ec::source_failed: return "source_failed";
-    case ec::model_failed: return "model_failed";
-    case ec::shutting_down: return "shutting_down";
-    case ec::ec_count: break;
+  case ec::no_error:
+    return "no_error";
+  case ec::unknown_camera:
+    return "unknown_camera";
+  case ec::unknown_session:
+    return "unknown_session";
+  case ec::unknown_target:
+    return "unknown_target";
+  case ec::invalid_argument:
+    return "invalid_argument";
+  case ec::invalid_config:
+    return "invalid_config";
+  case ec::source_failed:
+    return "source_failed";
+  case ec::model_failed:
+    return "model_failed";
+  case ec::shutting_down:
+    return "shutting_down";
+  case ec::ec_count:
+    break;
   }
   return "unknown_error";
 }

@@ -7,7 +7,6 @@
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/type_id.hpp>
-
 #include <memory>
 #include <string>
 #include <vector>

@@ -4,13 +4,11 @@
 #pragma once
 
 #include <caf/meta/type_name.hpp>
-
 #include <cstdint>
 #include <memory>
+#include <opencv2/core.hpp>
 #include <string>
 #include <vector>
-
-#include <opencv2/core.hpp>
 
 namespace argus {
 
@@ -238,8 +236,8 @@ struct client_command {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, client_command& x) {
-  return f(caf::meta::type_name("client_command"), x.kind, x.target_id,
-           x.error, x.detail);
+  return f(caf::meta::type_name("client_command"), x.kind, x.target_id, x.error,
+           x.detail);
 }
 
 /// The reply to a client command: an ack or an error.
@@ -257,7 +255,8 @@ typename Inspector::result_type inspect(Inspector& f, command_reply& x) {
            x.error, x.detail);
 }
 
-// -- REST payloads --------------------------------------------------------------
+// -- REST payloads
+// --------------------------------------------------------------
 
 /// A configured camera as listed by GET /cameras.
 struct camera_info {
@@ -315,10 +314,9 @@ typename Inspector::result_type inspect(Inspector& f, session_status& x) {
   return f(caf::meta::type_name("session_status"), x.session_id, x.camera_id,
            x.running, x.fps, x.latency_p50_ms, x.latency_p99_ms,
            x.detect_p50_ms, x.frames_processed, x.frames_dropped,
-           x.last_frame_ts_unix_ms,
-           x.selected_target_id, x.tracking_phase, x.active_tracks, x.clients,
-           x.clients_closed_slow, x.events_published, x.camera_state,
-           x.last_error);
+           x.last_frame_ts_unix_ms, x.selected_target_id, x.tracking_phase,
+           x.active_tracks, x.clients, x.clients_closed_slow,
+           x.events_published, x.camera_state, x.last_error);
 }
 
 /// What a camera reports about itself.

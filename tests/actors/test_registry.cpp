@@ -32,8 +32,7 @@ struct registry_fixture : fixture {
   }
 
   /// Sends a request and runs the actors until it is answered.
-  template <class T, class... Ts>
-  caf::expected<T> ask(Ts... xs) {
+  template <class T, class... Ts> caf::expected<T> ask(Ts... xs) {
     caf::expected<T> result{caf::sec::bad_function_call};
     auto rh = self->request(reg, caf::infinite, xs...);
     drain();

@@ -14,7 +14,7 @@ struct session_fixture : fixture {
   camera_actor cam;
   session_actor sess;
   std::shared_ptr<recording_connection> conn
-    = std::make_shared<recording_connection>();
+      = std::make_shared<recording_connection>();
   client_actor cli;
 
   session_fixture() {
@@ -126,9 +126,9 @@ CAF_TEST(target commands are acked or refused) {
   caf::anon_send(cli, client_command{client_command::clear_target, -1, "", ""});
   drain();
   CAF_CHECK_EQUAL(conn->of_type("ack").size(), 2u);
-  caf::anon_send(cli, client_command{client_command::invalid, -1,
-                                     "invalid_json", "bad"});
-  write_all(cli, *conn); // more than max_in_flight messages by now
+  caf::anon_send(
+      cli, client_command{client_command::invalid, -1, "invalid_json", "bad"});
+  write_all(cli, *conn);         // more than max_in_flight messages by now
   errs = conn->of_type("error"); // a local: the macro keeps references
   CAF_REQUIRE_EQUAL(errs.size(), 2u);
   CAF_CHECK_EQUAL(errs.back()["error"], "invalid_json");

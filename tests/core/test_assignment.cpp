@@ -2,10 +2,9 @@
 #include "core/assignment.hpp"
 
 #include <algorithm>
+#include <gtest/gtest.h>
 #include <numeric>
 #include <random>
-
-#include <gtest/gtest.h>
 
 using namespace argus;
 

@@ -5,10 +5,9 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <gtest/gtest.h>
 #include <set>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 using namespace argus;
 
@@ -106,9 +105,8 @@ TEST(byte_tracker, crossing_objects_keep_their_ids) {
     float left = 20 + 8 * (r.frame - 1), right = 340 - 8 * (r.frame - 1);
     if (std::abs(left - right) < 40)
       continue; // overlapping: either answer is a box on both movers
-    side[r.id].insert(std::abs(r.bbox.x - left) < std::abs(r.bbox.x - right)
-                        ? 0
-                        : 1);
+    side[r.id].insert(
+        std::abs(r.bbox.x - left) < std::abs(r.bbox.x - right) ? 0 : 1);
   }
   EXPECT_EQ(side.size(), 2u);
   for (auto& [id, s] : side)
@@ -167,7 +165,8 @@ TEST(byte_tracker, golden_replay) {
   std::ostringstream out;
   for (size_t f = 0; f < run.detections.size(); ++f)
     write_mot_tracks(out, int64_t(f + 1), trk.update(run.detections[f]));
-  auto path = std::string(ARGUS_SOURCE_DIR) + "/fixtures/tracker/golden_seed5.txt";
+  auto path
+      = std::string(ARGUS_SOURCE_DIR) + "/fixtures/tracker/golden_seed5.txt";
   if (std::getenv("ARGUS_UPDATE_GOLDEN")) {
     std::ofstream(path) << out.str();
     GTEST_SKIP() << "golden file rewritten";

@@ -3,7 +3,6 @@
 #include "messages/error.hpp"
 
 #include <fstream>
-
 #include <gtest/gtest.h>
 
 using namespace argus;
@@ -45,20 +44,20 @@ TEST(config, errors_name_the_offending_key) {
   EXPECT_NE(error_of("cameras: [{id: a}, {id: a}]").find("cameras[1].id"),
             std::string::npos);
   EXPECT_NE(error_of("cameras: [{id: a, source: rtsp, url: http://x}]")
-              .find("cameras[0].url"),
+                .find("cameras[0].url"),
             std::string::npos);
   EXPECT_NE(error_of("cameras: [{id: a}]\nsession: {publish_hz: fast}")
-              .find("session.publish_hz"),
+                .find("session.publish_hz"),
             std::string::npos);
   EXPECT_NE(error_of("cameras: [{id: a}]\nserver: {listen: nope}")
-              .find("server.listen"),
+                .find("server.listen"),
             std::string::npos);
   EXPECT_NE(error_of("cameras: [{id: a}]\ndetector: {input_width: 100}")
-              .find("detector.input_width"),
+                .find("detector.input_width"),
             std::string::npos);
   EXPECT_NE(error_of("cameras: [{id: a}]\ntracker: {track_low_thresh: 0.9, "
                      "track_high_thresh: 0.5}")
-              .find("tracker.track_low_thresh"),
+                .find("tracker.track_low_thresh"),
             std::string::npos);
 }
 
@@ -66,7 +65,7 @@ TEST(config, unknown_keys_are_errors) {
   EXPECT_NE(error_of("cameras: [{id: a}]\nsesion: {}").find("sesion"),
             std::string::npos);
   EXPECT_NE(error_of("cameras: [{id: a, colour: red}]")
-              .find("cameras[0].colour: unknown key"),
+                .find("cameras[0].colour: unknown key"),
             std::string::npos);
 }
 

@@ -121,7 +121,8 @@ TEST(detector, shipped_model_finds_the_synthetic_drones) {
 TEST(detector, accepts_any_frame_size) {
   auto d = detector::load(shipped());
   ASSERT_TRUE(d);
-  for (auto size : {cv::Size(1280, 720), cv::Size(100, 300), cv::Size(33, 17)}) {
+  for (auto size :
+       {cv::Size(1280, 720), cv::Size(100, 300), cv::Size(33, 17)}) {
     cv::Mat img(size, CV_8UC3, cv::Scalar(200, 160, 120));
     auto dets = d->detect(img);
     ASSERT_TRUE(dets) << size;

@@ -4,9 +4,8 @@
 
 #include <cstdio>
 #include <fstream>
-#include <sstream>
-
 #include <gtest/gtest.h>
+#include <sstream>
 
 using namespace argus;
 
@@ -47,8 +46,8 @@ TEST(mot, counts_switches_misses_and_false_positives) {
     gt.push_back(row(f, 1, 0));
     hyp.push_back(row(f, f <= 5 ? 7 : 9, 0)); // switch at frame 6
   }
-  hyp.push_back(row(3, 5, 200));       // false positive
-  gt.push_back(row(4, 2, 400));        // missed
+  hyp.push_back(row(3, 5, 200)); // false positive
+  gt.push_back(row(4, 2, 400));  // missed
   auto s = score_mot(gt, hyp, false);
   EXPECT_EQ(s.idsw, 1);
   EXPECT_EQ(s.fp, 1);

@@ -86,8 +86,8 @@ TEST_P(decode_both_layouts, thresholds_and_class_aware_nms) {
   auto tf = compute_letterbox({320, 192}, {320, 192});
   auto out = make_output(GetParam(), 2,
                          {{50, 50, 20, 20, {0.9f, 0.0f}},
-                          {51, 50, 20, 20, {0.8f, 0.0f}},  // same class: gone
-                          {50, 51, 20, 20, {0.0f, 0.7f}},  // other class: kept
+                          {51, 50, 20, 20, {0.8f, 0.0f}},   // same class: gone
+                          {50, 51, 20, 20, {0.0f, 0.7f}},   // other class: kept
                           {200, 100, 20, 20, {0.2f, 0.1f}}, // below threshold
                           {150, 150, 30, 30, {0.6f, 0.0f}}});
   auto dets = decode_yolo(out, GetParam(), 2, tf, {320, 192}, {0.25f, 0.45f});
@@ -122,18 +122,18 @@ TEST(yolo_decode, v5_objectness_scales_the_class_score) {
   EXPECT_FLOAT_EQ(dets[0].conf, 0.4f);
   c.obj = 0.2f; // objectness alone below threshold
   out = make_output(yolo_layout::yolov5, 1, {c});
-  EXPECT_TRUE(decode_yolo(out, yolo_layout::yolov5, 1, tf, {320, 192},
-                          {0.25f, 0.45f})
-                .empty());
+  EXPECT_TRUE(
+      decode_yolo(out, yolo_layout::yolov5, 1, tf, {320, 192}, {0.25f, 0.45f})
+          .empty());
 }
 
 TEST(yolo_decode, wrong_tensor_shape_or_type_gives_nothing) {
   auto tf = compute_letterbox({320, 192}, {320, 192});
   cv::Mat flat(10, 10, CV_32F, cv::Scalar(1));
-  EXPECT_TRUE(decode_yolo(flat, yolo_layout::yolov8, 2, tf, {320, 192}, {})
-                .empty());
+  EXPECT_TRUE(
+      decode_yolo(flat, yolo_layout::yolov8, 2, tf, {320, 192}, {}).empty());
   int sz[] = {1, 3, 10}; // fewer attributes than classes need
   cv::Mat narrow(3, sz, CV_32F, cv::Scalar(1));
-  EXPECT_TRUE(decode_yolo(narrow, yolo_layout::yolov8, 2, tf, {320, 192}, {})
-                .empty());
+  EXPECT_TRUE(
+      decode_yolo(narrow, yolo_layout::yolov8, 2, tf, {320, 192}, {}).empty());
 }

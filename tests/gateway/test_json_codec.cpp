@@ -21,19 +21,19 @@ TEST(parse_command, rejects_bad_input_with_precise_codes) {
     const char* text;
     const char* code;
   } cases[] = {
-    {"{not json", "invalid_json"},
-    {"", "invalid_json"},
-    {"[1,2]", "invalid_command"},
-    {"17", "invalid_command"},
-    {R"({"target_id":1})", "invalid_command"},
-    {R"({"type":5})", "invalid_command"},
-    {R"({"type":"pan_left"})", "unknown_command"},
-    {R"({"type":"set_target_id"})", "target_id_must_be_int"},
-    {R"({"type":"set_target_id","target_id":"17"})", "target_id_must_be_int"},
-    {R"({"type":"set_target_id","target_id":1.5})", "target_id_must_be_int"},
-    {R"({"type":"set_target_id","target_id":null})", "target_id_must_be_int"},
-    {R"({"type":"set_target_id","target_id":18446744073709551615})",
-     "target_id_must_be_int"},
+      {"{not json", "invalid_json"},
+      {"", "invalid_json"},
+      {"[1,2]", "invalid_command"},
+      {"17", "invalid_command"},
+      {R"({"target_id":1})", "invalid_command"},
+      {R"({"type":5})", "invalid_command"},
+      {R"({"type":"pan_left"})", "unknown_command"},
+      {R"({"type":"set_target_id"})", "target_id_must_be_int"},
+      {R"({"type":"set_target_id","target_id":"17"})", "target_id_must_be_int"},
+      {R"({"type":"set_target_id","target_id":1.5})", "target_id_must_be_int"},
+      {R"({"type":"set_target_id","target_id":null})", "target_id_must_be_int"},
+      {R"({"type":"set_target_id","target_id":18446744073709551615})",
+       "target_id_must_be_int"},
   };
   for (auto& c : cases) {
     auto cmd = parse_command(c.text);
@@ -81,9 +81,9 @@ TEST(json_codec, track_event_has_before_and_after_summaries) {
 
 TEST(json_codec, replies_are_acks_or_errors) {
   command_reply ack{true, "set_target_id", 17, "", ""};
-  EXPECT_EQ(to_json(ack),
-            json({{"type", "ack"}, {"command", "set_target_id"},
-                  {"target_id", 17}}));
+  EXPECT_EQ(
+      to_json(ack),
+      json({{"type", "ack"}, {"command", "set_target_id"}, {"target_id", 17}}));
   command_reply clear{true, "clear_target", none_id, "", ""};
   EXPECT_EQ(to_json(clear),
             json({{"type", "ack"}, {"command", "clear_target"}}));
