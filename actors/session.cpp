@@ -21,6 +21,20 @@ int64_t mono_now_ms() {
       .count();
 }
 
+int64_t unix_now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+/// The latest tick, encoded once for every subscriber and stamped now.
+text_ptr encode_tick(self_ptr self) {
+  auto& st = self->state;
+  auto tick = st.core->tick();
+  tick.published_unix_us = unix_now_us();
+  return st.setup.codec->encode(tick);
+}
+
 void broadcast_events(self_ptr self, const std::vector<track_event>& events) {
   auto& st = self->state;
   for (auto& ev : events) {
@@ -77,7 +91,7 @@ void publish_tick(self_ptr self) {
   auto& st = self->state;
   if (!st.core->take_dirty() || st.clients.empty())
     return;
-  auto text = st.setup.codec->encode(st.core->tick());
+  auto text = encode_tick(self);
   for (auto& c : st.clients)
     self->send(c, atom::tick_v, text);
 }
@@ -149,7 +163,7 @@ session_actor::behavior_type session(self_ptr self, session_setup setup) {
         self->monitor(c);
         s.clients.push_back(c);
         if (s.core->has_tick())
-          self->send(c, atom::tick_v, s.setup.codec->encode(s.core->tick()));
+          self->send(c, atom::tick_v, encode_tick(self));
       },
       [=](atom::unsubscribe, client_actor c) {
         self->demonitor(c.address());

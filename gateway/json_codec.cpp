@@ -65,7 +65,8 @@ json to_json(const metadata_tick& x) {
         {"active", x.ptz.active},
         {"cmd",
          {{"pan", x.ptz.pan}, {"tilt", x.ptz.tilt}, {"zoom", x.ptz.zoom}}}}},
-      {"tracks", std::move(tracks)}};
+      {"tracks", std::move(tracks)},
+      {"published_unix_ms", static_cast<double>(x.published_unix_us) / 1000.0}};
 }
 
 json to_json(const track_event& x) {

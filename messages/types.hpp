@@ -178,13 +178,17 @@ struct metadata_tick {
   std::string tracking_phase = "idle";
   ptz_telemetry ptz;
   std::vector<tick_track> tracks;
+  /// Wall clock when the session encoded this tick (µs); lets a client see
+  /// delivery latency apart from processing latency.
+  int64_t published_unix_us = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, metadata_tick& x) {
   return f(caf::meta::type_name("metadata_tick"), x.session_id, x.camera_id,
            x.ts_unix_ms, x.ts_mono_ms, x.frame_index, x.frame_w, x.frame_h,
-           x.selected_target_id, x.tracking_phase, x.ptz, x.tracks);
+           x.selected_target_id, x.tracking_phase, x.ptz, x.tracks,
+           x.published_unix_us);
 }
 
 /// The summary of one track as published in track_event.before/after.

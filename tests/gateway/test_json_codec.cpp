@@ -50,7 +50,9 @@ TEST(json_codec, metadata_tick_follows_the_contract) {
   t.frame_w = 1280;
   t.frame_h = 720;
   t.tracks.push_back({17, "drone", 0.83, {0.42, 0.31, 0.08, 0.06}});
+  t.published_unix_us = 1'700'000'000'123'456;
   auto j = to_json(t);
+  EXPECT_DOUBLE_EQ(j["published_unix_ms"].get<double>(), 1'700'000'000'123.456);
   EXPECT_EQ(j["schema"], "drone-ptz-metadata/1");
   EXPECT_EQ(j["type"], "metadata_tick");
   EXPECT_EQ(j["space"], "source");
