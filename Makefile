@@ -10,13 +10,18 @@ BENCH_DIR   ?= build-bench
 CMAKE_FLAGS ?=
 LISTEN      ?= 127.0.0.1:8080
 
-.PHONY: all deps build build-test test demo bench model format clean
+.PHONY: all deps node-deps build build-test test demo bench model format clean
 
 all: build
 
 ## deps: install whatever Debian packages from scripts/deps.txt are missing
 deps:
 	@scripts/install-deps.sh scripts/deps.txt
+
+## node-deps: node + npm and the pinned npm packages (package-lock.json)
+node-deps:
+	@scripts/install-deps.sh scripts/node-deps.txt
+	@npm ci --no-audit --no-fund --loglevel=error
 
 ## build: Release build of the argus binary
 build: deps
@@ -38,7 +43,7 @@ demo: build
 	@$(BUILD_DIR)/argus serve --config config/demo.yaml --listen $(LISTEN)
 
 ## bench: build the benchmarks and run them (results: docs/benchmarks.md)
-bench: deps
+bench: deps node-deps
 	@cmake -S . -B $(BENCH_DIR) -DCMAKE_BUILD_TYPE=Release -DARGUS_ENABLE_TESTS=OFF -DARGUS_ENABLE_BENCH=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BENCH_DIR) -j$(JOBS)
 	@bench/run_all.sh $(BENCH_DIR)

@@ -6,6 +6,9 @@ dir="${1:-build-bench}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 echo "## tracker update cost"; "$dir/bench/argus_bench_tracker"
 echo "## pipeline throughput"; "$dir/bench/argus_bench_pipeline" "$root"
+echo "## WebSocket fan-out (tick delivery latency)"
+cmake --build "$dir" --target argus >/dev/null
+/usr/bin/python3 "$root/bench/ws_fanout/run.py" --argus "$dir/argus"
 mot="${MOT_DATA:-$root/../shared/data/mot-tune}"
 if [ -d "$mot" ]; then
   echo "## MOT evaluation (config/mot.yaml)"

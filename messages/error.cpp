@@ -26,6 +26,10 @@ const char* to_string(ec code) {
     return "model_failed";
   case ec::shutting_down:
     return "shutting_down";
+  case ec::unknown_track:
+    return "unknown_track";
+  case ec::store_unavailable:
+    return "store_unavailable";
   case ec::ec_count:
     break;
   }

@@ -30,6 +30,10 @@ enum class ec : uint8_t {
   model_failed,
   /// The server is shutting down and accepts no new work.
   shutting_down,
+  /// The track id names no stored track.
+  unknown_track,
+  /// The track history database cannot be read or written right now.
+  store_unavailable,
   /// Sentinel: number of codes.
   ec_count,
 };

@@ -3,6 +3,7 @@
 // order. Appending is safe; reordering changes IDs across the middleman.
 #pragma once
 
+#include "messages/store_types.hpp"
 #include "messages/types.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -41,6 +42,14 @@ CAF_BEGIN_TYPE_ID_BLOCK(argus, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(argus, (std::vector<argus::detection>))
   CAF_ADD_TYPE_ID(argus, (std::vector<argus::track_state>))
   CAF_ADD_TYPE_ID(argus, (std::vector<argus::camera_info>))
+  CAF_ADD_TYPE_ID(argus, (argus::track_sample))
+  CAF_ADD_TYPE_ID(argus, (argus::session_record))
+  CAF_ADD_TYPE_ID(argus, (argus::store_update))
+  CAF_ADD_TYPE_ID(argus, (argus::store_status))
+  CAF_ADD_TYPE_ID(argus, (argus::track_query))
+  CAF_ADD_TYPE_ID(argus, (argus::stored_sample))
+  CAF_ADD_TYPE_ID(argus, (argus::stored_track))
+  CAF_ADD_TYPE_ID(argus, (argus::track_page))
 
   CAF_ADD_ATOM(argus, argus::atom, subscribe, "subscribe")
   CAF_ADD_ATOM(argus, argus::atom, unsubscribe, "unsubscrib")
@@ -58,6 +67,11 @@ CAF_BEGIN_TYPE_ID_BLOCK(argus, caf::first_custom_type_id)
   CAF_ADD_ATOM(argus, argus::atom, get, "get")
   CAF_ADD_ATOM(argus, argus::atom, remove, "remove")
   CAF_ADD_ATOM(argus, argus::atom, ready, "ready")
+  CAF_ADD_ATOM(argus, argus::atom, flush, "flush")
+  CAF_ADD_ATOM(argus, argus::atom, expire, "expire")
+  CAF_ADD_ATOM(argus, argus::atom, retain, "retain")
+  CAF_ADD_ATOM(argus, argus::atom, query, "query")
+  CAF_ADD_ATOM(argus, argus::atom, reopen, "reopen")
 
 CAF_END_TYPE_ID_BLOCK(argus)
 

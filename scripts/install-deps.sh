@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages listed in scripts/deps.txt that are not yet
 # installed. A warm machine pays one dpkg query per package and nothing else.
+# A line "PACKAGE COMMAND" also counts as installed when COMMAND is on PATH
+# (node and npm from another source, for example).
 set -euo pipefail
 list="${1:-$(dirname "$0")/deps.txt}"
 missing=()
-while read -r pkg; do
-  pkg="${pkg%%#*}"; pkg="${pkg//[[:space:]]/}"
-  [ -z "$pkg" ] && continue
+while read -r line; do
+  line="${line%%#*}"
+  read -r pkg cmd _ <<<"$line" || true
+  [ -z "${pkg:-}" ] && continue
+  [ -n "${cmd:-}" ] && command -v "$cmd" >/dev/null 2>&1 && continue
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done < "$list"
 if [ ${#missing[@]} -eq 0 ]; then
