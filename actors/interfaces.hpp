@@ -58,6 +58,30 @@ using client_actor = caf::typed_actor<
     // From SESSION: close the connection with this code and reason.
     caf::reacts_to<atom::close, uint16_t, std::string>>;
 
+/// Owns the track-history database's one writer connection (detached).
+using store_actor = caf::typed_actor<
+    // From SESSION: one frame's events and samples (samples may be shed).
+    caf::reacts_to<store_update>,
+    // From SESSION: the session started or ended.
+    caf::reacts_to<session_record>,
+    // Health and counters (GET /store, /readyz).
+    caf::replies_to<atom::status>::with<store_status>,
+    // DELETE /tracks/{id}: replies the id, or ec::unknown_track.
+    caf::replies_to<atom::remove, std::string>::with<std::string>,
+    // POST /tracks/{id}/retain: sets retain_indefinitely; replies the id.
+    caf::replies_to<atom::retain, std::string, bool>::with<std::string>,
+    // INTERNAL: commit the pending batch (generation guards stale timers).
+    caf::reacts_to<atom::flush, uint64_t>,
+    // INTERNAL: delete one batch of expired tracks.
+    caf::reacts_to<atom::expire>>;
+
+/// Answers track-history queries on its own read connection (detached).
+using track_reader_actor = caf::typed_actor<
+    // GET /tracks and GET /sessions/{id}/tracks.
+    caf::replies_to<atom::query, track_query>::with<track_page>,
+    // GET /tracks/{id}: the track with up to N samples (0: none).
+    caf::replies_to<atom::get, std::string, int32_t>::with<stored_track>>;
+
 /// One analytics session: camera -> detector -> tracker -> lifecycle, phase
 /// and metadata for its clients.
 using session_actor = frame_sink_actor::extend<

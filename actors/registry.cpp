@@ -45,13 +45,21 @@ session_actor spawn_session(self_ptr self, const camera_config& cam,
   }
   auto params = cfg.tracker;
   params.frame_rate = cam.synthetic.fps;
-  auto trk_hdl = self->spawn(tracker, params);
+  auto& ids = st.track_ids[cam.id];
+  if (!ids)
+    ids = std::make_shared<std::atomic<int64_t>>(
+        st.setup.last_track_ids.count(cam.id) ? st.setup.last_track_ids[cam.id]
+                                              : 0);
+  auto trk_hdl = self->spawn(tracker, params, ids);
   session_setup setup;
   setup.params = {session_id, cam.id, cfg.session, st.setup.labels};
   setup.codec = st.setup.codec;
   setup.camera = cam_hdl;
   setup.detector = det_hdl;
   setup.tracker = trk_hdl;
+  setup.store = st.setup.store;
+  setup.sampling.interval_ms = cfg.store.sample_interval_ms;
+  setup.config_json = describe_session(cfg, cam);
   return self->spawn(session, std::move(setup));
 }
 

@@ -20,6 +20,10 @@ struct registry_setup {
   /// Spawn camera and detector detached (production). Tests under CAF's
   /// deterministic coordinator pass false: detached actors escape it.
   bool detach_workers = true;
+  /// Track history; null when disabled.
+  store_actor store;
+  /// Highest track id stored per camera: new ids continue after it.
+  std::map<std::string, int64_t> last_track_ids;
 };
 
 /// State of the REGISTRY.
@@ -36,6 +40,8 @@ struct registry_state {
   std::map<std::string, std::string> by_camera; // camera id -> session id
   bool shutting_down = false;
   uint64_t created = 0;
+  /// Per camera, shared by its successive trackers.
+  std::map<std::string, track_id_source> track_ids;
 };
 
 /// The REGISTRY: knows the configured cameras, starts one SESSION per camera

@@ -44,11 +44,45 @@ void broadcast_events(self_ptr self, const std::vector<track_event>& events) {
   }
 }
 
+int64_t unix_now_ms() {
+  return unix_now_us() / 1000;
+}
+
+/// Hands events and samples to the STORE; it never blocks the session.
+void feed_store(self_ptr self, std::vector<track_event> events,
+                std::vector<track_sample> samples,
+                int64_t selected = none_id) {
+  auto& st = self->state;
+  if (!st.setup.store)
+    return;
+  if (events.empty() && samples.empty() && selected == none_id)
+    return;
+  self->send(st.setup.store,
+             store_update{st.setup.params.session_id,
+                          st.setup.params.camera_id, std::move(events),
+                          std::move(samples), selected});
+}
+
+void record_session(self_ptr self, int64_t end_ts) {
+  auto& st = self->state;
+  if (st.setup.store)
+    self->send(st.setup.store,
+               session_record{st.setup.params.session_id,
+                              st.setup.params.camera_id, st.started_unix_ms,
+                              end_ts, st.setup.config_json});
+}
+
 void on_tracks(self_ptr self, const track_set& ts, double detect_ms) {
+  auto& st = self->state;
   auto now = mono_now_ms();
   auto latency = double(now - ts.ts_mono_ms);
-  auto events = self->state.core->process(ts, latency, detect_ms, now);
+  auto events = st.core->process(ts, latency, detect_ms, now);
   broadcast_events(self, events);
+  if (!st.setup.store)
+    return;
+  st.sampler->observe(events);
+  feed_store(self, std::move(events),
+             st.sampler->sample(st.core->tick().tracks, ts.ts_unix_ms));
 }
 
 void dispatch(self_ptr self, frame_ptr f) {
@@ -109,7 +143,10 @@ void shut_down(self_ptr self, const caf::error& reason) {
   auto ts = std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::chrono::system_clock::now().time_since_epoch())
                 .count();
-  broadcast_events(self, st.core->finish(ts));
+  auto final_events = st.core->finish(ts);
+  broadcast_events(self, final_events);
+  feed_store(self, std::move(final_events), {});
+  record_session(self, ts);
   bool server_exit = reason == ec::shutting_down;
   for (auto& c : st.clients)
     self->send(
@@ -126,7 +163,10 @@ void shut_down(self_ptr self, const caf::error& reason) {
 session_actor::behavior_type session(self_ptr self, session_setup setup) {
   auto& st = self->state;
   st.core.emplace(setup.params);
+  st.sampler.emplace(setup.sampling);
   st.setup = std::move(setup);
+  st.started_unix_ms = unix_now_ms();
+  record_session(self, none_id);
   self->link_to(st.setup.camera);
   self->link_to(st.setup.detector);
   self->link_to(st.setup.tracker);
@@ -174,7 +214,12 @@ session_actor::behavior_type session(self_ptr self, session_setup setup) {
         self->demonitor(c.address());
         remove_client(self, c.address());
       },
-      [=](const client_command& cmd) { return self->state.core->command(cmd); },
+      [=](const client_command& cmd) {
+        auto reply = self->state.core->command(cmd);
+        if (reply.ok && cmd.kind == client_command::set_target)
+          feed_store(self, {}, {}, reply.target_id);
+        return reply;
+      },
       [=](atom::status) -> caf::result<session_status> {
         auto& s = self->state;
         auto result = s.core->status();

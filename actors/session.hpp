@@ -2,6 +2,7 @@
 #pragma once
 
 #include "actors/interfaces.hpp"
+#include "core/track_sampler.hpp"
 #include "actors/wire.hpp"
 #include "core/analytics_session.hpp"
 
@@ -17,6 +18,11 @@ struct session_setup {
   camera_actor camera;
   detector_actor detector;
   tracker_actor tracker;
+  /// Track history; null when the store is disabled.
+  store_actor store;
+  sampler_params sampling;
+  /// The session's settings as JSON for the history.
+  std::string config_json = "{}";
 };
 
 /// State of a SESSION.
@@ -24,6 +30,8 @@ struct session_state {
   static inline constexpr const char* name = "session";
 
   std::optional<analytics_session> core;
+  std::optional<track_sampler> sampler;
+  int64_t started_unix_ms = 0;
   session_setup setup;
   /// Newest frame waiting for the detector (latest-frame semantics).
   frame_ptr pending;

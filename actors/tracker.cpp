@@ -7,8 +7,10 @@ namespace argus {
 
 tracker_actor::behavior_type
 tracker(tracker_actor::stateful_pointer<tracker_state> self,
-        tracker_params params) {
+        tracker_params params, track_id_source ids) {
   self->state.impl = byte_tracker(params);
+  if (ids)
+    self->state.impl.share_ids(std::move(ids));
   return {
       [=](const detection_set& ds) {
         track_set out;

@@ -16,6 +16,6 @@ struct tracker_state {
 /// answers with the tracks. Cheap (microseconds), so it runs scheduled.
 tracker_actor::behavior_type
 tracker(tracker_actor::stateful_pointer<tracker_state> self,
-        tracker_params params);
+        tracker_params params, track_id_source ids);
 
 } // namespace argus

@@ -2,6 +2,8 @@
 #include "app/commands.hpp"
 
 #include "actors/registry.hpp"
+#include "actors/store.hpp"
+#include "actors/track_reader.hpp"
 #include "actors/system_config.hpp"
 #include "core/byte_tracker.hpp"
 #include "core/config.hpp"
@@ -25,6 +27,14 @@ namespace {
 /// How long shutdown waits for sessions, then for WebSocket close frames.
 constexpr auto session_stop_grace = std::chrono::seconds(5);
 constexpr auto socket_close_grace = std::chrono::milliseconds(2000);
+/// How long shutdown waits for the store's last commit.
+constexpr auto store_stop_grace = std::chrono::seconds(10);
+
+int64_t unix_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 void setup_logging(const std::string& level) {
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ %v");
@@ -42,21 +52,68 @@ sigset_t block_stop_signals() {
   return set;
 }
 
-/// Stops the engine in order and waits for the REGISTRY to finish.
-void stop_engine(caf::actor_system& sys, const registry_actor& registry) {
+/// Sends `hdl` an exit and waits up to `grace` for it to finish; then
+/// kills it. `what` names it in the log.
+template <class Handle>
+void stop_and_wait(caf::actor_system& sys, const Handle& hdl,
+                   std::chrono::seconds grace, const char* what) {
+  if (!hdl)
+    return;
   caf::scoped_actor self{sys};
-  self->monitor(registry);
-  caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
+  self->monitor(hdl);
+  caf::anon_send_exit(hdl, caf::exit_reason::user_shutdown);
   bool done = false;
   self->receive_while([&] { return !done; })(
       [&](const caf::down_msg&) { done = true; },
-      caf::after(session_stop_grace) >>
+      caf::after(grace) >>
           [&] {
-            spdlog::warn("sessions did not stop within {} s; killing them",
-                         session_stop_grace.count());
-            caf::anon_send_exit(registry, caf::exit_reason::kill);
+            spdlog::warn("{} did not stop within {} s; killing it", what,
+                         grace.count());
+            caf::anon_send_exit(hdl, caf::exit_reason::kill);
             done = true;
           });
+}
+
+/// Stops the engine in order: sessions first (their final track events
+/// reach the store), then the store commits and closes.
+void stop_engine(caf::actor_system& sys, const registry_actor& registry,
+                 const track_history& history) {
+  stop_and_wait(sys, registry, session_stop_grace, "sessions");
+  stop_and_wait(sys, history.store, store_stop_grace, "store");
+  if (history.reader)
+    caf::anon_send_exit(history.reader, caf::exit_reason::user_shutdown);
+}
+
+/// Opens the track history before anything runs: closes tracks a crash
+/// left open and learns each camera's last track id. A database that cannot
+/// be opened is not fatal; the STORE reports it and keeps retrying.
+track_history start_history(caf::actor_system& sys, const config& cfg,
+                            std::map<std::string, int64_t>& last_track_ids) {
+  if (!cfg.store.enabled)
+    return {};
+  store_setup setup;
+  setup.cfg = cfg.store;
+  for (auto& cam : cfg.cameras)
+    setup.retain_days[cam.id] = cam.retain_days;
+  auto db = track_db::open_writer(cfg.store.path);
+  if (db) {
+    auto closed = db->close_interrupted(unix_now_ms());
+    if (closed && *closed > 0)
+      spdlog::warn("store: closed {} track(s) left open by an unclean stop",
+                   *closed);
+    setup.interrupted_at_start = closed ? *closed : 0;
+    if (auto ids = db->max_track_ids())
+      last_track_ids = std::move(*ids);
+  } else {
+    // Unknown history: start ids from the clock so they cannot collide
+    // with stored tracks (still below 2^53, exact in JSON).
+    for (auto& cam : cfg.cameras)
+      last_track_ids[cam.id] = unix_now_ms();
+  }
+  track_history history;
+  history.store = sys.spawn<caf::detached>(store, std::move(setup));
+  history.reader = sys.spawn<caf::detached>(track_reader, cfg.store.path);
+  return history;
 }
 
 } // namespace
@@ -83,6 +140,9 @@ int run_serve(const serve_options& opts) {
   }
   auto labels = probe->names();
   auto stop_signals = block_stop_signals();
+  // A file-size limit then fails the write (the store reports it) instead
+  // of killing the server.
+  std::signal(SIGXFSZ, SIG_IGN);
 
   actor_config actor_cfg;
   caf::actor_system sys{actor_cfg};
@@ -90,13 +150,15 @@ int run_serve(const serve_options& opts) {
   setup.cfg = *cfg;
   setup.labels = labels;
   setup.codec = std::make_shared<json_wire_codec>();
+  auto history = start_history(sys, *cfg, setup.last_track_ids);
+  setup.store = history.store;
   auto reg = sys.spawn(registry, std::move(setup));
 
-  server srv{sys, reg, cfg->server};
+  server srv{sys, reg, history, cfg->server};
   auto port = srv.start();
   if (!port) {
     std::cerr << "argus: " << error_detail(port.error()) << "\n";
-    caf::anon_send_exit(reg, caf::exit_reason::kill);
+    stop_engine(sys, reg, history);
     return 2;
   }
   spdlog::info("argus listening on http://{}:{} with {} camera(s)",
@@ -109,7 +171,7 @@ int run_serve(const serve_options& opts) {
   spdlog::info("received {}, shutting down",
                sig == SIGINT ? "SIGINT" : "SIGTERM");
   srv.stop_accepting();
-  stop_engine(sys, reg);
+  stop_engine(sys, reg, history);
   srv.stop(close_code::going_away, "server shutting down", socket_close_grace);
   spdlog::info("argus stopped");
   return 0;

@@ -48,7 +48,7 @@ byte_tracker::strack byte_tracker::make_track(const detection& det) {
 }
 
 void byte_tracker::activate(strack& t) {
-  t.id = next_id_++;
+  t.id = ids_ ? ++*ids_ : next_id_++;
   t.phase = track_phase::tracked;
   // ByteTrack confirms first-frame tracks at once; later births must be
   // matched again before they are reported.

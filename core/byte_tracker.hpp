@@ -4,10 +4,15 @@
 #include "core/kalman_filter.hpp"
 #include "messages/types.hpp"
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace argus {
+
+/// A per-camera track id counter shared by successive trackers.
+using track_id_source = std::shared_ptr<std::atomic<int64_t>>;
 
 /// ByteTrack parameters. Defaults are the frozen set tuned on MOT15/MOT17
 /// (docs/benchmarks.md) and used by every session.
@@ -65,6 +70,10 @@ public:
 
   const tracker_params& params() const { return params_; }
 
+  /// Draws track ids from a counter shared with earlier trackers of the same
+  /// camera (holding the last id given), so ids never repeat per camera.
+  void share_ids(track_id_source ids) { ids_ = std::move(ids); }
+
 private:
   enum class track_phase { tracked, lost, removed };
 
@@ -94,6 +103,7 @@ private:
   kalman_filter kf_;
   int64_t frame_id_ = 0;
   int64_t next_id_ = 1;
+  track_id_source ids_;
   std::vector<strack> tracked_;
   std::vector<strack> lost_;
 };

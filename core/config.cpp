@@ -4,6 +4,7 @@
 #include "messages/error.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -149,11 +150,31 @@ void parse_session(const YAML::Node& n, session_config& s) {
   read_range(n, p, "stats_window", s.stats_window, 10, 100000);
 }
 
+void parse_store(const YAML::Node& n, store_config& s) {
+  const std::string p = "store";
+  check_keys(n, p,
+             {"enabled", "path", "retain_days", "sample_interval_ms",
+              "flush_interval_ms", "batch_max_samples", "max_pending_samples",
+              "expire_interval_ms", "expire_batch", "retry_ms"});
+  read(n, p, "enabled", s.enabled, "a boolean");
+  read(n, p, "path", s.path, "a string");
+  if (s.enabled && s.path.empty())
+    fail("store.path", "must not be empty (set store.enabled: false instead)");
+  read_range(n, p, "retain_days", s.retain_days, 0.0, 36500.0);
+  read_range(n, p, "sample_interval_ms", s.sample_interval_ms, 10, 3600000);
+  read_range(n, p, "flush_interval_ms", s.flush_interval_ms, 10, 60000);
+  read_range(n, p, "batch_max_samples", s.batch_max_samples, 1, 1000000);
+  read_range(n, p, "max_pending_samples", s.max_pending_samples, 1, 10000000);
+  read_range(n, p, "expire_interval_ms", s.expire_interval_ms, 100, 86400000);
+  read_range(n, p, "expire_batch", s.expire_batch, 1, 100000);
+  read_range(n, p, "retry_ms", s.retry_ms, 10, 600000);
+}
+
 camera_config parse_camera(const YAML::Node& n, const std::string& p) {
   check_keys(n, p,
              {"id", "source", "url", "width", "height", "fps", "seed", "drones",
               "birds", "occluders", "noise", "read_timeout_ms", "retry_min_ms",
-              "retry_max_ms", "realtime"});
+              "retry_max_ms", "realtime", "retain_days"});
   camera_config c;
   read(n, p, "id", c.id, "a string");
   if (c.id.empty())
@@ -189,6 +210,8 @@ camera_config parse_camera(const YAML::Node& n, const std::string& p) {
   read_range(n, p, "retry_min_ms", c.retry_min_ms, 10, 600000);
   read_range(n, p, "retry_max_ms", c.retry_max_ms, 10, 3600000);
   read(n, p, "realtime", c.realtime, "a boolean");
+  if (n["retain_days"]) // absent: store.retain_days (sentinel -1)
+    read_range(n, p, "retain_days", c.retain_days, 0.0, 36500.0);
   return c;
 }
 
@@ -198,7 +221,8 @@ config parse_root(const YAML::Node& root) {
     fail("<root>", "the config is empty");
   check_keys(
       root, "",
-      {"server", "logging", "detector", "tracker", "session", "cameras"});
+      {"server", "logging", "detector", "tracker", "session", "store",
+       "cameras"});
   if (root["server"])
     parse_server(root["server"], cfg.server);
   if (auto lg = root["logging"]) {
@@ -216,6 +240,8 @@ config parse_root(const YAML::Node& root) {
     parse_tracker(root["tracker"], cfg.tracker);
   if (root["session"])
     parse_session(root["session"], cfg.session);
+  if (root["store"])
+    parse_store(root["store"], cfg.store);
   auto cams = root["cameras"];
   if (!cams || !cams.IsSequence() || cams.size() == 0)
     fail("cameras", "must be a non-empty list");
@@ -237,6 +263,34 @@ config parse_root(const YAML::Node& root) {
 }
 
 } // namespace
+
+std::string describe_session(const config& cfg, const camera_config& cam) {
+  auto& t = cfg.tracker;
+  nlohmann::json j{
+      {"camera",
+       {{"id", cam.id},
+        {"source", to_string(cam.source)},
+        {"width", cam.synthetic.width},
+        {"height", cam.synthetic.height},
+        {"fps", cam.synthetic.fps}}},
+      {"detector",
+       {{"model", cfg.detector.model},
+        {"conf_threshold", cfg.detector.conf_threshold}}},
+      {"tracker",
+       {{"track_high_thresh", t.track_high_thresh},
+        {"track_low_thresh", t.track_low_thresh},
+        {"new_track_thresh", t.new_track_thresh},
+        {"match_thresh", t.match_thresh},
+        {"track_buffer", t.track_buffer},
+        {"match_buffer", t.match_buffer},
+        {"min_hits", t.min_hits}}},
+      {"session",
+       {{"publish_hz", cfg.session.publish_hz},
+        {"confirm_hits", cfg.session.confirm_hits},
+        {"end_after_ms", cfg.session.end_after_ms}}},
+      {"store", {{"sample_interval_ms", cfg.store.sample_interval_ms}}}};
+  return j.dump();
+}
 
 const char* to_string(source_kind kind) {
   switch (kind) {

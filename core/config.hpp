@@ -28,6 +28,8 @@ struct camera_config {
   int retry_max_ms = defaults::camera::retry_max_ms;
   /// Pace file sources at their frame rate (false: as fast as possible).
   bool realtime = true;
+  /// Days this camera's ended tracks are kept; < 0: store.retain_days.
+  double retain_days = -1;
 };
 
 /// Detector settings.
@@ -53,6 +55,21 @@ struct session_config {
   size_t stats_window = defaults::session::stats_window;
 };
 
+/// Track-history settings.
+struct store_config {
+  /// false: no database; tracks are only streamed live.
+  bool enabled = true;
+  std::string path = defaults::store::path;
+  double retain_days = defaults::store::retain_days;
+  int64_t sample_interval_ms = defaults::store::sample_interval_ms;
+  int flush_interval_ms = defaults::store::flush_interval_ms;
+  size_t batch_max_samples = defaults::store::batch_max_samples;
+  size_t max_pending_samples = defaults::store::max_pending_samples;
+  int expire_interval_ms = defaults::store::expire_interval_ms;
+  int expire_batch = defaults::store::expire_batch;
+  int retry_ms = defaults::store::retry_ms;
+};
+
 /// Gateway settings.
 struct server_config {
   std::string host = defaults::server::host;
@@ -73,6 +90,7 @@ struct config {
   detector_config detector;
   tracker_params tracker;
   session_config session;
+  store_config store;
   std::vector<camera_config> cameras;
 };
 
@@ -85,6 +103,10 @@ caf::expected<config> load_config(const std::string& path);
 
 /// Parses "HOST:PORT" into the server section.
 caf::error apply_listen(config& cfg, const std::string& host_port);
+
+/// The settings that shape one camera's session, as a JSON object (stored
+/// with the session so old track history can be interpreted).
+std::string describe_session(const config& cfg, const camera_config& cam);
 
 /// "synthetic", "file" or "rtsp".
 const char* to_string(source_kind kind);

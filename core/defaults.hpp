@@ -75,4 +75,27 @@ inline constexpr float nms_threshold = 0.45f;
 inline constexpr int threads = 1;
 } // namespace detector
 
+namespace store {
+/// Track-history database file (relative to the working directory).
+inline constexpr const char* path = "data/argus.db";
+/// Days an ended track is kept (per camera: cameras[].retain_days).
+inline constexpr double retain_days = 7;
+/// At most one sample per track this often (plus significant changes).
+inline constexpr int64_t sample_interval_ms = 1000;
+/// A batch is committed this often...
+inline constexpr int flush_interval_ms = 250;
+/// ...or as soon as it holds this many samples.
+inline constexpr size_t batch_max_samples = 5000;
+/// Samples waiting for the disk beyond this are shed (and counted).
+inline constexpr size_t max_pending_samples = 50000;
+/// How often expired tracks are deleted.
+inline constexpr int expire_interval_ms = 60000;
+/// Rows one expiry step deletes (short write locks, no VACUUM).
+inline constexpr int expire_batch = 500;
+/// Wait before retrying a failed write or reopening a broken database.
+inline constexpr int retry_ms = 2000;
+/// Deadline of a query on the track history.
+inline constexpr auto query_timeout = std::chrono::seconds(4);
+} // namespace store
+
 } // namespace argus::defaults

@@ -18,16 +18,24 @@ namespace argus {
 
 class ws_session;
 
+/// The track-history actors; both null when the store is disabled.
+struct track_history {
+  store_actor store;
+  track_reader_actor reader;
+};
+
 /// What every connection of the gateway shares: the actor system, the
 /// REGISTRY, limits, and the live WebSocket sessions (for shutdown).
 struct gateway_context {
   gateway_context(caf::actor_system& sys, registry_actor registry,
-                  server_config cfg, wire_codec_ptr codec)
-      : sys(sys), registry(std::move(registry)), cfg(std::move(cfg)),
-        codec(std::move(codec)) {}
+                  track_history history, server_config cfg,
+                  wire_codec_ptr codec)
+      : sys(sys), registry(std::move(registry)), history(std::move(history)),
+        cfg(std::move(cfg)), codec(std::move(codec)) {}
 
   caf::actor_system& sys;
   registry_actor registry;
+  track_history history;
   server_config cfg;
   wire_codec_ptr codec;
   std::atomic<int> ws_clients{0};

@@ -172,4 +172,57 @@ std::string error_body(const std::string& code, const std::string& detail) {
   return json{{"error", code}, {"detail", detail}}.dump();
 }
 
+json to_json(const stored_track& x) {
+  json j{{"track_id", x.track_id},
+         {"session_id", x.session_id},
+         {"camera_id", x.camera_id},
+         {"label", x.label},
+         {"start_ts_unix_ms", x.start_ts_unix_ms},
+         {"end_ts_unix_ms", id_or_null(x.end_ts_unix_ms)},
+         {"in_progress", x.end_ts_unix_ms == none_id},
+         {"top_score", x.top_score},
+         {"best_bbox", box_json(x.best_bbox)},
+         {"confirmed", x.confirmed},
+         {"selected_as_target", x.selected},
+         {"retain_indefinitely", x.retained},
+         {"interrupted", x.interrupted},
+         {"zones", x.zones},
+         {"sample_count", x.sample_count}};
+  return j;
+}
+
+json to_json(const track_page& x) {
+  json tracks = json::array();
+  for (auto& t : x.tracks)
+    tracks.push_back(to_json(t));
+  return {{"tracks", std::move(tracks)},
+          {"next_cursor",
+           x.next_cursor.empty() ? json(nullptr) : json(x.next_cursor)}};
+}
+
+json samples_json(const std::vector<stored_sample>& samples) {
+  json out = json::array();
+  for (auto& s : samples)
+    out.push_back({{"ts_unix_ms", s.ts_unix_ms},
+                   {"bbox", box_json(s.bbox)},
+                   {"conf", s.conf},
+                   {"velocity", {{"vx", s.vx}, {"vy", s.vy}}}});
+  return out;
+}
+
+json to_json(const store_status& x) {
+  return {{"state", x.state},
+          {"path", x.path},
+          {"detail", x.detail},
+          {"events_written", x.events_written},
+          {"samples_written", x.samples_written},
+          {"samples_shed", x.samples_shed},
+          {"batches_committed", x.batches_committed},
+          {"pending_events", x.pending_events},
+          {"pending_samples", x.pending_samples},
+          {"rows_expired", x.rows_expired},
+          {"last_commit_unix_ms", id_or_null(x.last_commit_unix_ms)},
+          {"interrupted_at_start", x.interrupted_at_start}};
+}
+
 } // namespace argus

@@ -19,6 +19,11 @@ nlohmann::json to_json(const track_event& x);
 nlohmann::json to_json(const command_reply& x);
 nlohmann::json to_json(const session_status& x);
 nlohmann::json to_json(const camera_info& x);
+nlohmann::json to_json(const stored_track& x);
+nlohmann::json to_json(const track_page& x);
+nlohmann::json to_json(const store_status& x);
+/// The samples of GET /tracks/{id}.
+nlohmann::json samples_json(const std::vector<stored_sample>& samples);
 
 /// Parses one client WebSocket message. Never throws: malformed input comes
 /// back as kind == invalid with the error code for the reply

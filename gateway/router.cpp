@@ -3,6 +3,7 @@
 
 #include "core/defaults.hpp"
 #include "gateway/json_codec.hpp"
+#include "gateway/track_routes.hpp"
 
 #include <caf/sec.hpp>
 
@@ -112,6 +113,43 @@ void session_resource(const std::shared_ptr<gateway_context>& ctx,
   respond(method_not_allowed(req, "GET, DELETE"));
 }
 
+/// GET /readyz: ready when the engine accepts sessions. The store's state
+/// is reported but never makes the server unready: the live pipeline runs
+/// without it.
+void readiness(const std::shared_ptr<gateway_context>& ctx,
+               const deferred_reply& reply) {
+  auto answer = [=](bool ready, const std::string& why, json store) {
+    json body{{"status", ready ? "ready" : "not_ready"}, {"store", store}};
+    if (!why.empty())
+      body["detail"] = why;
+    reply.json(ready ? http::status::ok : http::status::service_unavailable,
+               body.dump());
+  };
+  auto with_store = [=](bool ready, const std::string& why) {
+    if (!ctx->history.store)
+      return answer(ready, why, {{"state", "disabled"}});
+    ask(
+        ctx->sys, ctx->history.store, timeout,
+        [=](store_status& st) {
+          json store{{"state", st.state}};
+          if (!st.detail.empty())
+            store["detail"] = st.detail;
+          answer(ready, why, store);
+        },
+        [=](const caf::error& err) {
+          answer(ready, why, {{"state", "unresponsive"}, {"detail", render(err)}});
+        },
+        atom::status_v);
+  };
+  if (!ctx->accepting)
+    return with_store(false, "server is shutting down");
+  ask(
+      ctx->sys, ctx->registry, timeout,
+      [=](bool ready) { with_store(ready, ready ? "" : "registry not ready"); },
+      [=](const caf::error& err) { with_store(false, render(err)); },
+      atom::ready_v);
+}
+
 } // namespace
 
 http_response json_response(const http_request& req, http::status status,
@@ -138,6 +176,7 @@ http::status status_of(const caf::error& err) {
     case ec::unknown_camera:
     case ec::unknown_session:
     case ec::unknown_target:
+    case ec::unknown_track:
       return http::status::not_found;
     case ec::invalid_argument:
       return http::status::bad_request;
@@ -145,6 +184,7 @@ http::status status_of(const caf::error& err) {
       return http::status::bad_gateway;
     case ec::model_failed:
     case ec::shutting_down:
+    case ec::store_unavailable:
       return http::status::service_unavailable;
     default:
       return http::status::internal_server_error;
@@ -161,6 +201,26 @@ std::string code_of(const caf::error& err) {
   if (err == caf::sec::request_timeout)
     return "timeout";
   return "internal_error";
+}
+
+void deferred_reply::json(http::status status, std::string body) const {
+  http_request shell;
+  shell.version(version);
+  shell.keep_alive(keep_alive);
+  respond(json_response(shell, status, std::move(body)));
+}
+
+void deferred_reply::error(http::status status, const std::string& code,
+                           const std::string& detail) const {
+  json(status, error_body(code, detail));
+}
+
+void deferred_reply::error(const caf::error& err) const {
+  error(status_of(err), code_of(err), error_detail(err));
+}
+
+deferred_reply defer_reply(const http_request& req, responder respond) {
+  return {req.version(), req.keep_alive(), std::move(respond)};
 }
 
 bool match_ws_session_path(const std::string& target, std::string& id) {
@@ -184,26 +244,7 @@ void route(const std::shared_ptr<gateway_context>& ctx, const http_request& req,
   if (path == "/readyz") {
     if (method != http::verb::get)
       return respond(method_not_allowed(req, "GET"));
-    auto version = req.version();
-    auto keep_alive = req.keep_alive();
-    auto answer = [=](bool ready, const std::string& why) {
-      http_request shell;
-      shell.version(version);
-      shell.keep_alive(keep_alive);
-      json body{{"status", ready ? "ready" : "not_ready"}};
-      if (!why.empty())
-        body["detail"] = why;
-      respond(json_response(
-          shell, ready ? http::status::ok : http::status::service_unavailable,
-          body.dump()));
-    };
-    if (!ctx->accepting)
-      return answer(false, "server is shutting down");
-    return ask(
-        ctx->sys, ctx->registry, timeout,
-        [=](bool ready) { answer(ready, ready ? "" : "registry not ready"); },
-        [=](const caf::error& err) { answer(false, render(err)); },
-        atom::ready_v);
+    return readiness(ctx, defer_reply(req, respond));
   }
   if (path == "/cameras") {
     if (method != http::verb::get)
@@ -224,6 +265,8 @@ void route(const std::shared_ptr<gateway_context>& ctx, const http_request& req,
         },
         fail_with(req, respond), atom::list_v);
   }
+  if (route_tracks(ctx, req, path, respond))
+    return;
   if (path == "/sessions") {
     if (method != http::verb::post)
       return respond(method_not_allowed(req, "POST"));

@@ -31,6 +31,23 @@ http_response error_response(const http_request& req, http::status status,
 http::status status_of(const caf::error& err);
 std::string code_of(const caf::error& err);
 
+/// Answers a request later, from any thread, keeping only what the
+/// response needs (the request itself is gone by then).
+struct deferred_reply {
+  unsigned version = 11;
+  bool keep_alive = false;
+  responder respond;
+
+  void json(http::status status, std::string body) const;
+  void error(http::status status, const std::string& code,
+             const std::string& detail) const;
+  /// The actor error mapped by status_of/code_of.
+  void error(const caf::error& err) const;
+};
+
+/// A deferred_reply for `req`.
+deferred_reply defer_reply(const http_request& req, responder respond);
+
 /// If `target` is "/ws/sessions/<id>", stores the id and returns true.
 bool match_ws_session_path(const std::string& target, std::string& id);
 

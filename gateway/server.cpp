@@ -11,10 +11,10 @@
 namespace argus {
 
 server::server(caf::actor_system& sys, registry_actor registry,
-               server_config cfg)
+               track_history history, server_config cfg)
     : ioc_(cfg.io_threads), acceptor_(net::make_strand(ioc_)),
       ctx_(std::make_shared<gateway_context>(
-          sys, std::move(registry), std::move(cfg),
+          sys, std::move(registry), std::move(history), std::move(cfg),
           std::make_shared<json_wire_codec>())) {
   // nop
 }

@@ -71,7 +71,6 @@ CAF_BEGIN_TYPE_ID_BLOCK(argus, caf::first_custom_type_id)
   CAF_ADD_ATOM(argus, argus::atom, expire, "expire")
   CAF_ADD_ATOM(argus, argus::atom, retain, "retain")
   CAF_ADD_ATOM(argus, argus::atom, query, "query")
-  CAF_ADD_ATOM(argus, argus::atom, reopen, "reopen")
 
 CAF_END_TYPE_ID_BLOCK(argus)
 

@@ -27,7 +27,7 @@ struct session_fixture : fixture {
     setup.codec = codec;
     setup.camera = cam;
     setup.detector = sys.spawn(truth_detector);
-    setup.tracker = sys.spawn(tracker, tracker_params{});
+    setup.tracker = sys.spawn(tracker, tracker_params{}, track_id_source{});
     sess = sys.spawn(session, std::move(setup));
     drain();
   }

@@ -5,6 +5,7 @@ of sleeping. Every wait here has a deadline.
 """
 import json
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -16,7 +17,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 class ArgusServer:
-    def __init__(self, binary, config_text, start_timeout=30):
+    def __init__(self, binary, config_text, start_timeout=30, data_dir=None):
+        # Each server gets its own track database unless the config names one.
+        self.own_data_dir = data_dir is None
+        self.data_dir = data_dir or tempfile.mkdtemp(prefix="argus-test-")
+        self.db_path = os.path.join(self.data_dir, "argus.db")
+        if "\nstore:" not in "\n" + config_text:
+            config_text += f"\nstore: {{path: {self.db_path}}}\n"
         self.cfg = tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False)
         self.cfg.write(config_text)
         self.cfg.close()
@@ -58,4 +65,6 @@ class ArgusServer:
             self.proc.kill()
             rc = None
         os.unlink(self.cfg.name)
+        if self.own_data_dir:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
         return rc, time.monotonic() - t0

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "messages/store_types.hpp"
+
+#include <caf/expected.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace argus {
+
+/// Decoded query-string parameters in order of appearance.
+using query_params = std::vector<std::pair<std::string, std::string>>;
+
+/// Largest page GET /tracks returns.
+inline constexpr int max_track_page = 1000;
+
+/// Validates GET /tracks parameters (camera_id, label, after, before,
+/// min_score, in_progress, confirmed, limit, cursor). Errors are
+/// ec::invalid_argument whose detail starts with the parameter's name;
+/// unknown and repeated parameters are errors too.
+caf::expected<track_query> parse_track_query(const query_params& params);
+
+/// Reads `samples` (true/false, default true) and `max_samples` (1..100000,
+/// default 10000) of GET /tracks/{id}. @returns the sample limit (0: none).
+caf::expected<int> parse_track_detail(const query_params& params);
+
+/// Whether `id` is a well-formed "<camera_id>/<n>" track id.
+bool valid_track_id(const std::string& id);
+
+} // namespace argus
