@@ -18,6 +18,7 @@
 #include <csignal>
 #include <fstream>
 #include <iostream>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 namespace argus {
@@ -36,7 +37,10 @@ int64_t unix_now_ms() {
       .count();
 }
 
+/// Logs go to stderr: stdout carries only the "argus listening" line that
+/// scripts and tests read.
 void setup_logging(const std::string& level) {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("argus"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ %v");
   spdlog::set_level(spdlog::level::from_str(level));
 }

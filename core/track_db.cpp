@@ -81,8 +81,11 @@ caf::error apply_pragmas(sqlite_db& db, bool writer) {
   // WAL: readers never block the writer; synchronous=NORMAL is durable
   // against process crashes (only an OS crash may lose the last commits).
   std::string sql = "PRAGMA busy_timeout = 2000; PRAGMA foreign_keys = ON;";
+  // journal_size_limit 0 truncates the WAL after each checkpoint, so a full
+  // disk shows at the next commit instead of hiding in reused WAL space.
   if (writer)
-    sql += "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+    sql += "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+           "PRAGMA journal_size_limit = 0;";
   return db.exec(sql);
 }
 
@@ -544,6 +547,17 @@ caf::expected<stored_track> track_db::get(const std::string& track_id,
                              s.column_double(7)});
   }
   return track;
+}
+
+caf::error track_db::probe_write() {
+  sqlite_transaction tx{db_};
+  if (auto err = tx.begin())
+    return err;
+  // Rewriting the schema version dirties the header page: a real write.
+  if (auto err = db_.exec(fmt::format("PRAGMA user_version = {}",
+                                      schema_version)))
+    return err;
+  return tx.commit();
 }
 
 caf::expected<std::string> track_db::integrity_check() {

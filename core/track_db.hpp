@@ -71,6 +71,9 @@ public:
   caf::expected<stored_track> get(const std::string& track_id,
                                   int max_samples);
 
+  /// Commits a one-page write: whether the database is writable now.
+  caf::error probe_write();
+
   /// "ok" or SQLite's list of problems.
   caf::expected<std::string> integrity_check();
 

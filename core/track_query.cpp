@@ -88,7 +88,9 @@ caf::error apply(track_query& q, const std::string& k, const std::string& v) {
   } else if (k == "min_score") {
     char* end = nullptr;
     errno = 0;
-    double s = v.empty() || v.size() > 32 ? NAN : std::strtod(v.c_str(), &end);
+    bool plain = !v.empty() && v.size() <= 32
+                 && v.find_first_not_of("0123456789.eE+-") == std::string::npos;
+    double s = plain ? std::strtod(v.c_str(), &end) : NAN;
     if (errno || !end || *end != '\0' || !std::isfinite(s) || s < 0 || s > 1)
       return bad(k, "must be a number between 0 and 1");
     q.min_score = s;

@@ -3,6 +3,7 @@
 
 #include "messages/error.hpp"
 
+#include <chrono>
 #include <spdlog/spdlog.h>
 
 namespace argus {
@@ -12,6 +13,7 @@ namespace {
 /// Deleted ids remembered to drop late events; beyond this the oldest go.
 constexpr size_t max_remembered_deletions = 10000;
 constexpr double ms_per_day = 86'400'000.0;
+constexpr auto error_log_interval = std::chrono::minutes(1);
 
 } // namespace
 
@@ -32,20 +34,41 @@ bool track_store::ensure_open() {
     return false;
   }
   db_.emplace(std::move(*db));
-  if (status_.state == "degraded" && status_.detail != "not opened yet")
+  // Opening needs no free space; only a commit proves the disk is back.
+  if (!ever_opened_) {
+    ever_opened_ = true;
+    if (!outage_logged_) {
+      status_.state = "ok";
+      status_.detail.clear();
+    }
+  }
+  return true;
+}
+
+void track_store::recovered() {
+  if (status_.state != "degraded")
+    return;
+  if (outage_logged_)
     spdlog::info("store: {} is writable again", cfg_.path);
+  outage_logged_ = false;
   status_.state = "ok";
   status_.detail.clear();
-  return true;
 }
 
 void track_store::fail(const caf::error& err) {
   auto detail = error_detail(err);
-  // One clear log line per outage, not one per retry.
-  if (status_.state != "degraded" || status_.detail != detail)
+  // One clear log line per outage, not one per retry: a disk that is
+  // nearly full lets some commits through, and a flapping store must not
+  // flood the log. The same error is repeated at most once a minute.
+  auto now = std::chrono::steady_clock::now();
+  if (detail != logged_detail_ || now - logged_at_ >= error_log_interval) {
     spdlog::error("store: {} failed: {}; the live pipeline continues, retrying "
                   "every {} ms",
                   cfg_.path, detail, cfg_.retry_ms);
+    logged_detail_ = detail;
+    logged_at_ = now;
+    outage_logged_ = true;
+  }
   status_.state = "degraded";
   status_.detail = detail;
   // A connection that saw an I/O error may stay broken; start afresh.
@@ -86,14 +109,24 @@ bool track_store::wants_flush() const {
 }
 
 bool track_store::flush(int64_t now_unix_ms) {
-  if (pending_.empty())
-    return ensure_open();
   if (!ensure_open())
     return false;
+  if (pending_.empty()) {
+    // Nothing to commit while degraded: a tiny write tells when it is over.
+    if (status_.state == "degraded") {
+      if (auto err = db_->probe_write()) {
+        fail(err);
+        return false;
+      }
+      recovered();
+    }
+    return true;
+  }
   if (auto err = db_->write(pending_)) {
     fail(err);
     return false;
   }
+  recovered();
   status_.events_written += static_cast<int64_t>(pending_.events.size());
   status_.samples_written += static_cast<int64_t>(pending_.samples.size());
   ++status_.batches_committed;

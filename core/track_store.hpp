@@ -4,6 +4,7 @@
 #include "core/config.hpp"
 #include "core/track_db.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -54,6 +55,7 @@ public:
 
 private:
   void fail(const caf::error& err);
+  void recovered();
   double retain_days_of(const std::string& camera_id) const;
 
   store_config cfg_;
@@ -65,6 +67,12 @@ private:
   std::vector<std::string> expire_cameras_;
   size_t expire_next_ = 0;
   store_status status_;
+  bool ever_opened_ = false;
+  /// Log throttling: the last error logged and when; whether the current
+  /// outage was logged (then its end is logged too).
+  std::string logged_detail_;
+  std::chrono::steady_clock::time_point logged_at_;
+  bool outage_logged_ = false;
 };
 
 } // namespace argus
