@@ -5,6 +5,7 @@
 // detector and tracker. Each run measures frames processed per second over
 // a fixed window after a warm-up; 5 runs each, alternating, median reported.
 #include "actors/registry.hpp"
+#include "actors/store.hpp"
 #include "actors/system_config.hpp"
 #include "core/byte_tracker.hpp"
 #include "core/detector.hpp"
@@ -16,6 +17,8 @@
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
 #include <chrono>
+#include <cstdio>
+#include <string>
 #include <cstdio>
 #include <spdlog/spdlog.h>
 #include <thread>
@@ -60,13 +63,22 @@ double plain_loop_fps(const config& cfg) {
   return counted / duration<double>(window).count();
 }
 
-double engine_fps(const config& cfg) {
+/// With a non-empty `store_path`, sessions feed a STORE writing there.
+double engine_fps(const config& cfg, const std::string& store_path = "") {
   actor_config acfg;
   caf::actor_system sys{acfg};
   registry_setup setup;
   setup.cfg = cfg;
   setup.labels = {"drone", "bird"};
   setup.codec = std::make_shared<json_wire_codec>();
+  store_actor store_hdl;
+  if (!store_path.empty()) {
+    std::remove(store_path.c_str());
+    store_setup ss;
+    ss.cfg.path = store_path;
+    store_hdl = sys.spawn<caf::detached>(store, ss);
+    setup.store = store_hdl;
+  }
   auto reg = sys.spawn(registry, std::move(setup));
   caf::scoped_actor self{sys};
   std::string sid;
@@ -87,6 +99,8 @@ double engine_fps(const config& cfg) {
   auto b = frames();
   auto dt = duration<double>(steady_clock::now() - t0).count();
   self->send_exit(reg, caf::exit_reason::user_shutdown);
+  if (store_hdl)
+    self->send_exit(store_hdl, caf::exit_reason::user_shutdown);
   return (b - a) / dt;
 }
 
@@ -100,6 +114,23 @@ double median(std::vector<double> v) {
 int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::warn);
   auto cfg = bench_config(argc > 1 ? argv[1] : ".");
+  if (argc > 2 && std::string(argv[2]) == "--store") {
+    // The engine with and without the track store, alternating.
+    auto path = std::string(argc > 3 ? argv[3] : "/tmp") + "/argus-bench.db";
+    std::vector<double> with, without;
+    for (int run = 0; run < 5; ++run) {
+      without.push_back(engine_fps(cfg));
+      with.push_back(engine_fps(cfg, path));
+      std::printf("run %d: engine %.1f fps, engine + store %.1f fps\n",
+                  run + 1, without.back(), with.back());
+    }
+    std::printf("| pipeline | median fps (5 runs) |\n|---|---|\n");
+    std::printf("| actor engine, no store | %.1f |\n| actor engine + store "
+                "| %.1f |\n",
+                median(without), median(with));
+    std::remove(path.c_str());
+    return 0;
+  }
   std::vector<double> engine, plain;
   for (int run = 0; run < 5; ++run) {
     engine.push_back(engine_fps(cfg));

@@ -351,6 +351,23 @@ class DiskFaults(unittest.TestCase):
         self.server.wait_until("tracks stored", lambda: all_tracks(self.server))
 
 
+class Contracts(unittest.TestCase):
+    def test_fixtures_match_and_bad_documents_fail(self):
+        for name in ("stored_track", "track_list", "store_status"):
+            with open(os.path.join(ROOT, "fixtures", "store", name + ".example.json")) as f:
+                VALIDATE[name](json.load(f))
+        with self.assertRaises(jsonschema.ValidationError):
+            VALIDATE["track_list"]({"tracks": [{"track_id": "x"}], "next_cursor": None})
+
+    def test_openapi_lists_every_track_route(self):
+        import yaml  # python3-yaml
+        with open(os.path.join(ROOT, "schemas", "openapi.yaml")) as f:
+            paths = yaml.safe_load(f)["paths"]
+        for route in ("/tracks", "/tracks/{track_id}", "/tracks/{track_id}/retain",
+                      "/sessions/{session_id}/tracks", "/store"):
+            self.assertIn(route, paths)
+
+
 class CorruptDatabase(unittest.TestCase):
     def test_garbage_file_degrades_the_store_not_the_pipeline(self):
         data_dir = tempfile.mkdtemp(prefix="argus-corrupt-")
