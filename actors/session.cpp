@@ -50,17 +50,15 @@ int64_t unix_now_ms() {
 
 /// Hands events and samples to the STORE; it never blocks the session.
 void feed_store(self_ptr self, std::vector<track_event> events,
-                std::vector<track_sample> samples,
-                int64_t selected = none_id) {
+                std::vector<track_sample> samples, int64_t selected = none_id) {
   auto& st = self->state;
   if (!st.setup.store)
     return;
   if (events.empty() && samples.empty() && selected == none_id)
     return;
   self->send(st.setup.store,
-             store_update{st.setup.params.session_id,
-                          st.setup.params.camera_id, std::move(events),
-                          std::move(samples), selected});
+             store_update{st.setup.params.session_id, st.setup.params.camera_id,
+                          std::move(events), std::move(samples), selected});
 }
 
 void record_session(self_ptr self, int64_t end_ts) {

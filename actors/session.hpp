@@ -2,9 +2,9 @@
 #pragma once
 
 #include "actors/interfaces.hpp"
-#include "core/track_sampler.hpp"
 #include "actors/wire.hpp"
 #include "core/analytics_session.hpp"
+#include "core/track_sampler.hpp"
 
 #include <optional>
 #include <vector>

@@ -3,8 +3,8 @@
 
 #include "actors/registry.hpp"
 #include "actors/store.hpp"
-#include "actors/track_reader.hpp"
 #include "actors/system_config.hpp"
+#include "actors/track_reader.hpp"
 #include "core/byte_tracker.hpp"
 #include "core/config.hpp"
 #include "core/detector.hpp"

@@ -18,9 +18,8 @@
 #include <caf/scoped_actor.hpp>
 #include <chrono>
 #include <cstdio>
-#include <string>
-#include <cstdio>
 #include <spdlog/spdlog.h>
+#include <string>
 #include <thread>
 
 using namespace argus;
@@ -121,8 +120,8 @@ int main(int argc, char** argv) {
     for (int run = 0; run < 5; ++run) {
       without.push_back(engine_fps(cfg));
       with.push_back(engine_fps(cfg, path));
-      std::printf("run %d: engine %.1f fps, engine + store %.1f fps\n",
-                  run + 1, without.back(), with.back());
+      std::printf("run %d: engine %.1f fps, engine + store %.1f fps\n", run + 1,
+                  without.back(), with.back());
     }
     std::printf("| pipeline | median fps (5 runs) |\n|---|---|\n");
     std::printf("| actor engine, no store | %.1f |\n| actor engine + store "

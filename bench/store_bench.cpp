@@ -66,7 +66,8 @@ double batched_rate(const std::string& path, int total) {
   store_update u;
   u.camera_id = "cam";
   for (int n = 0; n < total; ++n) {
-    u.samples.push_back({1 + n % 50, 1000 + n, {0.1, 0.1, 0.1, 0.1}, 0.5, 0, 0});
+    u.samples.push_back(
+        {1 + n % 50, 1000 + n, {0.1, 0.1, 0.1, 0.1}, 0.5, 0, 0});
     if (u.samples.size() == 50) { // one frame's worth
       store.add(u);
       u.samples.clear();
@@ -109,8 +110,8 @@ void fill_million(const std::string& path, int rows) {
       ts += 1 + int64_t(rng() % 2000);
       auto cam = "cam_" + std::to_string(i % 16);
       bool open = i >= rows - 50; // the newest few are in progress
-      b.events.push_back(new_track(cam, i + 1, ts, labels[rng() % 4],
-                                   score(rng), !open));
+      b.events.push_back(
+          new_track(cam, i + 1, ts, labels[rng() % 4], score(rng), !open));
     }
     if (auto err = db->write(b))
       std::fprintf(stderr, "fill failed: %s\n", error_detail(err).c_str());
@@ -179,7 +180,8 @@ std::vector<std::pair<double, double>> query_latency(const std::string& path,
     for (int i = 0; i < runs; ++i) {
       auto t0 = steady_clock::now();
       auto page = db->query(nq.q);
-      ms.push_back(duration<double, std::milli>(steady_clock::now() - t0).count());
+      ms.push_back(
+          duration<double, std::milli>(steady_clock::now() - t0).count());
       if (!page)
         std::fprintf(stderr, "query failed: %s\n",
                      error_detail(page.error()).c_str());

@@ -4,8 +4,8 @@
 #include "messages/error.hpp"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <yaml-cpp/yaml.h>
@@ -219,10 +219,9 @@ config parse_root(const YAML::Node& root) {
   config cfg;
   if (!root || root.IsNull())
     fail("<root>", "the config is empty");
-  check_keys(
-      root, "",
-      {"server", "logging", "detector", "tracker", "session", "store",
-       "cameras"});
+  check_keys(root, "",
+             {"server", "logging", "detector", "tracker", "session", "store",
+              "cameras"});
   if (root["server"])
     parse_server(root["server"], cfg.server);
   if (auto lg = root["logging"]) {

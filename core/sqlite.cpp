@@ -20,8 +20,7 @@ caf::error sqlite_error(sqlite3* db, int rc, const std::string& what) {
 } // namespace
 
 sqlite_stmt::sqlite_stmt(sqlite_stmt&& other) noexcept
-  : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)) {
-}
+    : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)) {}
 
 sqlite_stmt& sqlite_stmt::operator=(sqlite_stmt&& other) noexcept {
   std::swap(db_, other.db_);
@@ -116,8 +115,7 @@ caf::expected<sqlite_db> sqlite_db::open(const std::string& path, bool create,
 }
 
 sqlite_db::sqlite_db(sqlite_db&& other) noexcept
-  : db_(std::exchange(other.db_, nullptr)) {
-}
+    : db_(std::exchange(other.db_, nullptr)) {}
 
 sqlite_db& sqlite_db::operator=(sqlite_db&& other) noexcept {
   std::swap(db_, other.db_);

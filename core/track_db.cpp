@@ -240,7 +240,8 @@ caf::error track_db::write(const write_batch& batch) {
   if (auto err = apply_samples(batch))
     return err;
   for (auto& id : batch.selected) {
-    auto stmt = db_.prepare("UPDATE tracks SET selected = 1 WHERE track_id = ?1");
+    auto stmt
+        = db_.prepare("UPDATE tracks SET selected = 1 WHERE track_id = ?1");
     if (!stmt)
       return stmt.error();
     if (auto err = stmt->bind(1, id).run())
@@ -271,8 +272,8 @@ caf::error track_db::apply_event(const track_event& ev) {
       " RETURNING seq");
   if (!stmt)
     return stmt.error();
-  auto last_seen = a.end_ts_unix_ms != none_id ? a.end_ts_unix_ms
-                                               : ev.ts_unix_ms;
+  auto last_seen
+      = a.end_ts_unix_ms != none_id ? a.end_ts_unix_ms : ev.ts_unix_ms;
   stmt->bind(1, id)
       .bind(2, ev.session_id)
       .bind(3, ev.camera_id)
@@ -347,13 +348,14 @@ caf::error track_db::apply_samples(const write_batch& batch) {
     ++t.count;
     t.last_ts = std::max(t.last_ts, s.ts_unix_ms);
   }
-  auto update = db_.prepare(
-      "UPDATE tracks SET sample_count = sample_count + ?2,"
-      " last_seen_ts = max(last_seen_ts, ?3) WHERE seq = ?1");
+  auto update
+      = db_.prepare("UPDATE tracks SET sample_count = sample_count + ?2,"
+                    " last_seen_ts = max(last_seen_ts, ?3) WHERE seq = ?1");
   if (!update)
     return update.error();
   for (auto& [seq, t] : touched)
-    if (auto err = update->bind(1, seq).bind(2, t.count).bind(3, t.last_ts).run())
+    if (auto err
+        = update->bind(1, seq).bind(2, t.count).bind(3, t.last_ts).run())
       return err;
   return {};
 }
@@ -526,9 +528,9 @@ caf::expected<stored_track> track_db::get(const std::string& track_id,
   auto track = read_track(*stmt);
   if (max_samples <= 0)
     return track;
-  auto samples = db_.prepare(
-      "SELECT ts, x, y, w, h, conf, vx, vy FROM track_samples"
-      " WHERE track_seq = ?1 ORDER BY ts LIMIT ?2");
+  auto samples
+      = db_.prepare("SELECT ts, x, y, w, h, conf, vx, vy FROM track_samples"
+                    " WHERE track_seq = ?1 ORDER BY ts LIMIT ?2");
   if (!samples)
     return samples.error();
   samples->bind(1, track.seq).bind(2, int64_t{max_samples});
@@ -554,8 +556,8 @@ caf::error track_db::probe_write() {
   if (auto err = tx.begin())
     return err;
   // Rewriting the schema version dirties the header page: a real write.
-  if (auto err = db_.exec(fmt::format("PRAGMA user_version = {}",
-                                      schema_version)))
+  if (auto err
+      = db_.exec(fmt::format("PRAGMA user_version = {}", schema_version)))
     return err;
   return tx.commit();
 }

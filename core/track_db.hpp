@@ -68,8 +68,7 @@ public:
   /// One page newest first (start time, then insertion order).
   caf::expected<track_page> query(const track_query& q);
   /// One track with up to `max_samples` samples (0: none).
-  caf::expected<stored_track> get(const std::string& track_id,
-                                  int max_samples);
+  caf::expected<stored_track> get(const std::string& track_id, int max_samples);
 
   /// Commits a one-page write: whether the database is writable now.
   caf::error probe_write();

@@ -7,8 +7,10 @@
 namespace argus {
 
 double box_iou(const norm_box& a, const norm_box& b) {
-  double ix = std::max(0.0, std::min(a.x + a.w, b.x + b.w) - std::max(a.x, b.x));
-  double iy = std::max(0.0, std::min(a.y + a.h, b.y + b.h) - std::max(a.y, b.y));
+  double ix
+      = std::max(0.0, std::min(a.x + a.w, b.x + b.w) - std::max(a.x, b.x));
+  double iy
+      = std::max(0.0, std::min(a.y + a.h, b.y + b.h) - std::max(a.y, b.y));
   double inter = ix * iy;
   double uni = a.w * a.h + b.w * b.h - inter;
   return uni > 0 ? inter / uni : 0.0;

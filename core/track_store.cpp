@@ -19,7 +19,7 @@ constexpr auto error_log_interval = std::chrono::minutes(1);
 
 track_store::track_store(store_config cfg,
                          std::map<std::string, double> retain_days)
-  : cfg_(std::move(cfg)), retain_days_(std::move(retain_days)) {
+    : cfg_(std::move(cfg)), retain_days_(std::move(retain_days)) {
   status_.path = cfg_.path;
   status_.state = "degraded";
   status_.detail = "not opened yet";
@@ -183,8 +183,8 @@ bool track_store::expire_step(int64_t now_unix_ms) {
       return false;
   }
   auto& camera = expire_cameras_[expire_next_];
-  auto cutoff = now_unix_ms
-                - static_cast<int64_t>(retain_days_of(camera) * ms_per_day);
+  auto cutoff
+      = now_unix_ms - static_cast<int64_t>(retain_days_of(camera) * ms_per_day);
   auto gone = db_->expire(camera, cutoff, cfg_.expire_batch);
   if (!gone) {
     fail(gone.error());

@@ -36,8 +36,7 @@ public:
   bool flush(int64_t now_unix_ms);
 
   /// Deletes a track (after committing what is pending for it).
-  caf::expected<bool> remove(const std::string& track_id,
-                             int64_t now_unix_ms);
+  caf::expected<bool> remove(const std::string& track_id, int64_t now_unix_ms);
   caf::expected<bool> retain(const std::string& track_id, bool retain,
                              int64_t now_unix_ms);
 

@@ -137,7 +137,8 @@ void readiness(const std::shared_ptr<gateway_context>& ctx,
           answer(ready, why, store);
         },
         [=](const caf::error& err) {
-          answer(ready, why, {{"state", "unresponsive"}, {"detail", render(err)}});
+          answer(ready, why,
+                 {{"state", "unresponsive"}, {"detail", render(err)}});
         },
         atom::status_v);
   };

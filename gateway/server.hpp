@@ -19,8 +19,8 @@ namespace argus {
 /// actors. Owns its io_context; the actor system is owned by the caller.
 class server {
 public:
-  server(caf::actor_system& sys, registry_actor registry,
-         track_history history, server_config cfg);
+  server(caf::actor_system& sys, registry_actor registry, track_history history,
+         server_config cfg);
   ~server();
 
   /// Binds host:port (port 0 picks one) and starts the io threads.

@@ -123,9 +123,9 @@ void retain_track(const std::shared_ptr<gateway_context>& ctx,
   ask(
       ctx->sys, ctx->history.store, query_timeout,
       [=](std::string& id) {
-        reply.json(http::status::ok,
-                   json{{"track_id", id}, {"retain_indefinitely", retain}}
-                       .dump());
+        reply.json(
+            http::status::ok,
+            json{{"track_id", id}, {"retain_indefinitely", retain}}.dump());
       },
       [=](const caf::error& err) { reply.error(err); }, atom::retain_v,
       track_id, retain);
@@ -139,7 +139,9 @@ void store_status_route(const std::shared_ptr<gateway_context>& ctx,
   }
   ask(
       ctx->sys, ctx->history.store, query_timeout,
-      [=](store_status& st) { reply.json(http::status::ok, to_json(st).dump()); },
+      [=](store_status& st) {
+        reply.json(http::status::ok, to_json(st).dump());
+      },
       [=](const caf::error& err) { reply.error(err); }, atom::status_v);
 }
 
@@ -186,8 +188,7 @@ bool route_tracks(const std::shared_ptr<gateway_context>& ctx,
   }
   const std::string sessions = "/sessions/";
   if (starts_with(path, sessions) && ends_with(path, "/tracks")) {
-    auto id = path.substr(sessions.size(),
-                          path.size() - sessions.size() - 7);
+    auto id = path.substr(sessions.size(), path.size() - sessions.size() - 7);
     if (id.empty() || id.find('/') != std::string::npos)
       return false;
     if (method != http::verb::get)
@@ -201,8 +202,8 @@ bool route_tracks(const std::shared_ptr<gateway_context>& ctx,
   auto rest = path.substr(tracks_prefix.size());
   std::string id;
   if (ends_with(rest, retain_suffix)) {
-    if (!track_id_of(rest.substr(0, rest.size() - retain_suffix.size()),
-                     reply, id))
+    if (!track_id_of(rest.substr(0, rest.size() - retain_suffix.size()), reply,
+                     id))
       return true;
     if (method != http::verb::post)
       method_not_allowed(reply, "POST", req);

@@ -193,8 +193,7 @@ TEST(track_db, refuses_garbage_and_newer_schemas_with_clear_errors) {
   auto bad = track_db::open_writer(garbage);
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error(), ec::store_unavailable);
-  EXPECT_NE(error_detail(bad.error()).find("not a database"),
-            std::string::npos)
+  EXPECT_NE(error_detail(bad.error()).find("not a database"), std::string::npos)
       << error_detail(bad.error());
   auto newer = dir.file("newer.db");
   {
