@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "actors/camera.hpp"
 
+#include "core/clock.hpp"
+
 #include <algorithm>
 #include <caf/event_based_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
@@ -16,12 +18,6 @@ using self_ptr = camera_actor::stateful_pointer<camera_state>;
 int64_t now_ms(clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              t.time_since_epoch())
-      .count();
-}
-
-int64_t unix_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "actors/session.hpp"
 
+#include "core/clock.hpp"
 #include "core/defaults.hpp"
 
 #include <algorithm>
@@ -14,18 +15,6 @@ namespace argus {
 namespace {
 
 using self_ptr = session_actor::stateful_pointer<session_state>;
-
-int64_t mono_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-int64_t unix_now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 /// The latest tick, encoded once for every subscriber and stamped now.
 text_ptr encode_tick(self_ptr self) {
@@ -42,10 +31,6 @@ void broadcast_events(self_ptr self, const std::vector<track_event>& events) {
     for (auto& c : st.clients)
       self->send(c, atom::event_v, text);
   }
-}
-
-int64_t unix_now_ms() {
-  return unix_now_us() / 1000;
 }
 
 /// Hands events and samples to the STORE; it never blocks the session.

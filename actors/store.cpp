@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "actors/store.hpp"
 
+#include "core/clock.hpp"
 #include "core/defaults.hpp"
 
 #include <chrono>
@@ -15,12 +16,6 @@ using self_ptr = store_actor::stateful_pointer<store_state>;
 
 /// Flush generation that means "final flush, then quit".
 constexpr uint64_t final_flush = std::numeric_limits<uint64_t>::max();
-
-int64_t unix_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 /// Starts a new timer chain; the previous chain dies at its next tick.
 void schedule_flush(self_ptr self, std::chrono::milliseconds delay) {

@@ -6,6 +6,7 @@
 #include "actors/system_config.hpp"
 #include "actors/track_reader.hpp"
 #include "core/byte_tracker.hpp"
+#include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/detector.hpp"
 #include "core/mot.hpp"
@@ -30,12 +31,6 @@ constexpr auto session_stop_grace = std::chrono::seconds(5);
 constexpr auto socket_close_grace = std::chrono::milliseconds(2000);
 /// How long shutdown waits for the store's last commit.
 constexpr auto store_stop_grace = std::chrono::seconds(10);
-
-int64_t unix_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 /// Logs go to stderr: stdout carries only the "argus listening" line that
 /// scripts and tests read.
