@@ -73,7 +73,12 @@ store_actor::behavior_type store(self_ptr self, store_setup setup) {
           schedule_flush(self, std::chrono::milliseconds(0));
       },
       [=](session_record& record) { self->state.core->add(record); },
-      [=](atom::status) { return self->state.core->status(); },
+      [=](atom::status) {
+        // The store runs detached, so this thread's clock is its own cost.
+        auto status = self->state.core->status();
+        status.thread_cpu_ms = thread_cpu_ms();
+        return status;
+      },
       [=](atom::remove,
           const std::string& track_id) -> caf::result<std::string> {
         auto gone = self->state.core->remove(track_id, unix_now_ms());

@@ -18,8 +18,10 @@
 #include <caf/scoped_actor.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <spdlog/spdlog.h>
 #include <string>
+#include <sys/resource.h>
 #include <thread>
 
 using namespace argus;
@@ -63,7 +65,23 @@ double plain_loop_fps(const config& cfg) {
 }
 
 /// With a non-empty `store_path`, sessions feed a STORE writing there.
-double engine_fps(const config& cfg, const std::string& store_path = "") {
+/// Process CPU time (user + system) in seconds, all threads.
+double process_cpu_s() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  auto tv = [](timeval t) { return t.tv_sec + t.tv_usec / 1e6; };
+  return tv(ru.ru_utime) + tv(ru.ru_stime);
+}
+
+/// One engine run: frames per second and CPU milliseconds per frame.
+struct engine_run {
+  double fps = 0;
+  double cpu_ms_per_frame = 0;
+  /// CPU ms the STORE's thread used per frame (0 without a store).
+  double store_cpu_ms_per_frame = 0;
+};
+
+engine_run engine_fps(const config& cfg, const std::string& store_path = "") {
   actor_config acfg;
   caf::actor_system sys{acfg};
   registry_setup setup;
@@ -91,16 +109,29 @@ double engine_fps(const config& cfg, const std::string& store_path = "") {
                  [&](caf::error&) {});
     return n;
   };
+  auto store_cpu_ms = [&] {
+    double ms = 0;
+    if (store_hdl)
+      self->request(store_hdl, seconds(10), atom::status_v)
+          .receive([&](store_status& s) { ms = s.thread_cpu_ms; },
+                   [&](caf::error&) {});
+    return ms;
+  };
   std::this_thread::sleep_for(warmup); // a benchmark window, not a sync
   auto a = frames();
   auto t0 = steady_clock::now();
+  auto cpu0 = process_cpu_s();
+  auto store0 = store_cpu_ms();
   std::this_thread::sleep_for(window);
   auto b = frames();
+  auto cpu = process_cpu_s() - cpu0;
+  auto store_cpu = store_cpu_ms() - store0;
   auto dt = duration<double>(steady_clock::now() - t0).count();
   self->send_exit(reg, caf::exit_reason::user_shutdown);
   if (store_hdl)
     self->send_exit(store_hdl, caf::exit_reason::user_shutdown);
-  return (b - a) / dt;
+  auto n = static_cast<double>(std::max<int64_t>(b - a, 1));
+  return {n / dt, cpu * 1000.0 / n, store_cpu / n};
 }
 
 double median(std::vector<double> v) {
@@ -114,25 +145,44 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::warn);
   auto cfg = bench_config(argc > 1 ? argv[1] : ".");
   if (argc > 2 && std::string(argv[2]) == "--store") {
-    // The engine with and without the track store, alternating.
+    // The engine with and without the track store, alternating. Besides fps
+    // (noisy on a shared machine) each run reports process CPU per frame,
+    // which isolates what the store costs from scheduling noise.
     auto path = std::string(argc > 3 ? argv[3] : "/tmp") + "/argus-bench.db";
-    std::vector<double> with, without;
-    for (int run = 0; run < 5; ++run) {
-      without.push_back(engine_fps(cfg));
-      with.push_back(engine_fps(cfg, path));
-      std::printf("run %d: engine %.1f fps, engine + store %.1f fps\n", run + 1,
-                  without.back(), with.back());
+    int runs = argc > 4 ? std::max(5, std::atoi(argv[4])) : 5;
+    std::vector<double> with, without, cpu_with, cpu_without, ratio, share;
+    for (int run = 0; run < runs; ++run) {
+      auto off = engine_fps(cfg);
+      auto on = engine_fps(cfg, path);
+      without.push_back(off.fps);
+      with.push_back(on.fps);
+      cpu_without.push_back(off.cpu_ms_per_frame);
+      cpu_with.push_back(on.cpu_ms_per_frame);
+      ratio.push_back(on.fps / off.fps);
+      share.push_back(on.store_cpu_ms_per_frame / on.cpu_ms_per_frame);
+      std::printf("run %d: engine %.1f fps %.2f cpu-ms/frame, engine + store "
+                  "%.1f fps %.2f cpu-ms/frame (store thread %.4f)\n",
+                  run + 1, off.fps, off.cpu_ms_per_frame, on.fps,
+                  on.cpu_ms_per_frame, on.store_cpu_ms_per_frame);
+      std::fflush(stdout);
     }
-    std::printf("| pipeline | median fps (5 runs) |\n|---|---|\n");
-    std::printf("| actor engine, no store | %.1f |\n| actor engine + store "
-                "| %.1f |\n",
-                median(without), median(with));
+    std::printf("| pipeline | median fps (%d runs) | median CPU ms/frame |\n"
+                "|---|---|---|\n",
+                runs);
+    std::printf("| actor engine, no store | %.1f | %.3f |\n", median(without),
+                median(cpu_without));
+    std::printf("| actor engine + store | %.1f | %.3f |\n", median(with),
+                median(cpu_with));
+    std::printf("median paired fps ratio (store/no store): %.3f\n",
+                median(ratio));
+    std::printf("median store-thread share of pipeline CPU: %.3f %%\n",
+                100 * median(share));
     std::remove(path.c_str());
     return 0;
   }
   std::vector<double> engine, plain;
   for (int run = 0; run < 5; ++run) {
-    engine.push_back(engine_fps(cfg));
+    engine.push_back(engine_fps(cfg).fps);
     plain.push_back(plain_loop_fps(cfg));
     std::printf("run %d: engine %.1f fps, plain loop %.1f fps\n", run + 1,
                 engine.back(), plain.back());

@@ -7,7 +7,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 echo "## tracker update cost"; "$dir/bench/argus_bench_tracker"
 echo "## pipeline throughput"; "$dir/bench/argus_bench_pipeline" "$root"
 echo "## pipeline throughput with and without the track store"
-"$dir/bench/argus_bench_pipeline" "$root" --store "${TMPDIR:-/tmp}"
+"$dir/bench/argus_bench_pipeline" "$root" --store "${TMPDIR:-/tmp}" 7
 echo "## track store: inserts and queries"; "$dir/bench/argus_bench_store" "${TMPDIR:-/tmp}"
 echo "## WebSocket fan-out (tick delivery latency)"
 cmake --build "$dir" --target argus >/dev/null

@@ -222,7 +222,8 @@ json to_json(const store_status& x) {
           {"pending_samples", x.pending_samples},
           {"rows_expired", x.rows_expired},
           {"last_commit_unix_ms", id_or_null(x.last_commit_unix_ms)},
-          {"interrupted_at_start", x.interrupted_at_start}};
+          {"interrupted_at_start", x.interrupted_at_start},
+          {"thread_cpu_ms", x.thread_cpu_ms}};
 }
 
 } // namespace argus

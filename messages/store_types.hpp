@@ -82,6 +82,9 @@ struct store_status {
   int64_t rows_expired = 0;
   int64_t last_commit_unix_ms = none_id;
   int64_t interrupted_at_start = 0;
+  /// CPU time the store's own thread has used since start (what the store
+  /// costs the machine, apart from the pipeline).
+  double thread_cpu_ms = 0;
 };
 
 template <class Inspector>
@@ -89,7 +92,8 @@ typename Inspector::result_type inspect(Inspector& f, store_status& x) {
   return f(caf::meta::type_name("store_status"), x.state, x.path, x.detail,
            x.events_written, x.samples_written, x.samples_shed,
            x.batches_committed, x.pending_events, x.pending_samples,
-           x.rows_expired, x.last_commit_unix_ms, x.interrupted_at_start);
+           x.rows_expired, x.last_commit_unix_ms, x.interrupted_at_start,
+           x.thread_cpu_ms);
 }
 
 /// Filters and page of GET /tracks (validated by parse_track_query).
