@@ -178,10 +178,22 @@ http::status status_of(const caf::error& err) {
     case ec::unknown_session:
     case ec::unknown_target:
     case ec::unknown_track:
+    case ec::unknown_clip:
+    case ec::unknown_frame:
+    case ec::source_not_found:
       return http::status::not_found;
     case ec::invalid_argument:
       return http::status::bad_request;
+    case ec::clip_conflict:
+      return http::status::conflict;
+    case ec::source_denied:
+      return http::status::forbidden;
+    case ec::unsupported_clip:
+      return http::status::unsupported_media_type;
+    case ec::decode_failed:
+      return http::status::unprocessable_entity;
     case ec::source_failed:
+    case ec::source_unavailable:
       return http::status::bad_gateway;
     case ec::model_failed:
     case ec::shutting_down:

@@ -30,6 +30,22 @@ const char* to_string(ec code) {
     return "unknown_track";
   case ec::store_unavailable:
     return "store_unavailable";
+  case ec::unknown_clip:
+    return "unknown_clip";
+  case ec::clip_conflict:
+    return "clip_conflict";
+  case ec::unknown_frame:
+    return "unknown_frame";
+  case ec::source_not_found:
+    return "source_not_found";
+  case ec::source_denied:
+    return "source_denied";
+  case ec::source_unavailable:
+    return "source_unavailable";
+  case ec::unsupported_clip:
+    return "unsupported_clip";
+  case ec::decode_failed:
+    return "decode_failed";
   case ec::ec_count:
     break;
   }

@@ -34,6 +34,24 @@ enum class ec : uint8_t {
   unknown_track,
   /// The track history database cannot be read or written right now.
   store_unavailable,
+  /// The clip id names no registered clip.
+  unknown_clip,
+  /// The clip id is registered with a different URI.
+  clip_conflict,
+  /// No IRAP or frame of the clip starts at the requested byte offset, or
+  /// the frame is not in that IRAP's chunk.
+  unknown_frame,
+  /// The stored object does not exist (S3 404, missing file).
+  source_not_found,
+  /// The object store refused access (S3 403, file permissions).
+  source_denied,
+  /// The object store did not answer in time, refused the connection or
+  /// failed (5xx).
+  source_unavailable,
+  /// The clip is not H.265 in a supported container or pixel format.
+  unsupported_clip,
+  /// The bitstream could not be decoded into the requested frame.
+  decode_failed,
   /// Sentinel: number of codes.
   ec_count,
 };
