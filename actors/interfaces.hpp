@@ -82,6 +82,57 @@ using track_reader_actor = caf::typed_actor<
     // GET /tracks/{id}: the track with up to N samples (0: none).
     caf::replies_to<atom::get, std::string, int32_t>::with<stored_track>>;
 
+// -- H.265 frame server ------------------------------------------------------
+
+/// Blocking I/O of one clip: opening and indexing the object, ranged reads
+/// of chunks (detached: S3 and file reads block).
+using clip_io_actor = caf::typed_actor<
+    // Opens the object and builds its IRAP/frame index.
+    caf::replies_to<atom::open>::with<clip_index_ptr>,
+    // Reads the bytes of one chunk (by IRAP index).
+    caf::replies_to<atom::load, int32_t>::with<bytes_ptr>>;
+
+/// One clip's HEVC decoder and JPEG encoder (detached: decoding blocks).
+using decoder_actor = caf::typed_actor<
+    // Decodes one pass over a chunk; every produced frame goes to the CLIP
+    // as an encoded_frame (FRAME_DONE) as soon as it is encoded; replies
+    // which wanted frames could not be produced.
+    caf::replies_to<decode_job>::with<decode_report>>;
+
+/// One registered clip: its index, chunk cache and the pub/sub of frames.
+using clip_actor = caf::typed_actor<
+    // Waits until the clip is indexed; replies its summary.
+    caf::replies_to<atom::create>::with<clip_info>,
+    // Summary and counters.
+    caf::replies_to<atom::status>::with<clip_info>,
+    // The IRAP/frame index (GET /clips/{id}/index).
+    caf::replies_to<atom::index>::with<clip_index_ptr>,
+    // One frame as JPEG; concurrent requests for it share one decode.
+    caf::replies_to<frame_key>::with<encoded_frame>,
+    // Loads the chunk of this IRAP offset ahead of requests.
+    caf::replies_to<atom::prefetch, int64_t>::with<int64_t>,
+    // From DECODER: a frame was decoded and encoded (FRAME_DONE).
+    caf::reacts_to<encoded_frame>>;
+
+/// Registers clips and finds them by id.
+using clip_manager_actor = caf::typed_actor<
+    // POST /clips: registers (or finds) a clip; replies once it is indexed.
+    caf::replies_to<clip_source>::with<clip_info>,
+    // Finds an indexed clip by id, or ec::unknown_clip.
+    caf::replies_to<atom::get, std::string>::with<clip_actor>,
+    // GET /clips: every indexed clip's summary and counters.
+    caf::replies_to<atom::list>::with<std::vector<clip_info>>>;
+
+/// One /ws/frames connection: registers clips, serves its requests newest
+/// first and drops the superseded.
+using frame_client_actor = caf::typed_actor<
+    // From GATEWAY: a parsed client message (or why it could not be).
+    caf::reacts_to<frame_command>,
+    // From GATEWAY: one queued message has been written to the socket.
+    caf::reacts_to<atom::written>,
+    // From GATEWAY: the socket is gone.
+    caf::reacts_to<atom::closed>>;
+
 /// One analytics session: camera -> detector -> tracker -> lifecycle, phase
 /// and metadata for its clients.
 using session_actor = frame_sink_actor::extend<

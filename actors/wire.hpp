@@ -21,6 +21,15 @@ public:
   virtual text_ptr encode(const command_reply& x) const = 0;
 };
 
+/// Turns frame-server notices into wire text (the gateway's JSON).
+class frame_wire_codec {
+public:
+  virtual ~frame_wire_codec() = default;
+  virtual text_ptr encode(const frame_notice& x) const = 0;
+};
+
+using frame_wire_codec_ptr = std::shared_ptr<const frame_wire_codec>;
+
 using wire_codec_ptr = std::shared_ptr<const wire_codec>;
 
 /// The outbound side of one client connection. Thread-safe: calls only post
@@ -31,6 +40,9 @@ public:
 
   /// Queues one text message; the CLIENT gets atom::written when it is out.
   virtual void send(text_ptr text) = 0;
+
+  /// Queues one binary message (e.g. a JPEG); acknowledged like send().
+  virtual void send_binary(text_ptr bytes) = 0;
 
   /// Reads the next client message. The connection reads one message and
   /// then waits for this call, so a client that floods commands is held

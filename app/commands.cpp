@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/commands.hpp"
 
+#include "actors/clip_manager.hpp"
 #include "actors/registry.hpp"
 #include "actors/store.hpp"
 #include "actors/system_config.hpp"
@@ -17,6 +18,8 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 #include <csignal>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -81,6 +84,56 @@ void stop_engine(caf::actor_system& sys, const registry_actor& registry,
   stop_and_wait(sys, history.store, store_stop_grace, "store");
   if (history.reader)
     caf::anon_send_exit(history.reader, caf::exit_reason::user_shutdown);
+}
+
+/// Spawns the frame server's CLIP MANAGER (null when frames.enabled is
+/// false).
+clip_manager_actor start_frames(caf::actor_system& sys, const config& cfg) {
+  if (!cfg.frames.enabled)
+    return {};
+  clip_manager_setup setup;
+  setup.s3.endpoint = cfg.frames.s3_endpoint;
+  setup.s3.region = cfg.frames.s3_region.empty() ? setup.s3.region
+                                                 : cfg.frames.s3_region;
+  setup.s3 = with_aws_environment(setup.s3);
+  if (!cfg.frames.s3_region.empty()) // the file wins over the environment
+    setup.s3.region = cfg.frames.s3_region;
+  setup.s3.timeout_ms = static_cast<int>(cfg.frames.s3_timeout_ms);
+  setup.cache
+      = std::make_shared<frame_cache>(cfg.frames.cache_mb * 1024 * 1024);
+  setup.max_chunks = static_cast<size_t>(cfg.frames.max_chunks);
+  return sys.spawn(clip_manager, std::move(setup));
+}
+
+/// Encodes the demo's sample clip once (ffmpeg CLI, libx265) and registers
+/// it as "sample", so a newcomer can fetch a frame with one curl command.
+void register_sample_clip(caf::actor_system& sys, const clip_manager_actor& clips) {
+  namespace fs = std::filesystem;
+  auto path = fs::absolute("data/sample.hevc").string();
+  if (!fs::exists(path)) {
+    fs::create_directories("data");
+    auto cmd = "ffmpeg -v error -y -f lavfi -i testsrc2=size=1280x720:rate=25 "
+               "-frames:v 250 -pix_fmt yuv420p -c:v libx265 -preset fast "
+               "-x265-params keyint=30:min-keyint=30:bframes=3:no-open-gop=1:"
+               "log-level=error -f hevc "
+               + path + ".part && mv " + path + ".part " + path;
+    spdlog::info("encoding the sample clip {} (once)", path);
+    if (std::system(cmd.c_str()) != 0) {
+      spdlog::warn("could not encode the sample clip (is ffmpeg installed?)");
+      return;
+    }
+  }
+  caf::scoped_actor self{sys};
+  self->request(clips, std::chrono::seconds(60),
+                clip_source{"sample", "file://" + path})
+      .receive(
+          [&](clip_info& info) {
+            spdlog::info("sample clip registered: {} frames, {} IRAPs",
+                         info.frame_count, info.irap_count);
+          },
+          [&](caf::error& err) {
+            spdlog::warn("sample clip not registered: {}", render(err));
+          });
 }
 
 /// Opens the track history before anything runs: closes tracks a crash
@@ -153,7 +206,15 @@ int run_serve(const serve_options& opts) {
   setup.store = history.store;
   auto reg = sys.spawn(registry, std::move(setup));
 
-  server srv{sys, reg, history, cfg->server};
+  auto clips = start_frames(sys, *cfg);
+  if (clips && cfg->frames.sample_clip)
+    register_sample_clip(sys, clips);
+
+  auto server_cfg = cfg->server;
+  server_cfg.frames_lifo_depth = static_cast<size_t>(cfg->frames.lifo_depth);
+  server srv{sys, reg, history, server_cfg};
+  if (clips)
+    srv.set_frame_server(clips);
   auto port = srv.start();
   if (!port) {
     std::cerr << "argus: " << error_detail(port.error()) << "\n";
@@ -170,6 +231,8 @@ int run_serve(const serve_options& opts) {
   spdlog::info("received {}, shutting down",
                sig == SIGINT ? "SIGINT" : "SIGTERM");
   srv.stop_accepting();
+  if (clips)
+    caf::anon_send_exit(clips, caf::exit_reason::user_shutdown);
   stop_engine(sys, reg, history);
   srv.stop(close_code::going_away, "server shutting down", socket_close_grace);
   spdlog::info("argus stopped");

@@ -170,6 +170,21 @@ void parse_store(const YAML::Node& n, store_config& s) {
   read_range(n, p, "retry_ms", s.retry_ms, 10, 600000);
 }
 
+void parse_frames(const YAML::Node& n, frames_config& f) {
+  const std::string p = "frames";
+  check_keys(n, p,
+             {"enabled", "cache_mb", "max_chunks", "lifo_depth", "s3_endpoint",
+              "s3_region", "s3_timeout_ms", "sample_clip"});
+  read(n, p, "enabled", f.enabled, "a boolean");
+  read_range(n, p, "cache_mb", f.cache_mb, 1, 1024 * 1024);
+  read_range(n, p, "max_chunks", f.max_chunks, 1, 1024);
+  read_range(n, p, "lifo_depth", f.lifo_depth, 1, 4096);
+  read(n, p, "s3_endpoint", f.s3_endpoint, "a string");
+  read(n, p, "s3_region", f.s3_region, "a string");
+  read_range(n, p, "s3_timeout_ms", f.s3_timeout_ms, 100, 600000);
+  read(n, p, "sample_clip", f.sample_clip, "a boolean");
+}
+
 camera_config parse_camera(const YAML::Node& n, const std::string& p) {
   check_keys(n, p,
              {"id", "source", "url", "width", "height", "fps", "seed", "drones",
@@ -221,7 +236,7 @@ config parse_root(const YAML::Node& root) {
     fail("<root>", "the config is empty");
   check_keys(root, "",
              {"server", "logging", "detector", "tracker", "session", "store",
-              "cameras"});
+              "frames", "cameras"});
   if (root["server"])
     parse_server(root["server"], cfg.server);
   if (auto lg = root["logging"]) {
@@ -241,6 +256,8 @@ config parse_root(const YAML::Node& root) {
     parse_session(root["session"], cfg.session);
   if (root["store"])
     parse_store(root["store"], cfg.store);
+  if (root["frames"])
+    parse_frames(root["frames"], cfg.frames);
   auto cams = root["cameras"];
   if (!cams || !cams.IsSequence() || cams.size() == 0)
     fail("cameras", "must be a non-empty list");

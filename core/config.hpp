@@ -81,6 +81,24 @@ struct server_config {
   size_t client_max_queued_events = defaults::client::max_queued_events;
   /// Directory of the web page (served at /), empty: none.
   std::string web_root = "web";
+  /// Requests a /ws/frames client may have waiting (frames.lifo_depth).
+  size_t frames_lifo_depth = 8;
+};
+
+/// H.265 frame-server settings. S3 credentials come from AWS_ACCESS_KEY_ID /
+/// AWS_SECRET_ACCESS_KEY (/ AWS_SESSION_TOKEN), never from the file.
+struct frames_config {
+  bool enabled = true;
+  int64_t cache_mb = defaults::frames::cache_bytes / (1024 * 1024);
+  int64_t max_chunks = static_cast<int64_t>(defaults::frames::max_chunks);
+  int64_t lifo_depth = static_cast<int64_t>(defaults::frames::lifo_depth);
+  /// Empty: AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, else AWS itself.
+  std::string s3_endpoint;
+  /// Empty: AWS_REGION / AWS_DEFAULT_REGION, else us-east-1.
+  std::string s3_region;
+  int64_t s3_timeout_ms = defaults::frames::s3_timeout_ms;
+  /// Encode a sample clip at start-up and register it as "sample" (demo).
+  bool sample_clip = false;
 };
 
 /// The whole argus configuration.
@@ -91,6 +109,7 @@ struct config {
   tracker_params tracker;
   session_config session;
   store_config store;
+  frames_config frames;
   std::vector<camera_config> cameras;
 };
 

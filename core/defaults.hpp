@@ -98,4 +98,30 @@ inline constexpr int retry_ms = 2000;
 inline constexpr auto query_timeout = std::chrono::seconds(4);
 } // namespace store
 
+namespace frames {
+/// Bytes of encoded JPEG frames the shared cache keeps.
+inline constexpr int64_t cache_bytes = 256LL * 1024 * 1024;
+/// Chunk byte buffers each clip keeps for reuse.
+inline constexpr size_t max_chunks = 4;
+/// JPEG quality when a request names none.
+inline constexpr int quality = 90;
+/// Requests a /ws/frames client may have waiting; older ones are dropped
+/// (superseded) when a newer one arrives.
+inline constexpr size_t lifo_depth = 8;
+/// Frames a /ws/frames client has requested from clips at once.
+inline constexpr int max_in_flight = 4;
+/// Messages a /ws/frames client may have handed to its socket unwritten.
+inline constexpr int max_unwritten = 16;
+/// Deadline of opening and indexing a clip (reads the whole object).
+inline constexpr auto open_timeout = std::chrono::seconds(120);
+/// Deadline of one chunk read.
+inline constexpr auto io_timeout = std::chrono::seconds(30);
+/// Deadline of one decode pass.
+inline constexpr auto decode_timeout = std::chrono::seconds(30);
+/// Deadline of one frame request (queueing + load + decode).
+inline constexpr auto frame_timeout = std::chrono::seconds(60);
+/// S3 ranged-read timeout.
+inline constexpr int s3_timeout_ms = 10000;
+} // namespace frames
+
 } // namespace argus::defaults

@@ -38,6 +38,9 @@ struct gateway_context {
   track_history history;
   server_config cfg;
   wire_codec_ptr codec;
+  /// The frame server (null when not started).
+  clip_manager_actor clips;
+  frame_wire_codec_ptr frame_codec;
   std::atomic<int> ws_clients{0};
   std::atomic<int64_t> ws_refused{0};
   std::atomic<bool> accepting{true};

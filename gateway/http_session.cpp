@@ -2,6 +2,7 @@
 #include "gateway/http_session.hpp"
 
 #include "core/defaults.hpp"
+#include "gateway/frame_routes.hpp"
 #include "gateway/router.hpp"
 #include "gateway/ws_session.hpp"
 
@@ -77,7 +78,9 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
 
 void http_session::upgrade(http_request req) {
   std::string id;
-  if (!match_ws_session_path(std::string(req.target()), id))
+  auto target = std::string(req.target());
+  bool frames = target.substr(0, target.find('?')) == "/ws/frames";
+  if (!frames && !match_ws_session_path(target, id))
     return reply(error_response(req, http::status::not_found, "not_found",
                                 "no WebSocket endpoint at "
                                     + std::string(req.target())));
@@ -94,6 +97,18 @@ void http_session::upgrade(http_request req) {
     res.set(http::field::retry_after, "5");
     return reply(std::move(res));
   }
+  if (frames) {
+    if (!ctx_->clips) {
+      ctx_->ws_clients.fetch_sub(1);
+      return reply(error_response(req, http::status::service_unavailable,
+                                  "shutting_down",
+                                  "the frame server is not running"));
+    }
+    stream_.expires_never();
+    auto ws = std::make_shared<ws_session>(stream_.release_socket(), ctx_);
+    ws->run(std::move(req), make_frames_endpoint(ctx_));
+    return;
+  }
   auto self = shared_from_this();
   auto executor = stream_.get_executor();
   auto shared_req = std::make_shared<http_request>(std::move(req));
@@ -106,7 +121,8 @@ void http_session::upgrade(http_request req) {
           self->stream_.expires_never();
           auto ws = std::make_shared<ws_session>(self->stream_.release_socket(),
                                                  self->ctx_);
-          ws->run(std::move(*shared_req), std::move(session));
+          ws->run(std::move(*shared_req),
+                  make_session_endpoint(self->ctx_, std::move(session)));
         });
       },
       [self, executor, shared_req](const caf::error& err) {

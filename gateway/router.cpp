@@ -3,6 +3,7 @@
 
 #include "core/defaults.hpp"
 #include "gateway/json_codec.hpp"
+#include "gateway/frame_routes.hpp"
 #include "gateway/track_routes.hpp"
 
 #include <caf/sec.hpp>
@@ -279,6 +280,8 @@ void route(const std::shared_ptr<gateway_context>& ctx, const http_request& req,
         fail_with(req, respond), atom::list_v);
   }
   if (route_tracks(ctx, req, path, respond))
+    return;
+  if (route_frames(ctx, req, path, respond))
     return;
   if (path == "/sessions") {
     if (method != http::verb::post)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gateway/server.hpp"
 
+#include "gateway/frame_codec.hpp"
+
 #include "gateway/http_session.hpp"
 #include "gateway/json_codec.hpp"
 #include "gateway/ws_session.hpp"
@@ -17,6 +19,11 @@ server::server(caf::actor_system& sys, registry_actor registry,
           sys, std::move(registry), std::move(history), std::move(cfg),
           std::make_shared<json_wire_codec>())) {
   // nop
+}
+
+void server::set_frame_server(clip_manager_actor clips) {
+  ctx_->clips = std::move(clips);
+  ctx_->frame_codec = std::make_shared<json_frame_codec>();
 }
 
 server::~server() {

@@ -27,6 +27,9 @@ public:
   /// @returns the bound port.
   caf::expected<uint16_t> start();
 
+  /// Serves /clips and /ws/frames from this CLIP MANAGER (before start()).
+  void set_frame_server(clip_manager_actor clips);
+
   /// Stops accepting connections and new sessions (/readyz turns 503).
   void stop_accepting();
 

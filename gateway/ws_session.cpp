@@ -22,7 +22,59 @@ ws_session::~ws_session() {
   ctx_->sessions.erase(this);
 }
 
-void ws_session::run(http_request req, session_actor session) {
+namespace {
+
+/// /ws/sessions/{id}: commands parsed here, a CLIENT of the session.
+class session_endpoint : public ws_endpoint {
+public:
+  session_endpoint(std::shared_ptr<gateway_context> ctx, session_actor session)
+      : ctx_(std::move(ctx)), session_(std::move(session)) {}
+
+  void start(client_connection_ptr connection) override {
+    client_setup setup;
+    setup.connection = std::move(connection);
+    setup.session = session_;
+    setup.codec = ctx_->codec;
+    setup.max_queued_events = ctx_->cfg.client_max_queued_events;
+    client_ = ctx_->sys.spawn(client, std::move(setup));
+  }
+
+  void received(std::string payload, bool text) override {
+    client_command cmd;
+    if (!text) {
+      cmd.error = "invalid_command";
+      cmd.detail = "binary messages are not accepted; send JSON text";
+    } else {
+      cmd = parse_command(payload);
+    }
+    caf::anon_send(client_, std::move(cmd));
+  }
+
+  void written() override {
+    caf::anon_send(client_, atom::written_v);
+  }
+
+  void closed() override {
+    if (client_)
+      caf::anon_send(client_, atom::closed_v);
+  }
+
+private:
+  std::shared_ptr<gateway_context> ctx_;
+  session_actor session_;
+  client_actor client_;
+};
+
+} // namespace
+
+std::shared_ptr<ws_endpoint>
+make_session_endpoint(std::shared_ptr<gateway_context> ctx,
+                      session_actor session) {
+  return std::make_shared<session_endpoint>(std::move(ctx), std::move(session));
+}
+
+void ws_session::run(http_request req, std::shared_ptr<ws_endpoint> endpoint) {
+  endpoint_ = std::move(endpoint);
   {
     std::lock_guard<std::mutex> guard{ctx_->sessions_mtx};
     ctx_->sessions.emplace(this, weak_from_this());
@@ -36,22 +88,16 @@ void ws_session::run(http_request req, session_actor session) {
   ws_.read_message_max(ctx_->cfg.max_ws_message_bytes);
   ws_.text(true);
   ws_.async_accept(req, beast::bind_front_handler(&ws_session::on_accept,
-                                                  shared_from_this(),
-                                                  std::move(session)));
+                                                  shared_from_this()));
 }
 
-void ws_session::on_accept(session_actor session, beast::error_code ec) {
+void ws_session::on_accept(beast::error_code ec) {
   if (ec) {
     spdlog::debug("websocket accept failed: {}", ec.message());
     return;
   }
-  client_setup setup;
-  setup.connection
-      = std::static_pointer_cast<client_connection>(shared_from_this());
-  setup.session = std::move(session);
-  setup.codec = ctx_->codec;
-  setup.max_queued_events = ctx_->cfg.client_max_queued_events;
-  client_ = ctx_->sys.spawn(client, std::move(setup));
+  endpoint_->start(
+      std::static_pointer_cast<client_connection>(shared_from_this()));
   do_read();
 }
 
@@ -67,17 +113,11 @@ void ws_session::on_read(beast::error_code ec, std::size_t) {
     gone();
     return;
   }
-  client_command cmd;
-  if (!ws_.got_text()) {
-    cmd.error = "invalid_command";
-    cmd.detail = "binary messages are not accepted; send JSON text";
-  } else {
-    cmd = parse_command(beast::buffers_to_string(buffer_.data()));
-  }
+  auto payload = beast::buffers_to_string(buffer_.data());
   buffer_.consume(buffer_.size());
-  // The CLIENT calls resume_read() when it has room for the reply.
+  // The actor calls resume_read() when it has room for the reply.
   paused_self_ = shared_from_this();
-  caf::anon_send(client_, std::move(cmd));
+  endpoint_->received(std::move(payload), ws_.got_text());
 }
 
 void ws_session::resume_read() {
@@ -89,19 +129,29 @@ void ws_session::resume_read() {
 }
 
 void ws_session::send(text_ptr text) {
-  net::post(ws_.get_executor(),
-            [self = shared_from_this(), text = std::move(text)]() mutable {
-              if (self->close_sent_ || self->gone_)
-                return;
-              self->queue_.push_back(std::move(text));
-              if (self->queue_.size() == 1)
-                self->do_write();
-            });
+  enqueue(std::move(text), false);
+}
+
+void ws_session::send_binary(text_ptr bytes) {
+  enqueue(std::move(bytes), true);
+}
+
+void ws_session::enqueue(text_ptr payload, bool binary) {
+  net::post(ws_.get_executor(), [self = shared_from_this(),
+                                 payload = std::move(payload),
+                                 binary]() mutable {
+    if (self->close_sent_ || self->gone_)
+      return;
+    self->queue_.emplace_back(std::move(payload), binary);
+    if (self->queue_.size() == 1)
+      self->do_write();
+  });
 }
 
 void ws_session::do_write() {
+  ws_.binary(queue_.front().second);
   ws_.async_write(
-      net::buffer(*queue_.front()),
+      net::buffer(*queue_.front().first),
       beast::bind_front_handler(&ws_session::on_write, shared_from_this()));
 }
 
@@ -111,7 +161,7 @@ void ws_session::on_write(beast::error_code ec, std::size_t) {
     return;
   }
   queue_.pop_front();
-  caf::anon_send(client_, atom::written_v);
+  endpoint_->written();
   if (!queue_.empty())
     do_write();
   else if (closing_)
@@ -151,8 +201,8 @@ void ws_session::gone() {
   gone_ = true;
   queue_.clear();
   paused_self_.reset();
-  if (client_)
-    caf::anon_send(client_, atom::closed_v);
+  if (endpoint_)
+    endpoint_->closed();
 }
 
 } // namespace argus

@@ -11,9 +11,29 @@
 
 namespace argus {
 
-/// One accepted WebSocket: reads client commands and hands them to its
-/// CLIENT actor; writes what the client queues, one write in flight at a
-/// time (Beast chat-multi pattern). All socket work runs on the
+/// What a WebSocket endpoint plugs into a ws_session: the actor behind the
+/// connection. Calls come from the connection's strand.
+class ws_endpoint {
+public:
+  virtual ~ws_endpoint() = default;
+  /// The handshake is done: spawn the actor that owns this connection.
+  virtual void start(client_connection_ptr connection) = 0;
+  /// One inbound message; the connection then waits for resume_read().
+  virtual void received(std::string payload, bool text) = 0;
+  /// One queued message has been written.
+  virtual void written() = 0;
+  /// The socket is gone.
+  virtual void closed() = 0;
+};
+
+/// The analytics endpoint (/ws/sessions/{id}): a CLIENT of the session.
+std::shared_ptr<ws_endpoint>
+make_session_endpoint(std::shared_ptr<gateway_context> ctx,
+                      session_actor session);
+
+/// One accepted WebSocket: reads client messages and hands them to its
+/// endpoint's actor; writes what that actor queues, one write in flight at
+/// a time (Beast chat-multi pattern). All socket work runs on the
 /// connection's strand; send() and close() only post onto it.
 class ws_session : public client_connection,
                    public std::enable_shared_from_this<ws_session> {
@@ -21,15 +41,17 @@ public:
   ws_session(tcp::socket&& socket, std::shared_ptr<gateway_context> ctx);
   ~ws_session() override;
 
-  /// Completes the upgrade and spawns the CLIENT for `session`.
-  void run(http_request req, session_actor session);
+  /// Completes the upgrade and starts the endpoint's actor.
+  void run(http_request req, std::shared_ptr<ws_endpoint> endpoint);
 
   void send(text_ptr text) override;
+  void send_binary(text_ptr bytes) override;
   void resume_read() override;
   void close(uint16_t code, std::string reason) override;
 
 private:
-  void on_accept(session_actor session, beast::error_code ec);
+  void on_accept(beast::error_code ec);
+  void enqueue(text_ptr payload, bool binary);
   void do_read();
   void on_read(beast::error_code ec, std::size_t bytes);
   void do_write();
@@ -40,8 +62,9 @@ private:
   websocket::stream<beast::tcp_stream> ws_;
   beast::flat_buffer buffer_;
   std::shared_ptr<gateway_context> ctx_;
-  client_actor client_;
-  std::deque<text_ptr> queue_;
+  std::shared_ptr<ws_endpoint> endpoint_;
+  /// Outbound messages: payload and whether it is binary.
+  std::deque<std::pair<text_ptr, bool>> queue_;
   bool closing_ = false;
   bool close_sent_ = false;
   bool gone_ = false;

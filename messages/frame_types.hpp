@@ -163,12 +163,18 @@ struct decode_report {
   int32_t quality = 0;
   std::vector<int32_t> failed;
   std::string detail;
+  /// The decoder's running totals (for the clip's status view).
+  int64_t passes_total = 0;
+  int64_t decoded_total = 0;
+  int64_t skipped_total = 0;
+  int64_t encoded_total = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, decode_report& x) {
   return f(caf::meta::type_name("decode_report"), x.irap_index, x.quality,
-           x.failed, x.detail);
+           x.failed, x.detail, x.passes_total, x.decoded_total,
+           x.skipped_total, x.encoded_total);
 }
 
 /// A WebSocket /ws/frames message from a client, parsed by the gateway.
@@ -200,5 +206,39 @@ typename Inspector::result_type inspect(Inspector& f, frame_command& x) {
   return f(caf::meta::type_name("frame_command"), x.kind, x.request_id,
            x.clip_id, x.uri, x.iraps, x.offsets, x.quality, x.error, x.detail);
 }
+
+/// Everything a /ws/frames client is told, before the gateway writes it as
+/// JSON (docs/protocol.md, schemas/frame_*.schema.json).
+struct frame_notice {
+  enum kind_t : int32_t {
+    /// A frame header; the JPEG follows as the next (binary) message.
+    frame = 0,
+    error = 1,
+    clip_registered = 2,
+    chunks_registered = 3,
+    /// Requests superseded by newer ones, dropped before decoding.
+    dropped = 4,
+    /// Every frame of a request has been sent (or failed).
+    done = 5,
+  };
+  int32_t kind = error;
+  std::string request_id;
+  std::string clip_id;
+  frame_key key;
+  /// error: whether `key` names the frame that failed.
+  bool has_key = false;
+  int32_t display_index = 0;
+  int32_t decode_index = 0;
+  int64_t pts = 0;
+  int64_t size = 0;
+  std::string error_code;
+  std::string detail;
+  clip_info clip;
+  std::vector<int64_t> iraps;
+  /// done: frames sent; dropped: frames dropped.
+  int64_t frames = 0;
+  /// done: frames that failed.
+  int64_t errors = 0;
+};
 
 } // namespace argus

@@ -3,6 +3,7 @@
 // order. Appending is safe; reordering changes IDs across the middleman.
 #pragma once
 
+#include "messages/frame_types.hpp"
 #include "messages/store_types.hpp"
 #include "messages/types.hpp"
 
@@ -50,6 +51,12 @@ CAF_BEGIN_TYPE_ID_BLOCK(argus, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(argus, (argus::stored_sample))
   CAF_ADD_TYPE_ID(argus, (argus::stored_track))
   CAF_ADD_TYPE_ID(argus, (argus::track_page))
+  CAF_ADD_TYPE_ID(argus, (argus::clip_source))
+  CAF_ADD_TYPE_ID(argus, (argus::clip_info))
+  CAF_ADD_TYPE_ID(argus, (argus::frame_key))
+  CAF_ADD_TYPE_ID(argus, (argus::decode_report))
+  CAF_ADD_TYPE_ID(argus, (argus::frame_command))
+  CAF_ADD_TYPE_ID(argus, (std::vector<argus::clip_info>))
 
   CAF_ADD_ATOM(argus, argus::atom, subscribe, "subscribe")
   CAF_ADD_ATOM(argus, argus::atom, unsubscribe, "unsubscrib")
@@ -71,6 +78,10 @@ CAF_BEGIN_TYPE_ID_BLOCK(argus, caf::first_custom_type_id)
   CAF_ADD_ATOM(argus, argus::atom, expire, "expire")
   CAF_ADD_ATOM(argus, argus::atom, retain, "retain")
   CAF_ADD_ATOM(argus, argus::atom, query, "query")
+  CAF_ADD_ATOM(argus, argus::atom, open, "open")
+  CAF_ADD_ATOM(argus, argus::atom, load, "load")
+  CAF_ADD_ATOM(argus, argus::atom, prefetch, "prefetch")
+  CAF_ADD_ATOM(argus, argus::atom, index, "index")
 
 CAF_END_TYPE_ID_BLOCK(argus)
 
@@ -79,3 +90,8 @@ CAF_END_TYPE_ID_BLOCK(argus)
 // interface carrying them may ever be published through the middleman.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(argus::frame_ptr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(argus::text_ptr)
+// Frame-server payloads hold shared immutable buffers (indexes, chunk and
+// JPEG bytes): local only, like frames.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(argus::clip_index_ptr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(argus::encoded_frame)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(argus::decode_job)

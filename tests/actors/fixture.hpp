@@ -28,6 +28,7 @@ struct recording_connection : client_connection {
   size_t reads_resumed = 0;
 
   void send(text_ptr text) override { sent.push_back(*text); }
+  void send_binary(text_ptr bytes) override { sent.push_back(*bytes); }
   void resume_read() override { ++reads_resumed; }
   void close(uint16_t code, std::string reason) override {
     close_code = code;

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "actors/interfaces.hpp"
+#include "core/byte_source.hpp"
+#include "core/clip_scheduler.hpp"
+#include "core/frame_cache.hpp"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace argus {
+
+/// Everything a CLIP is started with.
+struct clip_setup {
+  clip_source source;
+  s3_settings s3;
+  std::shared_ptr<frame_cache> cache;
+  /// Chunk byte buffers a clip keeps for reuse.
+  size_t max_chunks = 4;
+};
+
+/// State of a CLIP.
+struct clip_state {
+  static inline constexpr const char* name = "clip";
+  clip_setup setup;
+  clip_io_actor io;
+  decoder_actor decoder;
+  clip_index_ptr index;
+  std::optional<clip_scheduler> scheduler;
+  bool decoder_busy = false;
+  /// Why opening failed; the CLIP MANAGER then stops this clip.
+  caf::error open_error;
+  /// Callers of atom::create waiting for the index.
+  std::vector<caf::typed_response_promise<clip_info>> openers;
+  /// Pub/sub of FRAME_DONE: everyone waiting for each frame.
+  std::map<frame_key, std::vector<caf::typed_response_promise<encoded_frame>>>
+      waiting;
+  clip_info info;
+};
+
+/// One registered clip. Opens and indexes the object through its CLIP IO
+/// once, then answers frame requests from the shared cache or by queueing
+/// them for its DECODER; requests for the same frame share one decode, and
+/// the decoder's passes are chosen newest first (clip_scheduler).
+clip_actor::behavior_type clip(clip_actor::stateful_pointer<clip_state> self,
+                               clip_setup setup);
+
+} // namespace argus

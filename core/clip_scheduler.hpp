@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "messages/frame_types.hpp"
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+#include <utility>
+#include <vector>
+
+namespace argus {
+
+/// Decides what one clip's decoder does next. Wanted frames are grouped by
+/// (chunk, quality) so one pass serves every client that wants frames of
+/// that chunk; groups are served newest first (LIFO: the latest request is
+/// what a client is looking at now). A pass is "sequential" when it starts
+/// right after where the previous pass stopped in display order: then the
+/// decoder decodes ahead and the next chunk's bytes are read ahead.
+class clip_scheduler {
+public:
+  /// `max_chunks`: chunk byte buffers kept (LRU) for reuse.
+  clip_scheduler(clip_index_ptr index, size_t max_chunks)
+      : index_(std::move(index)), max_chunks_(max_chunks) {}
+
+  /// Someone waits for this frame (first waiter only; later ones share).
+  void want(int32_t irap, int32_t decode_index, int32_t quality);
+
+  /// Chunk bytes, or null when not loaded.
+  bytes_ptr chunk(int32_t irap);
+  void chunk_loaded(int32_t irap, bytes_ptr bytes);
+  /// Forgets the groups of a chunk that could not be read; @returns the
+  /// (decode index, quality) pairs whose waiters must get the error.
+  std::vector<std::pair<int32_t, int32_t>> chunk_failed(int32_t irap);
+
+  /// What to do while the decoder is idle: at most one job, plus chunks to
+  /// start loading (each chunk is asked for once until it arrives).
+  struct step {
+    std::optional<decode_job> job;
+    std::vector<int32_t> loads;
+  };
+  step next(bool decoder_idle);
+
+  /// Read-ahead asked for by a client: whether a load of this chunk must
+  /// start (false when loaded or already loading).
+  bool start_load(int32_t irap) {
+    std::vector<int32_t> loads;
+    request_load(irap, loads);
+    return !loads.empty();
+  }
+
+  size_t pending_groups() const {
+    return order_.size();
+  }
+
+private:
+  using group_key = std::pair<int32_t, int32_t>; // (irap, quality)
+  bool is_sequential(int32_t irap, const std::set<int32_t>& wanted) const;
+  void request_load(int32_t irap, std::vector<int32_t>& loads);
+
+  clip_index_ptr index_;
+  size_t max_chunks_;
+  std::map<group_key, std::set<int32_t>> groups_;
+  /// Group keys, oldest first; the back is served first.
+  std::deque<group_key> order_;
+  std::deque<std::pair<int32_t, bytes_ptr>> chunks_; // front: newest
+  std::set<int32_t> loading_;
+  /// Where the last pass stopped: chunk and highest display index wanted.
+  int32_t last_irap_ = -1;
+  int32_t last_display_ = -1;
+};
+
+} // namespace argus
