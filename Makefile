@@ -34,7 +34,7 @@ build-test: deps
 	@cmake --build $(TEST_DIR) -j$(JOBS)
 
 ## test: every unit, actor and integration test through ctest
-test: build-test
+test: build-test node-deps
 	@cd $(TEST_DIR) && ctest --output-on-failure --timeout 600 -j$(JOBS)
 
 ## demo: serve the synthetic camera on $(LISTEN) (Ctrl-C stops it cleanly)
