@@ -92,7 +92,8 @@ void schedule(self_ptr self) {
               r.skipped_total = self->state.info.frames_skipped;
               r.encoded_total = self->state.info.frames_encoded;
               // Everyone still waiting on this chunk and quality failed.
-              const auto& c = self->state.index->iraps[static_cast<size_t>(irap)];
+              const auto& c
+                  = self->state.index->iraps[static_cast<size_t>(irap)];
               for (auto& f : c.frames)
                 if (self->state.waiting.count(
                         frame_key{c.offset, f.offset, quality}))
@@ -142,8 +143,8 @@ caf::result<encoded_frame> on_frame_request(self_ptr self, frame_key key) {
   auto loc = locate_frame(*st.index, key.irap, key.offset);
   if (!loc)
     return loc.error();
-  if (auto jpeg = st.setup.cache->get(st.setup.source.clip_id, key.offset,
-                                      key.quality)) {
+  if (auto jpeg
+      = st.setup.cache->get(st.setup.source.clip_id, key.offset, key.quality)) {
     ++st.info.cache_hits;
     return cached_frame(self, key, *loc, std::move(jpeg));
   }
@@ -187,9 +188,7 @@ clip_actor::behavior_type clip(self_ptr self, clip_setup setup) {
         self->state.openers.push_back(rp);
         return rp;
       },
-      [=](atom::status) -> caf::result<clip_info> {
-        return self->state.info;
-      },
+      [=](atom::status) -> caf::result<clip_info> { return self->state.info; },
       [=](atom::index) -> caf::result<clip_index_ptr> {
         if (!self->state.index)
           return caf::make_error(ec::unknown_clip, "clip is still indexing");

@@ -60,7 +60,9 @@ clip_manager(clip_manager_actor::stateful_pointer<clip_manager_state> self,
           cs.max_chunks = self->state.setup.max_chunks;
           auto hdl = self->spawn(clip, std::move(cs));
           self->monitor(hdl);
-          it = clips.emplace(src.clip_id, clip_manager_state::entry{src.uri, hdl, false})
+          it = clips
+                   .emplace(src.clip_id,
+                            clip_manager_state::entry{src.uri, hdl, false})
                    .first;
         }
         auto rp = self->make_response_promise<clip_info>();
@@ -78,7 +80,8 @@ clip_manager(clip_manager_actor::stateful_pointer<clip_manager_state> self,
                 [=](caf::error& err) mutable {
                   // Forget the clip so the id can be registered again.
                   auto found = self->state.clips.find(id);
-                  if (found != self->state.clips.end() && !found->second.ready) {
+                  if (found != self->state.clips.end()
+                      && !found->second.ready) {
                     self->send_exit(found->second.clip,
                                     caf::exit_reason::user_shutdown);
                     self->state.clips.erase(found);
@@ -115,11 +118,12 @@ clip_manager(clip_manager_actor::stateful_pointer<clip_manager_state> self,
           };
           self->request(e.clip, defaults::server::request_timeout,
                         atom::status_v)
-              .then([=](clip_info& info) mutable {
-                      out->push_back(std::move(info));
-                      done();
-                    },
-                    [=](caf::error&) mutable { done(); });
+              .then(
+                  [=](clip_info& info) mutable {
+                    out->push_back(std::move(info));
+                    done();
+                  },
+                  [=](caf::error&) mutable { done(); });
         }
         return rp;
       },

@@ -50,10 +50,10 @@ void send_caf_error(self_ptr self, const std::string& request_id,
   frame_notice n;
   n.kind = frame_notice::error;
   n.request_id = request_id;
-  n.error_code = err.category() == error_category()
-                     ? to_string(static_cast<ec>(err.code()))
-                     : (err == caf::sec::request_timeout ? "timeout"
-                                                         : "internal_error");
+  n.error_code
+      = err.category() == error_category()
+            ? to_string(static_cast<ec>(err.code()))
+            : (err == caf::sec::request_timeout ? "timeout" : "internal_error");
   n.detail = error_detail(err).empty() ? render(err) : error_detail(err);
   if (key) {
     n.key = *key;
@@ -203,8 +203,8 @@ void on_command(self_ptr self, frame_command& cmd) {
   with_clip(self, cmd.request_id, cmd.clip_id, [=](clip_actor clip) {
     if (cmd.kind == frame_command::register_chunks) {
       for (auto irap : cmd.iraps)
-        self->request(clip, defaults::server::request_timeout,
-                      atom::prefetch_v, irap)
+        self->request(clip, defaults::server::request_timeout, atom::prefetch_v,
+                      irap)
             .then([](int64_t) {},
                   [=](caf::error& err) {
                     send_caf_error(self, cmd.request_id, err);
@@ -218,8 +218,8 @@ void on_command(self_ptr self, frame_command& cmd) {
       resume_read(self);
       return;
     }
-    auto quality = cmd.quality > 0 ? cmd.quality
-                                   : self->state.setup.default_quality;
+    auto quality
+        = cmd.quality > 0 ? cmd.quality : self->state.setup.default_quality;
     if (cmd.kind == frame_command::request_frames) {
       frame_request req{cmd.request_id, cmd.clip_id, {}, 0, 0, 0, 0};
       for (auto off : cmd.offsets)

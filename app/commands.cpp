@@ -93,8 +93,8 @@ clip_manager_actor start_frames(caf::actor_system& sys, const config& cfg) {
     return {};
   clip_manager_setup setup;
   setup.s3.endpoint = cfg.frames.s3_endpoint;
-  setup.s3.region = cfg.frames.s3_region.empty() ? setup.s3.region
-                                                 : cfg.frames.s3_region;
+  setup.s3.region
+      = cfg.frames.s3_region.empty() ? setup.s3.region : cfg.frames.s3_region;
   setup.s3 = with_aws_environment(setup.s3);
   if (!cfg.frames.s3_region.empty()) // the file wins over the environment
     setup.s3.region = cfg.frames.s3_region;
@@ -107,7 +107,8 @@ clip_manager_actor start_frames(caf::actor_system& sys, const config& cfg) {
 
 /// Encodes the demo's sample clip once (ffmpeg CLI, libx265) and registers
 /// it as "sample", so a newcomer can fetch a frame with one curl command.
-void register_sample_clip(caf::actor_system& sys, const clip_manager_actor& clips) {
+void register_sample_clip(caf::actor_system& sys,
+                          const clip_manager_actor& clips) {
   namespace fs = std::filesystem;
   auto path = fs::absolute("data/sample.hevc").string();
   if (!fs::exists(path)) {

@@ -48,13 +48,9 @@ public:
     return std::unique_ptr<byte_source>{new file_source(fd, st.st_size, path)};
   }
 
-  ~file_source() override {
-    ::close(fd_);
-  }
+  ~file_source() override { ::close(fd_); }
 
-  int64_t size() const override {
-    return size_;
-  }
+  int64_t size() const override { return size_; }
 
   caf::expected<std::string> read(int64_t offset, int64_t length) override {
     if (offset < 0 || length < 0 || offset > size_)
@@ -129,9 +125,7 @@ public:
       curl_easy_cleanup(curl_);
   }
 
-  int64_t size() const override {
-    return size_;
-  }
+  int64_t size() const override { return size_; }
 
   caf::expected<std::string> read(int64_t offset, int64_t length) override {
     if (offset < 0 || length < 0 || offset > size_)
@@ -191,8 +185,8 @@ private:
     std::string err_body;
     curl_slist* headers = nullptr;
     // libcurl 7.88 signs but does not add the payload hash header itself.
-    headers = curl_slist_append(headers,
-                                "x-amz-content-sha256: UNSIGNED-PAYLOAD");
+    headers
+        = curl_slist_append(headers, "x-amz-content-sha256: UNSIGNED-PAYLOAD");
     if (!range.empty())
       headers = curl_slist_append(headers, range.c_str());
     std::string token;
@@ -248,7 +242,8 @@ private:
 
 s3_settings with_aws_environment(s3_settings cfg) {
   if (cfg.endpoint.empty())
-    cfg.endpoint = env_or("AWS_ENDPOINT_URL_S3", env_or("AWS_ENDPOINT_URL", ""));
+    cfg.endpoint
+        = env_or("AWS_ENDPOINT_URL_S3", env_or("AWS_ENDPOINT_URL", ""));
   cfg.region = env_or("AWS_REGION", env_or("AWS_DEFAULT_REGION", cfg.region));
   if (cfg.access_key.empty())
     cfg.access_key = env_or("AWS_ACCESS_KEY_ID", "");
@@ -282,8 +277,9 @@ open_byte_source(const std::string& uri, const s3_settings& s3) {
   if (uri.rfind(file_scheme, 0) == 0) {
     auto path = uri.substr(file_scheme.size());
     if (path.empty() || path[0] != '/')
-      return caf::make_error(ec::invalid_argument,
-                             "file URIs need an absolute path: file:///abs/path");
+      return caf::make_error(
+          ec::invalid_argument,
+          "file URIs need an absolute path: file:///abs/path");
     return file_source::open(path);
   }
   if (uri.rfind(s3_scheme, 0) == 0) {
