@@ -6,8 +6,7 @@
 
 namespace argus {
 
-void clip_scheduler::want(int32_t irap, int32_t decode_index,
-                          int32_t quality) {
+void clip_scheduler::want(int32_t irap, int32_t decode_index, int32_t quality) {
   group_key key{irap, quality};
   auto& group = groups_[key];
   group.insert(decode_index);
@@ -101,8 +100,8 @@ clip_scheduler::step clip_scheduler::next(bool decoder_idle) {
     last_irap_ = key.first;
     last_display_ = -1;
     for (auto d : wanted)
-      last_display_
-          = std::max(last_display_, frames[static_cast<size_t>(d)].display_index);
+      last_display_ = std::max(last_display_,
+                               frames[static_cast<size_t>(d)].display_index);
     if (job.encode_all) // read ahead: the player will want the next chunk
       request_load(key.first + 1, out.loads);
     out.job = std::move(job);

@@ -51,9 +51,7 @@ public:
     return !loads.empty();
   }
 
-  size_t pending_groups() const {
-    return order_.size();
-  }
+  size_t pending_groups() const { return order_.size(); }
 
 private:
   using group_key = std::pair<int32_t, int32_t>; // (irap, quality)

@@ -4,8 +4,8 @@
 #pragma once
 
 #include <chrono>
-#include <ctime>
 #include <cstdint>
+#include <ctime>
 
 namespace argus {
 

@@ -73,7 +73,11 @@ void frame_cache::erase_clip(const std::string& clip_id) {
 
 frame_cache_stats frame_cache::stats() const {
   std::lock_guard<std::mutex> guard{mtx_};
-  return {static_cast<int64_t>(map_.size()), bytes_, capacity_, hits_, misses_,
+  return {static_cast<int64_t>(map_.size()),
+          bytes_,
+          capacity_,
+          hits_,
+          misses_,
           evictions_};
 }
 

@@ -42,15 +42,12 @@ public:
 
   /// Records an answer. @returns the request when it is complete (every
   /// frame answered), removing it.
-  std::optional<frame_request> answered(const std::string& request_id,
-                                        bool ok);
+  std::optional<frame_request> answered(const std::string& request_id, bool ok);
 
   /// The clip a request is for (empty if gone).
   std::string clip_of(const std::string& request_id) const;
 
-  size_t size() const {
-    return stack_.size();
-  }
+  size_t size() const { return stack_.size(); }
 
 private:
   frame_request* find(const std::string& request_id);

@@ -93,10 +93,11 @@ bool hevc_decoder::feed(const AVPacket* pkt, bool emit_all,
   return ok;
 }
 
-std::vector<int32_t>
-hevc_decoder::decode(int32_t irap_index, const std::string& chunk,
-                     const std::vector<int32_t>& wanted, bool emit_all,
-                     const on_picture& emit, std::string* detail) {
+std::vector<int32_t> hevc_decoder::decode(int32_t irap_index,
+                                          const std::string& chunk,
+                                          const std::vector<int32_t>& wanted,
+                                          bool emit_all, const on_picture& emit,
+                                          std::string* detail) {
   const auto& entry = index_->iraps.at(static_cast<size_t>(irap_index));
   const auto& frames = entry.frames;
   // Continue the open pass only if everything wanted can still come out

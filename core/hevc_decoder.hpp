@@ -54,13 +54,11 @@ public:
   /// playback); otherwise only wanted ones. @returns the wanted frames the
   /// pass could not produce (corrupt data, RASL pictures of an open GOP).
   std::vector<int32_t> decode(int32_t irap_index, const std::string& chunk,
-                              const std::vector<int32_t>& wanted,
-                              bool emit_all, const on_picture& emit,
+                              const std::vector<int32_t>& wanted, bool emit_all,
+                              const on_picture& emit,
                               std::string* detail = nullptr);
 
-  const counters& stats() const {
-    return stats_;
-  }
+  const counters& stats() const { return stats_; }
 
 private:
   explicit hevc_decoder(clip_index_ptr index) : index_(std::move(index)) {}

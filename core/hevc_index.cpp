@@ -118,20 +118,17 @@ caf::expected<clip_index> assemble(clip_index idx,
 // -- raw Annex-B ----------------------------------------------------------
 
 struct parser_deleter {
-  void operator()(AVCodecParserContext* p) const {
-    av_parser_close(p);
-  }
+  void operator()(AVCodecParserContext* p) const { av_parser_close(p); }
 };
 
 struct codec_ctx_deleter {
-  void operator()(AVCodecContext* c) const {
-    avcodec_free_context(&c);
-  }
+  void operator()(AVCodecContext* c) const { avcodec_free_context(&c); }
 };
 
 /// Appends the access unit's first VPS, SPS and PPS (with start codes)
 /// until all three are known: the decoder's extradata.
-void collect_parameter_sets(const uint8_t* au, const std::vector<nal_unit>& nals,
+void collect_parameter_sets(const uint8_t* au,
+                            const std::vector<nal_unit>& nals,
                             std::string& extradata, unsigned& seen) {
   for (auto& n : nals) {
     unsigned bit = n.type == nal_vps   ? 1u
@@ -169,8 +166,8 @@ caf::expected<clip_index> index_annexb(byte_source& src) {
       idx.width = parser->width;
       idx.height = parser->height;
     }
-    pics.push_back({parser->frame_offset, size,
-                    parser->output_picture_number, kind});
+    pics.push_back(
+        {parser->frame_offset, size, parser->output_picture_number, kind});
   };
   int64_t pos = 0;
   std::string block;
@@ -391,9 +388,9 @@ caf::expected<clip_index> build_clip_index(byte_source& src) {
   const auto& h = *head;
   if (h.size() >= 8 && h.compare(4, 4, "ftyp") == 0)
     return index_mp4(src);
-  bool start_code = (h.size() >= 3 && h[0] == 0 && h[1] == 0 && h[2] == 1)
-                    || (h.size() >= 4 && h[0] == 0 && h[1] == 0 && h[2] == 0
-                        && h[3] == 1);
+  bool start_code
+      = (h.size() >= 3 && h[0] == 0 && h[1] == 0 && h[2] == 1)
+        || (h.size() >= 4 && h[0] == 0 && h[1] == 0 && h[2] == 0 && h[3] == 1);
   if (start_code)
     return index_annexb(src);
   return caf::make_error(ec::unsupported_clip,
@@ -431,9 +428,8 @@ caf::expected<frame_location> locate_frame(const clip_index& idx, int64_t irap,
                                + " is outside the clip (size "
                                + std::to_string(idx.object_size) + ")");
   return caf::make_error(ec::unknown_frame,
-                         "no frame of the chunk at IRAP "
-                             + std::to_string(irap) + " starts at byte "
-                             + std::to_string(offset));
+                         "no frame of the chunk at IRAP " + std::to_string(irap)
+                             + " starts at byte " + std::to_string(offset));
 }
 
 } // namespace argus

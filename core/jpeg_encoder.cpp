@@ -43,7 +43,8 @@ void jpeg_encoder::expand_range(const AVFrame& f) {
     auto& dst = planes_[p];
     dst.resize(static_cast<size_t>(w) * static_cast<size_t>(h));
     for (int y = 0; y < h; ++y) {
-      const uint8_t* src = f.data[p] + static_cast<ptrdiff_t>(y) * f.linesize[p];
+      const uint8_t* src
+          = f.data[p] + static_cast<ptrdiff_t>(y) * f.linesize[p];
       uint8_t* row = dst.data() + static_cast<size_t>(y) * w;
       for (int x = 0; x < w; ++x)
         row[x] = lut[src[x]];
@@ -51,8 +52,7 @@ void jpeg_encoder::expand_range(const AVFrame& f) {
   }
 }
 
-caf::expected<std::string> jpeg_encoder::encode(const AVFrame& f,
-                                                int quality) {
+caf::expected<std::string> jpeg_encoder::encode(const AVFrame& f, int quality) {
   if (!handle_)
     return caf::make_error(ec::decode_failed, "tjInitCompress failed");
   auto fmt = static_cast<AVPixelFormat>(f.format);
@@ -82,10 +82,9 @@ caf::expected<std::string> jpeg_encoder::encode(const AVFrame& f,
   out_.resize(tjBufSize(f.width, f.height, TJSAMP_420));
   auto* buf = out_.data();
   unsigned long size = out_.size();
-  int rc = tjCompressFromYUVPlanes(handle_, planes, f.width, strides, f.height,
-                                   TJSAMP_420, &buf, &size,
-                                   std::clamp(quality, 1, 100),
-                                   TJFLAG_NOREALLOC | TJFLAG_FASTDCT);
+  int rc = tjCompressFromYUVPlanes(
+      handle_, planes, f.width, strides, f.height, TJSAMP_420, &buf, &size,
+      std::clamp(quality, 1, 100), TJFLAG_NOREALLOC | TJFLAG_FASTDCT);
   if (rc != 0)
     return caf::make_error(ec::decode_failed,
                            std::string("JPEG encoding failed: ")

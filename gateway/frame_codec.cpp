@@ -82,7 +82,8 @@ frame_command parse_frame_command(const std::string& text) {
     return invalid("", "invalid_message", "the message must be an object");
   std::string rid;
   if (doc.contains("request_id")) {
-    if (!doc["request_id"].is_string() || doc["request_id"].get<std::string>().size() > 128)
+    if (!doc["request_id"].is_string()
+        || doc["request_id"].get<std::string>().size() > 128)
       return invalid("", "invalid_message",
                      "request_id must be a string of at most 128 characters");
     rid = doc["request_id"].get<std::string>();
@@ -104,11 +105,13 @@ frame_command parse_frame_command(const std::string& text) {
     return invalid(rid, "unknown_type", "unknown message type '" + type + "'");
   if (!doc.contains("clip_id") || !doc["clip_id"].is_string()
       || doc["clip_id"].get<std::string>().empty())
-    return invalid(rid, "invalid_message", "clip_id must be a non-empty string");
+    return invalid(rid, "invalid_message",
+                   "clip_id must be a non-empty string");
   cmd.clip_id = doc["clip_id"].get<std::string>();
   if (doc.contains("quality")) {
     auto& q = doc["quality"];
-    if (!q.is_number_integer() || q.get<int64_t>() < 1 || q.get<int64_t>() > 100)
+    if (!q.is_number_integer() || q.get<int64_t>() < 1
+        || q.get<int64_t>() > 100)
       return invalid(rid, "invalid_message",
                      "quality must be an integer from 1 to 100");
     cmd.quality = q.get<int32_t>();
@@ -183,11 +186,16 @@ text_ptr json_frame_codec::encode(const frame_notice& x) const {
   json j;
   switch (x.kind) {
   case frame_notice::frame:
-    j = {{"type", "frame"},          {"request_id", x.request_id},
-         {"clip_id", x.clip_id},     {"irap", x.key.irap},
-         {"offset", x.key.offset},   {"display_index", x.display_index},
-         {"decode_index", x.decode_index}, {"pts", x.pts},
-         {"quality", x.key.quality}, {"size", x.size}};
+    j = {{"type", "frame"},
+         {"request_id", x.request_id},
+         {"clip_id", x.clip_id},
+         {"irap", x.key.irap},
+         {"offset", x.key.offset},
+         {"display_index", x.display_index},
+         {"decode_index", x.decode_index},
+         {"pts", x.pts},
+         {"quality", x.key.quality},
+         {"size", x.size}};
     break;
   case frame_notice::error:
     j = {{"type", "error"},

@@ -17,8 +17,7 @@ namespace {
 
 const std::string clips_prefix = "/clips/";
 
-template <class Duration>
-std::chrono::milliseconds ms(Duration d) {
+template <class Duration> std::chrono::milliseconds ms(Duration d) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(d);
 }
 
@@ -177,9 +176,7 @@ public:
     caf::anon_send(client_, std::move(cmd));
   }
 
-  void written() override {
-    caf::anon_send(client_, atom::written_v);
-  }
+  void written() override { caf::anon_send(client_, atom::written_v); }
 
   void closed() override {
     if (client_)

@@ -2,8 +2,8 @@
 #include "gateway/router.hpp"
 
 #include "core/defaults.hpp"
-#include "gateway/json_codec.hpp"
 #include "gateway/frame_routes.hpp"
+#include "gateway/json_codec.hpp"
 #include "gateway/track_routes.hpp"
 
 #include <caf/sec.hpp>

@@ -2,7 +2,6 @@
 #include "gateway/server.hpp"
 
 #include "gateway/frame_codec.hpp"
-
 #include "gateway/http_session.hpp"
 #include "gateway/json_codec.hpp"
 #include "gateway/ws_session.hpp"

@@ -50,9 +50,7 @@ public:
     caf::anon_send(client_, std::move(cmd));
   }
 
-  void written() override {
-    caf::anon_send(client_, atom::written_v);
-  }
+  void written() override { caf::anon_send(client_, atom::written_v); }
 
   void closed() override {
     if (client_)
@@ -137,15 +135,15 @@ void ws_session::send_binary(text_ptr bytes) {
 }
 
 void ws_session::enqueue(text_ptr payload, bool binary) {
-  net::post(ws_.get_executor(), [self = shared_from_this(),
-                                 payload = std::move(payload),
-                                 binary]() mutable {
-    if (self->close_sent_ || self->gone_)
-      return;
-    self->queue_.emplace_back(std::move(payload), binary);
-    if (self->queue_.size() == 1)
-      self->do_write();
-  });
+  net::post(ws_.get_executor(),
+            [self = shared_from_this(), payload = std::move(payload),
+             binary]() mutable {
+              if (self->close_sent_ || self->gone_)
+                return;
+              self->queue_.emplace_back(std::move(payload), binary);
+              if (self->queue_.size() == 1)
+                self->do_write();
+            });
 }
 
 void ws_session::do_write() {

@@ -173,8 +173,8 @@ struct decode_report {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, decode_report& x) {
   return f(caf::meta::type_name("decode_report"), x.irap_index, x.quality,
-           x.failed, x.detail, x.passes_total, x.decoded_total,
-           x.skipped_total, x.encoded_total);
+           x.failed, x.detail, x.passes_total, x.decoded_total, x.skipped_total,
+           x.encoded_total);
 }
 
 /// A WebSocket /ws/frames message from a client, parsed by the gateway.

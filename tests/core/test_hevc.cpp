@@ -92,24 +92,21 @@ std::string chunk_bytes(const std::string& path, const irap_entry& e) {
 }
 
 /// Decodes `wanted` of chunk `c` and returns display index -> luma.
-std::map<int32_t, std::string> decode_luma(hevc_decoder& dec,
-                                           const clip_index& idx,
-                                           const std::string& path, int32_t c,
-                                           std::vector<int32_t> wanted,
-                                           bool emit_all = false) {
+std::map<int32_t, std::string>
+decode_luma(hevc_decoder& dec, const clip_index& idx, const std::string& path,
+            int32_t c, std::vector<int32_t> wanted, bool emit_all = false) {
   std::map<int32_t, std::string> out;
   auto bytes = chunk_bytes(path, idx.iraps[c]);
-  auto failed = dec.decode(c, bytes, wanted, emit_all,
-                           [&](const decoded_picture& p) {
-                             std::string y;
-                             const AVFrame& f = *p.frame;
-                             for (int r = 0; r < f.height; ++r)
-                               y.append(reinterpret_cast<const char*>(
-                                            f.data[0] + r * f.linesize[0]),
-                                        f.width);
-                             auto d = idx.iraps[c].frames[p.decode_index];
-                             out[d.display_index] = std::move(y);
-                           });
+  auto failed = dec.decode(
+      c, bytes, wanted, emit_all, [&](const decoded_picture& p) {
+        std::string y;
+        const AVFrame& f = *p.frame;
+        for (int r = 0; r < f.height; ++r)
+          y.append(reinterpret_cast<const char*>(f.data[0] + r * f.linesize[0]),
+                   f.width);
+        auto d = idx.iraps[c].frames[p.decode_index];
+        out[d.display_index] = std::move(y);
+      });
   EXPECT_TRUE(failed.empty());
   return out;
 }
@@ -145,9 +142,9 @@ TEST(hevc_index, raw_stream_has_chunks_in_decode_and_display_order) {
   }
   EXPECT_GT(non_ref, 10) << "x265 B-frames should be TRAIL_N";
   // The parameter sets were kept for the decoder: VPS, SPS, PPS.
-  auto sets = split_annexb(
-      reinterpret_cast<const uint8_t*>(idx->extradata.data()),
-      idx->extradata.size());
+  auto sets
+      = split_annexb(reinterpret_cast<const uint8_t*>(idx->extradata.data()),
+                     idx->extradata.size());
   ASSERT_EQ(sets.size(), 3u);
   EXPECT_EQ(sets[0].type, 32);
   EXPECT_EQ(sets[1].type, 33);
@@ -189,12 +186,12 @@ TEST(hevc_index, locate_frame_names_what_is_wrong) {
   EXPECT_EQ(ok->irap_index, 1);
   EXPECT_EQ(ok->decode_index, 5);
   // A frame of another chunk, a non-boundary, past the end, a non-IRAP.
-  for (auto [irap, off] :
-       std::vector<std::pair<int64_t, int64_t>>{{c0.offset, c1.frames[3].offset},
-                                                {c0.offset, c0.frames[2].offset + 1},
-                                                {c0.offset, idx->object_size + 10},
-                                                {c0.frames[1].offset, c0.frames[1].offset},
-                                                {-5, 0}}) {
+  for (auto [irap, off] : std::vector<std::pair<int64_t, int64_t>>{
+           {c0.offset, c1.frames[3].offset},
+           {c0.offset, c0.frames[2].offset + 1},
+           {c0.offset, idx->object_size + 10},
+           {c0.frames[1].offset, c0.frames[1].offset},
+           {-5, 0}}) {
     auto bad = locate_frame(*idx, irap, off);
     ASSERT_FALSE(bad);
     EXPECT_EQ(bad.error(), ec::unknown_frame) << render(bad.error());
@@ -273,14 +270,15 @@ TEST(hevc_decoder, corrupt_chunk_fails_the_frame_with_a_reason) {
   for (size_t k = slice + 2; k < slice + 12; ++k)
     bytes[k] = static_cast<char>(0xff);
   std::string detail;
-  auto failed = (*dec)->decode(1, bytes, {3}, false,
-                               [](const decoded_picture&) {}, &detail);
+  auto failed = (*dec)->decode(
+      1, bytes, {3}, false, [](const decoded_picture&) {}, &detail);
   EXPECT_EQ(failed, std::vector<int32_t>{3});
   EXPECT_FALSE(detail.empty());
   // The decoder is reusable after the failure.
   auto good = chunk_bytes(path, idx->iraps[1]);
-  EXPECT_TRUE((*dec)->decode(1, good, {3}, false,
-                             [](const decoded_picture&) {}).empty());
+  EXPECT_TRUE((*dec)
+                  ->decode(1, good, {3}, false, [](const decoded_picture&) {})
+                  .empty());
 }
 
 TEST(jpeg_encoder, limited_range_is_expanded_to_full_range) {
@@ -307,7 +305,7 @@ TEST(jpeg_encoder, limited_range_is_expanded_to_full_range) {
                           jpg->size(), gray.data(), 64, 0, 32, TJPF_GRAY, 0),
             0);
   tjDestroy(d);
-  EXPECT_LE(gray[16 * 64 + 4], 3);   // black stays black (0, not 16)
+  EXPECT_LE(gray[16 * 64 + 4], 3);    // black stays black (0, not 16)
   EXPECT_GE(gray[16 * 64 + 60], 252); // white reaches 255, not 235
   f->format = AV_PIX_FMT_YUV420P10LE;
   auto bad = enc.encode(*f, 95);
@@ -318,7 +316,8 @@ TEST(jpeg_encoder, limited_range_is_expanded_to_full_range) {
 
 TEST(frame_cache, evicts_least_recently_used_beyond_its_byte_cap) {
   frame_cache cache(300);
-  auto blob = [](char c) { return std::make_shared<const std::string>(100, c); };
+  auto blob
+      = [](char c) { return std::make_shared<const std::string>(100, c); };
   cache.put("a", 1, 90, blob('1'));
   cache.put("a", 2, 90, blob('2'));
   cache.put("b", 1, 90, blob('3'));
