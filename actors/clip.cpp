@@ -51,22 +51,31 @@ void load_chunk(self_ptr self, int32_t irap) {
           });
 }
 
-void on_report(self_ptr self, const decode_report& r) {
+/// A pass ended: the wanted frames it could not produce fail with
+/// `detail`; the decoder is free for the next pass.
+void finish_pass(self_ptr self, int32_t irap, int32_t quality,
+                 const std::vector<int32_t>& failed,
+                 const std::string& detail) {
   auto& st = self->state;
   st.decoder_busy = false;
-  st.info.decode_passes = r.passes_total;
-  st.info.frames_decoded = r.decoded_total;
-  st.info.frames_skipped = r.skipped_total;
-  st.info.frames_encoded = r.encoded_total;
-  const auto& chunk = st.index->iraps[static_cast<size_t>(r.irap_index)];
-  for (auto d : r.failed) {
+  const auto& chunk = st.index->iraps[static_cast<size_t>(irap)];
+  for (auto d : failed) {
     const auto& f = chunk.frames[static_cast<size_t>(d)];
-    fail_waiters(self, frame_key{chunk.offset, f.offset, r.quality},
+    fail_waiters(self, frame_key{chunk.offset, f.offset, quality},
                  caf::make_error(ec::decode_failed,
                                  "frame at byte " + std::to_string(f.offset)
-                                     + ": " + r.detail));
+                                     + ": " + detail));
   }
   schedule(self);
+}
+
+void on_report(self_ptr self, const decode_report& r) {
+  auto& info = self->state.info;
+  info.decode_passes = r.passes_total;
+  info.frames_decoded = r.decoded_total;
+  info.frames_skipped = r.skipped_total;
+  info.frames_encoded = r.encoded_total;
+  finish_pass(self, r.irap_index, r.quality, r.failed, r.detail);
 }
 
 /// Starts chunk loads and, when the decoder is idle, the next pass.
@@ -80,25 +89,13 @@ void schedule(self_ptr self) {
   st.decoder_busy = true;
   auto irap = step.job->irap_index;
   auto quality = step.job->quality;
+  auto wanted = step.job->wanted;
   self->request(st.decoder, defaults::frames::decode_timeout, *step.job)
       .then([=](decode_report& r) { on_report(self, r); },
             [=](caf::error& err) {
-              decode_report r;
-              r.irap_index = irap;
-              r.quality = quality;
-              r.detail = render(err);
-              r.passes_total = self->state.info.decode_passes;
-              r.decoded_total = self->state.info.frames_decoded;
-              r.skipped_total = self->state.info.frames_skipped;
-              r.encoded_total = self->state.info.frames_encoded;
-              // Everyone still waiting on this chunk and quality failed.
-              const auto& c
-                  = self->state.index->iraps[static_cast<size_t>(irap)];
-              for (auto& f : c.frames)
-                if (self->state.waiting.count(
-                        frame_key{c.offset, f.offset, quality}))
-                  r.failed.push_back(f.decode_index);
-              on_report(self, r);
+              // The decoder died or timed out: this pass's frames failed
+              // (fail_waiters skips those a decode_ahead already served).
+              finish_pass(self, irap, quality, wanted, render(err));
             });
 }
 

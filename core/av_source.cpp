@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/av_source.hpp"
 
+#include "core/av_error.hpp"
 #include "messages/error.hpp"
 
 extern "C" {
@@ -11,16 +12,6 @@ extern "C" {
 }
 
 namespace argus {
-
-namespace {
-
-std::string av_error_text(int err) {
-  char buf[AV_ERROR_MAX_STRING_SIZE] = {0};
-  av_strerror(err, buf, sizeof(buf));
-  return buf;
-}
-
-} // namespace
 
 av_source::av_source(const camera_config& cfg) : cfg_(cfg) {
   // nop

@@ -3,6 +3,7 @@
 
 #include "messages/error.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -52,12 +53,8 @@ public:
 
   int64_t size() const override { return size_; }
 
-  caf::expected<std::string> read(int64_t offset, int64_t length) override {
-    if (offset < 0 || length < 0 || offset > size_)
-      return caf::make_error(ec::invalid_argument,
-                             "range outside the object (size "
-                                 + std::to_string(size_) + ")");
-    length = std::min(length, size_ - offset);
+  caf::expected<std::string> read_range(int64_t offset,
+                                        int64_t length) override {
     std::string out(static_cast<size_t>(length), '\0');
     int64_t done = 0;
     while (done < length) {
@@ -127,14 +124,8 @@ public:
 
   int64_t size() const override { return size_; }
 
-  caf::expected<std::string> read(int64_t offset, int64_t length) override {
-    if (offset < 0 || length < 0 || offset > size_)
-      return caf::make_error(ec::invalid_argument,
-                             "range outside the object (size "
-                                 + std::to_string(size_) + ")");
-    length = std::min(length, size_ - offset);
-    if (length == 0)
-      return std::string{};
+  caf::expected<std::string> read_range(int64_t offset,
+                                        int64_t length) override {
     std::string body;
     body.reserve(static_cast<size_t>(length));
     auto range = "Range: bytes=" + std::to_string(offset) + "-"
@@ -239,6 +230,17 @@ private:
 };
 
 } // namespace
+
+caf::expected<std::string> byte_source::read(int64_t offset, int64_t length) {
+  if (offset < 0 || length < 0 || offset > size())
+    return caf::make_error(ec::invalid_argument,
+                           "range outside the object (size "
+                               + std::to_string(size()) + ")");
+  length = std::min(length, size() - offset);
+  if (length == 0)
+    return std::string{};
+  return read_range(offset, length);
+}
 
 s3_settings with_aws_environment(s3_settings cfg) {
   if (cfg.endpoint.empty())

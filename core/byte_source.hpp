@@ -38,7 +38,12 @@ public:
   /// Reads [offset, offset + length), clipped to the object's end. Errors:
   /// source_not_found, source_denied, source_unavailable (timeouts, 5xx,
   /// refused connections), invalid_argument (range outside the object).
-  virtual caf::expected<std::string> read(int64_t offset, int64_t length) = 0;
+  caf::expected<std::string> read(int64_t offset, int64_t length);
+
+protected:
+  /// Reads a range already checked to lie inside the object (length > 0).
+  virtual caf::expected<std::string> read_range(int64_t offset, int64_t length)
+      = 0;
 };
 
 /// Opens "file:///abs/path" or "s3://bucket/key" and learns its size.

@@ -51,8 +51,6 @@ public:
     return !loads.empty();
   }
 
-  size_t pending_groups() const { return order_.size(); }
-
 private:
   using group_key = std::pair<int32_t, int32_t>; // (irap, quality)
   bool is_sequential(int32_t irap, const std::set<int32_t>& wanted) const;

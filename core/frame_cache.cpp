@@ -24,13 +24,6 @@ bytes_ptr frame_cache::get(const std::string& clip_id, int64_t offset,
   return it->second->jpeg;
 }
 
-bool frame_cache::contains(const std::string& clip_id, int64_t offset,
-                           int32_t quality) {
-  auto key = key_of(clip_id, offset, quality);
-  std::lock_guard<std::mutex> guard{mtx_};
-  return map_.count(key) > 0;
-}
-
 void frame_cache::put(const std::string& clip_id, int64_t offset,
                       int32_t quality, bytes_ptr jpeg) {
   if (!jpeg || static_cast<int64_t>(jpeg->size()) > capacity_)

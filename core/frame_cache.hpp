@@ -31,8 +31,6 @@ public:
 
   /// The cached JPEG, or null (counted as hit or miss).
   bytes_ptr get(const std::string& clip_id, int64_t offset, int32_t quality);
-  /// Whether it is cached, without counting or touching the LRU order.
-  bool contains(const std::string& clip_id, int64_t offset, int32_t quality);
   /// Inserts (or refreshes) one frame; evicts the least recently used
   /// frames beyond the capacity. A frame larger than the capacity is not
   /// kept.

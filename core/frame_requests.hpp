@@ -47,8 +47,6 @@ public:
   /// The clip a request is for (empty if gone).
   std::string clip_of(const std::string& request_id) const;
 
-  size_t size() const { return stack_.size(); }
-
 private:
   frame_request* find(const std::string& request_id);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/hevc_decoder.hpp"
 
+#include "core/av_error.hpp"
 #include "messages/error.hpp"
 
 #include <algorithm>
@@ -12,16 +13,6 @@ extern "C" {
 }
 
 namespace argus {
-
-namespace {
-
-std::string av_error_text(int rc) {
-  char buf[AV_ERROR_MAX_STRING_SIZE] = {0};
-  av_strerror(rc, buf, sizeof(buf));
-  return buf;
-}
-
-} // namespace
 
 caf::expected<std::unique_ptr<hevc_decoder>>
 hevc_decoder::open(clip_index_ptr index) {

@@ -23,15 +23,6 @@ caf::error bad(const std::string& name, const std::string& why) {
   return caf::make_error(ec::invalid_argument, name + ": " + why);
 }
 
-bool parse_int(const std::string& text, int64_t& out) {
-  if (text.empty() || text.size() > 19
-      || text.find_first_not_of("0123456789") != std::string::npos)
-    return false;
-  errno = 0;
-  out = std::strtoll(text.c_str(), nullptr, 10);
-  return errno == 0;
-}
-
 bool name_chars_ok(const std::string& v, const char* extra) {
   if (v.empty() || v.size() > max_name_chars)
     return false;
@@ -54,7 +45,7 @@ caf::error parse_bool(const std::string& name, const std::string& v,
 
 caf::error parse_time(const std::string& name, const std::string& v,
                       int64_t& out) {
-  if (!parse_int(v, out) || out > max_unix_ms)
+  if (!parse_decimal(v, out) || out > max_unix_ms)
     return bad(name, "must be unix milliseconds between 0 and "
                          + std::to_string(max_unix_ms));
   return {};
@@ -100,7 +91,7 @@ caf::error apply(track_query& q, const std::string& k, const std::string& v) {
     return parse_bool(k, v, q.confirmed);
   } else if (k == "limit") {
     int64_t n = 0;
-    if (!parse_int(v, n) || n < 1 || n > max_track_page)
+    if (!parse_decimal(v, n) || n < 1 || n > max_track_page)
       return bad(k, "must be an integer between 1 and "
                         + std::to_string(max_track_page));
     q.limit = static_cast<int32_t>(n);
@@ -112,6 +103,15 @@ caf::error apply(track_query& q, const std::string& k, const std::string& v) {
 }
 
 } // namespace
+
+bool parse_decimal(const std::string& text, int64_t& out) {
+  if (text.empty() || text.size() > 19
+      || text.find_first_not_of("0123456789") != std::string::npos)
+    return false;
+  errno = 0;
+  out = std::strtoll(text.c_str(), nullptr, 10);
+  return errno == 0;
+}
 
 caf::expected<track_query> parse_track_query(const query_params& params) {
   static const std::set<std::string> known{
@@ -137,7 +137,7 @@ caf::expected<int> parse_track_detail(const query_params& params) {
     if (k == "samples") {
       if (auto err = parse_bool(k, v, with_samples))
         return err;
-    } else if (!parse_int(v, max) || max < 1 || max > 100000) {
+    } else if (!parse_decimal(v, max) || max < 1 || max > 100000) {
       return bad(k, "must be an integer between 1 and 100000");
     }
   }
@@ -150,7 +150,7 @@ bool valid_track_id(const std::string& id) {
     return false;
   int64_t n = 0;
   return name_chars_ok(id.substr(0, slash), "_-")
-         && parse_int(id.substr(slash + 1), n) && n > 0;
+         && parse_decimal(id.substr(slash + 1), n) && n > 0;
 }
 
 } // namespace argus

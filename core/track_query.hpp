@@ -13,6 +13,10 @@ namespace argus {
 /// Decoded query-string parameters in order of appearance.
 using query_params = std::vector<std::pair<std::string, std::string>>;
 
+/// Parses a non-negative decimal integer of a query parameter (digits
+/// only, no sign, no overflow).
+bool parse_decimal(const std::string& text, int64_t& out);
+
 /// Largest page GET /tracks returns.
 inline constexpr int max_track_page = 1000;
 

@@ -65,13 +65,8 @@ bool int_param(const query_params& params, const std::string& name,
                   name + " is required");
     return !required;
   }
-  try {
-    size_t used = 0;
-    out = std::stoll(it->second, &used);
-    if (used == it->second.size() && out >= lo && out <= hi)
-      return true;
-  } catch (...) {
-  }
+  if (parse_decimal(it->second, out) && out >= lo && out <= hi)
+    return true;
   reply.error(http::status::bad_request, "invalid_argument",
               name + " must be an integer from " + std::to_string(lo) + " to "
                   + std::to_string(hi));
@@ -151,7 +146,7 @@ void clip_resource(const std::shared_ptr<gateway_context>& ctx,
 }
 
 /// /ws/frames: messages parsed here, a FRAME CLIENT behind the socket.
-class frames_endpoint : public ws_endpoint {
+class frames_endpoint : public actor_endpoint<frame_client_actor> {
 public:
   explicit frames_endpoint(std::shared_ptr<gateway_context> ctx)
       : ctx_(std::move(ctx)) {}
@@ -162,30 +157,22 @@ public:
     setup.clips = ctx_->clips;
     setup.codec = ctx_->frame_codec;
     setup.lifo_depth = ctx_->cfg.frames_lifo_depth;
-    client_ = ctx_->sys.spawn(frame_client, std::move(setup));
+    actor_ = ctx_->sys.spawn(frame_client, std::move(setup));
   }
 
   void received(std::string payload, bool text) override {
     frame_command cmd;
     if (!text) {
       cmd.error = "invalid_message";
-      cmd.detail = "binary messages are not accepted; send JSON text";
+      cmd.detail = binary_refused;
     } else {
       cmd = parse_frame_command(payload);
     }
-    caf::anon_send(client_, std::move(cmd));
-  }
-
-  void written() override { caf::anon_send(client_, atom::written_v); }
-
-  void closed() override {
-    if (client_)
-      caf::anon_send(client_, atom::closed_v);
+    caf::anon_send(actor_, std::move(cmd));
   }
 
 private:
   std::shared_ptr<gateway_context> ctx_;
-  frame_client_actor client_;
 };
 
 } // namespace

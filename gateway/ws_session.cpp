@@ -25,7 +25,7 @@ ws_session::~ws_session() {
 namespace {
 
 /// /ws/sessions/{id}: commands parsed here, a CLIENT of the session.
-class session_endpoint : public ws_endpoint {
+class session_endpoint : public actor_endpoint<client_actor> {
 public:
   session_endpoint(std::shared_ptr<gateway_context> ctx, session_actor session)
       : ctx_(std::move(ctx)), session_(std::move(session)) {}
@@ -36,31 +36,23 @@ public:
     setup.session = session_;
     setup.codec = ctx_->codec;
     setup.max_queued_events = ctx_->cfg.client_max_queued_events;
-    client_ = ctx_->sys.spawn(client, std::move(setup));
+    actor_ = ctx_->sys.spawn(client, std::move(setup));
   }
 
   void received(std::string payload, bool text) override {
     client_command cmd;
     if (!text) {
       cmd.error = "invalid_command";
-      cmd.detail = "binary messages are not accepted; send JSON text";
+      cmd.detail = binary_refused;
     } else {
       cmd = parse_command(payload);
     }
-    caf::anon_send(client_, std::move(cmd));
-  }
-
-  void written() override { caf::anon_send(client_, atom::written_v); }
-
-  void closed() override {
-    if (client_)
-      caf::anon_send(client_, atom::closed_v);
+    caf::anon_send(actor_, std::move(cmd));
   }
 
 private:
   std::shared_ptr<gateway_context> ctx_;
   session_actor session_;
-  client_actor client_;
 };
 
 } // namespace

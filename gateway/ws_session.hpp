@@ -6,6 +6,7 @@
 #include "gateway/beast.hpp"
 #include "gateway/context.hpp"
 
+#include <caf/send.hpp>
 #include <deque>
 #include <memory>
 
@@ -24,6 +25,25 @@ public:
   virtual void written() = 0;
   /// The socket is gone.
   virtual void closed() = 0;
+};
+
+/// An endpoint backed by one actor that takes atom::written and
+/// atom::closed; subclasses spawn it in start() and parse in received().
+template <class Handle> class actor_endpoint : public ws_endpoint {
+public:
+  void written() override { caf::anon_send(actor_, atom::written_v); }
+
+  void closed() override {
+    if (actor_)
+      caf::anon_send(actor_, atom::closed_v);
+  }
+
+protected:
+  /// What a binary message from the client is answered with.
+  static constexpr const char* binary_refused
+      = "binary messages are not accepted; send JSON text";
+
+  Handle actor_;
 };
 
 /// The analytics endpoint (/ws/sessions/{id}): a CLIENT of the session.

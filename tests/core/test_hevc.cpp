@@ -333,7 +333,7 @@ TEST(frame_cache, evicts_least_recently_used_beyond_its_byte_cap) {
   cache.erase_clip("b");
   EXPECT_EQ(cache.stats().entries, 1);
   cache.put("c", 1, 90, std::make_shared<const std::string>(301, 'x'));
-  EXPECT_FALSE(cache.contains("c", 1, 90)) << "larger than the whole cache";
+  EXPECT_FALSE(cache.get("c", 1, 90)) << "larger than the whole cache";
 }
 
 TEST(byte_source, file_reads_and_errors) {
