@@ -50,10 +50,7 @@ void send_caf_error(self_ptr self, const std::string& request_id,
   frame_notice n;
   n.kind = frame_notice::error;
   n.request_id = request_id;
-  n.error_code
-      = err.category() == error_category()
-            ? to_string(static_cast<ec>(err.code()))
-            : (err == caf::sec::request_timeout ? "timeout" : "internal_error");
+  n.error_code = wire_code(err);
   n.detail = error_detail(err).empty() ? render(err) : error_detail(err);
   if (key) {
     n.key = *key;

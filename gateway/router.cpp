@@ -210,11 +210,7 @@ http::status status_of(const caf::error& err) {
 }
 
 std::string code_of(const caf::error& err) {
-  if (err.category() == error_category())
-    return to_string(static_cast<ec>(err.code()));
-  if (err == caf::sec::request_timeout)
-    return "timeout";
-  return "internal_error";
+  return wire_code(err);
 }
 
 void deferred_reply::json(http::status status, std::string body) const {

@@ -63,6 +63,14 @@ std::string error_detail(const caf::error& err) {
   return ctx.empty() ? std::string{} : to_string(ctx);
 }
 
+std::string wire_code(const caf::error& err) {
+  if (err.category() == error_category())
+    return to_string(static_cast<ec>(err.code()));
+  if (err == caf::sec::request_timeout)
+    return "timeout";
+  return "internal_error";
+}
+
 std::string render(const caf::error& err) {
   if (!err)
     return "no error";

@@ -65,6 +65,10 @@ caf::atom_value error_category();
 /// Renders an argus error for logs: "unknown_camera: cam_9".
 std::string render(const caf::error& err);
 
+/// The stable wire code of any error: an argus code's name, "timeout" for
+/// a request that timed out, else "internal_error" (REST and WebSocket).
+std::string wire_code(const caf::error& err);
+
 /// Extracts the human-readable context string of an argus error.
 std::string error_detail(const caf::error& err);
 
