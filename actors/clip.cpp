@@ -51,9 +51,26 @@ void load_chunk(self_ptr self, int32_t irap) {
           });
 }
 
+encoded_frame cached_frame(self_ptr self, const frame_key& key,
+                           const frame_location& loc, bytes_ptr jpeg) {
+  const auto& f = self->state.index->iraps[static_cast<size_t>(loc.irap_index)]
+                      .frames[static_cast<size_t>(loc.decode_index)];
+  encoded_frame out;
+  out.clip_id = self->state.setup.source.clip_id;
+  out.key = key;
+  out.display_index = f.display_index;
+  out.decode_index = f.decode_index;
+  out.pts = f.pts;
+  out.jpeg = std::move(jpeg);
+  return out;
+}
+
 /// A pass ended: the wanted frames it could not produce fail with
-/// `detail`; the decoder is free for the next pass.
+/// `detail`; the decoder is free for the next pass. Nobody is left
+/// waiting: a wanted frame the pass did produce earlier (and so did not
+/// emit again) is answered from the cache, or fails if already evicted.
 void finish_pass(self_ptr self, int32_t irap, int32_t quality,
+                 const std::vector<int32_t>& wanted,
                  const std::vector<int32_t>& failed,
                  const std::string& detail) {
   auto& st = self->state;
@@ -66,16 +83,36 @@ void finish_pass(self_ptr self, int32_t irap, int32_t quality,
                                  "frame at byte " + std::to_string(f.offset)
                                      + ": " + detail));
   }
+  for (auto d : wanted) {
+    const auto& f = chunk.frames[static_cast<size_t>(d)];
+    frame_key key{chunk.offset, f.offset, quality};
+    if (!st.waiting.count(key))
+      continue;
+    if (auto jpeg
+        = st.setup.cache->get(st.setup.source.clip_id, f.offset, quality)) {
+      auto frame = cached_frame(self, key, frame_location{irap, d}, jpeg);
+      for (auto& rp : st.waiting[key])
+        rp.deliver(frame);
+      st.waiting.erase(key);
+    } else {
+      fail_waiters(self, key,
+                   caf::make_error(ec::decode_failed,
+                                   "frame at byte " + std::to_string(f.offset)
+                                       + " was evicted from the frame cache "
+                                         "before delivery; ask again"));
+    }
+  }
   schedule(self);
 }
 
-void on_report(self_ptr self, const decode_report& r) {
+void on_report(self_ptr self, const std::vector<int32_t>& wanted,
+               const decode_report& r) {
   auto& info = self->state.info;
   info.decode_passes = r.passes_total;
   info.frames_decoded = r.decoded_total;
   info.frames_skipped = r.skipped_total;
   info.frames_encoded = r.encoded_total;
-  finish_pass(self, r.irap_index, r.quality, r.failed, r.detail);
+  finish_pass(self, r.irap_index, r.quality, wanted, r.failed, r.detail);
 }
 
 /// Starts chunk loads and, when the decoder is idle, the next pass.
@@ -91,11 +128,11 @@ void schedule(self_ptr self) {
   auto quality = step.job->quality;
   auto wanted = step.job->wanted;
   self->request(st.decoder, defaults::frames::decode_timeout, *step.job)
-      .then([=](decode_report& r) { on_report(self, r); },
+      .then([=](decode_report& r) { on_report(self, wanted, r); },
             [=](caf::error& err) {
               // The decoder died or timed out: this pass's frames failed
               // (fail_waiters skips those a decode_ahead already served).
-              finish_pass(self, irap, quality, wanted, render(err));
+              finish_pass(self, irap, quality, wanted, wanted, render(err));
             });
 }
 
@@ -120,29 +157,17 @@ void on_index(self_ptr self, clip_index_ptr idx) {
   st.openers.clear();
 }
 
-encoded_frame cached_frame(self_ptr self, const frame_key& key,
-                           const frame_location& loc, bytes_ptr jpeg) {
-  const auto& f = self->state.index->iraps[static_cast<size_t>(loc.irap_index)]
-                      .frames[static_cast<size_t>(loc.decode_index)];
-  encoded_frame out;
-  out.clip_id = self->state.setup.source.clip_id;
-  out.key = key;
-  out.display_index = f.display_index;
-  out.decode_index = f.decode_index;
-  out.pts = f.pts;
-  out.jpeg = std::move(jpeg);
-  return out;
-}
-
 caf::result<encoded_frame> on_frame_request(self_ptr self, frame_key key) {
   auto& st = self->state;
   ++st.info.frames_requested;
   auto loc = locate_frame(*st.index, key.irap, key.offset);
   if (!loc)
     return loc.error();
+  st.scheduler->viewed(loc->irap_index, loc->decode_index, key.quality);
   if (auto jpeg
       = st.setup.cache->get(st.setup.source.clip_id, key.offset, key.quality)) {
     ++st.info.cache_hits;
+    schedule(self); // the player moved on: decode-ahead may continue
     return cached_frame(self, key, *loc, std::move(jpeg));
   }
   auto rp = self->make_response_promise<encoded_frame>();
@@ -208,6 +233,10 @@ clip_actor::behavior_type clip(self_ptr self, clip_setup setup) {
       },
       [=](encoded_frame& frame) {
         auto& st = self->state;
+        if (auto loc
+            = locate_frame(*st.index, frame.key.irap, frame.key.offset))
+          st.scheduler->produced(loc->irap_index, loc->decode_index,
+                                 frame.key.quality);
         auto it = st.waiting.find(frame.key);
         if (it == st.waiting.end())
           return; // decoded ahead: only cached

@@ -4,9 +4,21 @@
 #include "messages/error.hpp"
 #include "messages/type_ids.hpp"
 
+#include <algorithm>
+#include <thread>
+
 namespace argus {
 
 actor_config::actor_config() {
+  // One scheduler worker per core (CAF's default is at least 4), and short
+  // busy-polling before a worker sleeps on its condition variable (woken
+  // by the next enqueue): CAF's default polls for ~25 ms after every job,
+  // which on 2 cores took ~20 % of a core from the decoders
+  // (docs/benchmarks.md §6).
+  set("scheduler.max-threads",
+      size_t{std::max(2u, std::thread::hardware_concurrency())});
+  set("work-stealing.aggressive-poll-attempts", size_t{10});
+  set("work-stealing.moderate-poll-attempts", size_t{20});
   add_message_types<caf::id_block::argus>();
   add_error_category(error_category(), [](uint8_t code, caf::atom_value,
                                           const caf::message& ctx) {

@@ -15,6 +15,18 @@ void clip_scheduler::want(int32_t irap, int32_t decode_index, int32_t quality) {
   order_.push_back(key);
 }
 
+void clip_scheduler::produced(int32_t irap, int32_t decode_index,
+                              int32_t quality) {
+  group_key key{irap, quality};
+  auto it = groups_.find(key);
+  if (it == groups_.end() || it->second.erase(decode_index) == 0)
+    return;
+  if (it->second.empty()) {
+    groups_.erase(it);
+    order_.erase(std::remove(order_.begin(), order_.end(), key), order_.end());
+  }
+}
+
 bytes_ptr clip_scheduler::chunk(int32_t irap) {
   for (auto it = chunks_.begin(); it != chunks_.end(); ++it)
     if (it->first == irap) {
@@ -63,6 +75,81 @@ bool clip_scheduler::is_sequential(int32_t irap,
   return first > last_display_ && first <= last_display_ + 2;
 }
 
+bool clip_scheduler::continues_open_pass(
+    const group_key& key, const std::set<int32_t>& wanted) const {
+  // Frames the pass has not reached yet, close enough that decoding (and
+  // encoding) everything up to them costs less than restarting at the IRAP.
+  return open_ && key.first == open_->irap && key.second == open_->quality
+         && *wanted.begin() >= open_->next
+         && *wanted.rbegin() - open_->next < decode_ahead_;
+}
+
+void clip_scheduler::note_last_display(int32_t irap,
+                                       const std::set<int32_t>& wanted) {
+  const auto& frames = index_->iraps[static_cast<size_t>(irap)].frames;
+  last_irap_ = irap;
+  last_display_ = -1;
+  for (auto d : wanted)
+    last_display_
+        = std::max(last_display_, frames[static_cast<size_t>(d)].display_index);
+}
+
+void clip_scheduler::viewed(int32_t irap, int32_t decode_index,
+                            int32_t quality) {
+  if (open_ && quality != open_->quality)
+    return;
+  player_irap_ = irap;
+  player_decode_ = decode_index;
+}
+
+int32_t clip_scheduler::frames_ahead() const {
+  if (player_irap_ < 0 || open_->irap == player_irap_)
+    return open_->next - std::max(player_decode_, 0);
+  if (open_->irap == player_irap_ + 1)
+    return chunk_size(player_irap_) - player_decode_ + open_->next;
+  // The player is chunks away from the pass: decoding on does not help it.
+  return INT32_MAX;
+}
+
+std::optional<decode_job>
+clip_scheduler::decode_ahead(std::vector<int32_t>& loads) {
+  // Slices short enough that a newer request waits little for the decoder.
+  constexpr int32_t slice = 4;
+  if (!open_ || frames_ahead() >= decode_ahead_)
+    return std::nullopt;
+  if (open_->next >= chunk_size(open_->irap)) {
+    auto following = open_->irap + 1;
+    if (following >= static_cast<int32_t>(index_->iraps.size())) {
+      open_.reset();
+      return std::nullopt;
+    }
+    if (!chunk(following)) {
+      request_load(following, loads);
+      return std::nullopt;
+    }
+    open_ = open_pass{following, open_->quality, 0};
+    request_load(following + 1, loads);
+  }
+  auto bytes = chunk(open_->irap);
+  if (!bytes) { // evicted meanwhile
+    request_load(open_->irap, loads);
+    return std::nullopt;
+  }
+  decode_job job;
+  job.chunk = std::move(bytes);
+  job.irap_index = open_->irap;
+  job.quality = open_->quality;
+  job.encode_all = true;
+  auto end = std::min(open_->next + slice, chunk_size(open_->irap));
+  std::set<int32_t> wanted;
+  for (auto d = open_->next; d < end; ++d)
+    wanted.insert(d);
+  open_->next = end;
+  job.wanted.assign(wanted.begin(), wanted.end());
+  note_last_display(job.irap_index, wanted);
+  return job;
+}
+
 void clip_scheduler::request_load(int32_t irap, std::vector<int32_t>& loads) {
   if (irap < 0 || irap >= static_cast<int32_t>(index_->iraps.size()))
     return;
@@ -95,21 +182,26 @@ clip_scheduler::step clip_scheduler::next(bool decoder_idle) {
     job.irap_index = key.first;
     job.quality = key.second;
     job.wanted.assign(wanted.begin(), wanted.end());
-    job.encode_all = is_sequential(key.first, wanted);
-    const auto& frames = index_->iraps[static_cast<size_t>(key.first)].frames;
-    last_irap_ = key.first;
-    last_display_ = -1;
-    for (auto d : wanted)
-      last_display_ = std::max(last_display_,
-                               frames[static_cast<size_t>(d)].display_index);
-    if (job.encode_all) // read ahead: the player will want the next chunk
-      request_load(key.first + 1, out.loads);
+    auto last = *wanted.rbegin();
+    if (continues_open_pass(key, wanted)) {
+      job.encode_all = true;
+      open_->next = last + 1;
+    } else if (is_sequential(key.first, wanted)) {
+      job.encode_all = true;
+      open_ = open_pass{key.first, key.second, last + 1};
+      request_load(key.first + 1, out.loads); // the player will want it
+    } else {
+      open_.reset(); // a random pass ends the decoder's open pass
+    }
+    note_last_display(key.first, wanted);
     out.job = std::move(job);
   }
   if (out.job)
     order_.erase(std::remove(order_.begin(), order_.end(),
                              group_key{out.job->irap_index, out.job->quality}),
                  order_.end());
+  else if (decoder_idle)
+    out.job = decode_ahead(out.loads);
   return out;
 }
 

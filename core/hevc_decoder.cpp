@@ -76,8 +76,10 @@ bool hevc_decoder::feed(const AVPacket* pkt, bool emit_all,
       *detail = "the decoded picture is damaged (corrupt bitstream)";
     if (!corrupt) {
       pass_.produced.insert(index);
-      if (emit_all || pass_.wanted.count(index))
+      if (emit_all || pass_.wanted.count(index)) {
+        pass_.emitted.insert(index);
         emit(decoded_picture{index, frame_});
+      }
     }
     av_frame_unref(frame_);
   }
@@ -91,11 +93,21 @@ std::vector<int32_t> hevc_decoder::decode(int32_t irap_index,
                                           std::string* detail) {
   const auto& entry = index_->iraps.at(static_cast<size_t>(irap_index));
   const auto& frames = entry.frames;
+  // Decode-ahead may ask for frames this pass already handed out (the
+  // reorder delay pushes frames out before they are asked for): nothing
+  // to do, even when the pass has drained at the chunk's end.
+  if (emit_all && pass_.irap_index == irap_index && !wanted.empty()
+      && std::all_of(wanted.begin(), wanted.end(),
+                     [&](int32_t w) { return pass_.emitted.count(w) > 0; }))
+    return {};
   // Continue the open pass only if everything wanted can still come out
-  // of it: nothing skipped, nothing already handed out and forgotten.
+  // of it or already did: nothing skipped, nothing produced but dropped.
+  // (Decode-ahead may ask for a frame the reorder delay already pushed out
+  // and emitted; that frame is served, so the pass goes on.)
   bool resume = pass_.irap_index == irap_index && !pass_.draining;
   for (auto w : wanted)
-    if (pass_.skipped.count(w) || pass_.produced.count(w))
+    if (pass_.skipped.count(w)
+        || (pass_.produced.count(w) && !pass_.emitted.count(w)))
       resume = false;
   if (!resume) {
     reset();

@@ -51,8 +51,10 @@ public:
   /// Produces the wanted frames (decode indices) of chunk `irap_index`,
   /// whose bytes start at the IRAP. With `emit_all`, every picture the
   /// pass outputs is handed to `emit` and skipping is off (sequential
-  /// playback); otherwise only wanted ones. @returns the wanted frames the
-  /// pass could not produce (corrupt data, RASL pictures of an open GOP).
+  /// playback); otherwise only wanted ones. With `emit_all`, frames the
+  /// open pass already emitted are not emitted again. @returns the wanted
+  /// frames the pass could not produce (corrupt data, RASL pictures of an
+  /// open GOP).
   std::vector<int32_t> decode(int32_t irap_index, const std::string& chunk,
                               const std::vector<int32_t>& wanted, bool emit_all,
                               const on_picture& emit,
@@ -85,6 +87,8 @@ private:
     bool damaged = false;
     std::set<int32_t> skipped;
     std::set<int32_t> produced;
+    /// Produced and handed to the caller.
+    std::set<int32_t> emitted;
     std::set<int32_t> wanted;
   };
   pass_state pass_;

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: Apache-2.0
+// The frame server's scheduling decisions, on synthetic indexes: which pass
+// a clip's decoder runs next (LIFO groups, sequential detection, read-ahead)
+// and which client requests are served or superseded.
+#include "core/clip_scheduler.hpp"
+#include "core/frame_requests.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace argus;
+
+namespace {
+
+/// `chunks` chunks of `gop` frames with one B-frame pattern: decode order
+/// I P B P B ..., display order I B P B P ... (like x265 with B-frames).
+clip_index_ptr synthetic_index(int chunks, int gop) {
+  auto idx = std::make_shared<clip_index>();
+  int64_t offset = 0;
+  for (int c = 0; c < chunks; ++c) {
+    irap_entry e;
+    e.offset = offset;
+    for (int d = 0; d < gop; ++d) {
+      frame_entry f;
+      f.offset = offset;
+      f.decode_index = d;
+      // d=0 -> 0; odd d (P) -> d+1; even d>0 (B) -> d-1
+      int local = d == 0 ? 0 : (d % 2 ? d + 1 : d - 1);
+      f.display_index = c * gop + std::min(local, gop - 1);
+      e.frames.push_back(f);
+      offset += 100;
+    }
+    e.end = offset;
+    idx->iraps.push_back(e);
+  }
+  idx->frame_count = chunks * gop;
+  return idx;
+}
+
+bytes_ptr some_bytes() { return std::make_shared<const std::string>("x"); }
+
+} // namespace
+
+TEST(clip_scheduler, loads_a_missing_chunk_once_then_decodes_it) {
+  clip_scheduler s{synthetic_index(3, 8), 4};
+  s.want(1, 3, 90);
+  auto first = s.next(true);
+  EXPECT_FALSE(first.job);
+  ASSERT_EQ(first.loads, std::vector<int32_t>{1});
+  EXPECT_TRUE(s.next(true).loads.empty()) << "asked for twice";
+  s.chunk_loaded(1, some_bytes());
+  auto step = s.next(true);
+  ASSERT_TRUE(step.job);
+  EXPECT_EQ(step.job->irap_index, 1);
+  EXPECT_EQ(step.job->wanted, std::vector<int32_t>{3});
+  EXPECT_FALSE(step.job->encode_all) << "a first request is random access";
+}
+
+TEST(clip_scheduler, serves_the_newest_group_first_and_waits_while_busy) {
+  clip_scheduler s{synthetic_index(3, 8), 4};
+  for (int c = 0; c < 3; ++c)
+    s.chunk_loaded(c, some_bytes());
+  s.want(0, 2, 90);
+  s.want(2, 5, 90);
+  s.want(0, 4, 90); // re-asking moves chunk 0 to the top again
+  EXPECT_FALSE(s.next(false).job);
+  auto a = s.next(true);
+  ASSERT_TRUE(a.job);
+  EXPECT_EQ(a.job->irap_index, 0);
+  EXPECT_EQ(a.job->wanted, (std::vector<int32_t>{2, 4}));
+  auto b = s.next(true);
+  ASSERT_TRUE(b.job);
+  EXPECT_EQ(b.job->irap_index, 2);
+  EXPECT_FALSE(s.next(true).job);
+}
+
+TEST(clip_scheduler, a_player_stepping_on_keeps_one_pass_open_across_chunks) {
+  clip_scheduler s{synthetic_index(3, 8), 4, 12};
+  for (int c = 0; c < 3; ++c)
+    s.chunk_loaded(c, some_bytes());
+  s.want(0, 0, 90); // display 0
+  s.viewed(0, 0, 90);
+  auto first = s.next(true);
+  ASSERT_TRUE(first.job);
+  EXPECT_FALSE(first.job->encode_all);
+  EXPECT_FALSE(s.next(true).job) << "no decode-ahead after a random pass";
+  s.want(0, 2, 90); // display 1: right after the last pass
+  s.viewed(0, 2, 90);
+  auto seq = s.next(true);
+  ASSERT_TRUE(seq.job);
+  EXPECT_TRUE(seq.job->encode_all);
+  EXPECT_EQ(seq.job->wanted, std::vector<int32_t>{2});
+  // Idle decoder: decode-ahead slices continue the pass into chunk 1.
+  auto a1 = s.next(true);
+  ASSERT_TRUE(a1.job && a1.job->encode_all);
+  EXPECT_EQ(a1.job->irap_index, 0);
+  EXPECT_EQ(a1.job->wanted, (std::vector<int32_t>{3, 4, 5, 6}));
+  auto a2 = s.next(true);
+  ASSERT_TRUE(a2.job);
+  EXPECT_EQ(a2.job->wanted, std::vector<int32_t>{7});
+  auto a3 = s.next(true);
+  ASSERT_TRUE(a3.job);
+  EXPECT_EQ(a3.job->irap_index, 1);
+  EXPECT_EQ(a3.job->wanted, (std::vector<int32_t>{0, 1, 2, 3}));
+  // 6 frames of chunk 0 plus 4 of chunk 1 ahead of the player; 12 max.
+  auto a4 = s.next(true);
+  ASSERT_TRUE(a4.job);
+  EXPECT_EQ(a4.job->wanted, (std::vector<int32_t>{4, 5, 6, 7}));
+  EXPECT_FALSE(s.next(true).job) << "stops decode_ahead frames ahead";
+  s.viewed(1, 0, 90); // the player caught up (cache hits)
+  auto a5 = s.next(true);
+  ASSERT_TRUE(a5.job);
+  EXPECT_EQ(a5.job->irap_index, 2);
+  // The player overtakes the pass: its frame continues the open pass.
+  s.want(2, 6, 90);
+  auto cont = s.next(true);
+  ASSERT_TRUE(cont.job);
+  EXPECT_TRUE(cont.job->encode_all);
+  EXPECT_EQ(cont.job->wanted, std::vector<int32_t>{6});
+  // A jump back is random access and ends the open pass.
+  s.want(0, 5, 90);
+  auto jump = s.next(true);
+  ASSERT_TRUE(jump.job);
+  EXPECT_FALSE(jump.job->encode_all);
+  EXPECT_FALSE(s.next(true).job);
+}
+
+TEST(clip_scheduler, a_frame_a_pass_already_produced_needs_no_new_pass) {
+  clip_scheduler s{synthetic_index(2, 8), 4, 0}; // no decode-ahead
+  s.chunk_loaded(0, some_bytes());
+  s.want(0, 0, 90);
+  ASSERT_TRUE(s.next(true).job);
+  s.want(0, 2, 90);
+  ASSERT_TRUE(s.next(true).job); // sequential: encodes the whole chunk
+  // The player asks for the next frames while that pass produces them.
+  s.want(0, 1, 90);
+  s.want(0, 4, 90);
+  s.produced(0, 1, 90);
+  s.produced(0, 4, 90);
+  s.produced(0, 4, 75); // another quality: not what was asked for
+  EXPECT_FALSE(s.next(true).job) << "would decode the chunk a second time";
+  s.want(0, 3, 90);
+  s.produced(0, 4, 90); // produced again: no effect on others
+  auto step = s.next(true);
+  ASSERT_TRUE(step.job);
+  EXPECT_EQ(step.job->wanted, std::vector<int32_t>{3});
+}
+
+TEST(clip_scheduler, a_sequential_pass_reads_the_next_chunk_ahead) {
+  clip_scheduler s{synthetic_index(3, 8), 4};
+  s.chunk_loaded(0, some_bytes());
+  s.want(0, 0, 90);
+  ASSERT_TRUE(s.next(true).job);
+  s.want(0, 2, 90);
+  auto step = s.next(true);
+  ASSERT_TRUE(step.job && step.job->encode_all);
+  EXPECT_EQ(step.loads, std::vector<int32_t>{1});
+  EXPECT_FALSE(s.start_load(1)) << "already loading";
+  EXPECT_TRUE(s.start_load(2));
+}
+
+TEST(clip_scheduler, a_failed_load_returns_its_waiters_and_keeps_others) {
+  clip_scheduler s{synthetic_index(3, 8), 4};
+  s.chunk_loaded(0, some_bytes());
+  s.want(1, 3, 90);
+  s.want(1, 4, 75);
+  s.want(0, 1, 90);
+  auto step = s.next(false);
+  ASSERT_EQ(step.loads, std::vector<int32_t>{1});
+  auto failed = s.chunk_failed(1);
+  std::sort(failed.begin(), failed.end());
+  EXPECT_EQ(failed, (std::vector<std::pair<int32_t, int32_t>>{{3, 90}, {4, 75}}));
+  auto left = s.next(true);
+  ASSERT_TRUE(left.job);
+  EXPECT_EQ(left.job->irap_index, 0);
+  EXPECT_TRUE(left.loads.empty()) << "nothing waits for chunk 1 any more";
+}
+
+TEST(clip_scheduler, keeps_at_most_max_chunks_buffers) {
+  clip_scheduler s{synthetic_index(4, 4), 2};
+  for (int c = 0; c < 3; ++c)
+    s.chunk_loaded(c, some_bytes());
+  EXPECT_FALSE(s.chunk(0)) << "the oldest buffer is evicted";
+  EXPECT_TRUE(s.chunk(1));
+  EXPECT_TRUE(s.chunk(2));
+}
+
+namespace {
+
+frame_request request(const std::string& id, int frames) {
+  frame_request r;
+  r.request_id = id;
+  r.clip_id = "c";
+  for (int i = 0; i < frames; ++i)
+    r.keys.push_back(frame_key{0, i * 100, 90});
+  return r;
+}
+
+} // namespace
+
+TEST(frame_request_stack, serves_the_newest_request_first) {
+  frame_request_stack st{4};
+  st.push(request("old", 2));
+  st.push(request("new", 2));
+  auto a = st.take();
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->first, "new");
+  EXPECT_EQ(a->second.offset, 0);
+  EXPECT_EQ(st.take()->first, "new");
+  EXPECT_EQ(st.take()->first, "old");
+  EXPECT_FALSE(st.answered("new", true));
+  auto done = st.answered("new", false);
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->sent, 1);
+  EXPECT_EQ(done->failed, 1);
+  EXPECT_EQ(st.clip_of("new"), "");
+  EXPECT_EQ(st.clip_of("old"), "c");
+}
+
+TEST(frame_request_stack, a_full_stack_drops_the_oldest_unissued_request) {
+  frame_request_stack st{2};
+  EXPECT_TRUE(st.push(request("a", 3)).empty());
+  EXPECT_TRUE(st.push(request("b", 3)).empty());
+  auto dropped = st.push(request("c", 3));
+  ASSERT_EQ(dropped.size(), 1u);
+  EXPECT_EQ(dropped[0].request_id, "a");
+  EXPECT_EQ(dropped[0].keys.size() - dropped[0].next, 3u)
+      << "none of its frames was asked for";
+  EXPECT_EQ(st.clip_of("a"), "");
+}
