@@ -22,16 +22,55 @@ using frame_sink_actor = caf::typed_actor<
     // A new frame, newest last; the sink drops what it cannot keep up with.
     caf::reacts_to<frame_ptr>>;
 
+/// Told about every state change of a CAMERA (watching is not consuming:
+/// it never starts decoding).
+using camera_watcher_actor = caf::typed_actor<caf::reacts_to<camera_status>>;
+
 /// Owns one video source and decodes it while it has subscribers.
 using camera_actor = caf::typed_actor<
     // Starts pushing frames to the sink.
     caf::reacts_to<atom::subscribe, frame_sink_actor>,
     // Stops pushing frames to the sink.
     caf::reacts_to<atom::unsubscribe, frame_sink_actor>,
+    // Sends every state change to the watcher (and the current state now).
+    caf::reacts_to<atom::watch, camera_watcher_actor>,
     // Reports state and counters.
     caf::replies_to<atom::status>::with<camera_status>,
+    // Reconnects at once (resets the backoff); replies the new state.
+    caf::replies_to<atom::reinit>::with<camera_status>,
     // INTERNAL: decode the next frame (generation guards stale timers).
-    caf::reacts_to<atom::next, uint64_t>>;
+    caf::reacts_to<atom::next, uint64_t>,
+    // INTERNAL: the idle grace period ended (token guards stale timers).
+    caf::reacts_to<atom::idle, uint64_t>>;
+
+/// One WebSocket viewer of the camera relay.
+using viewer_actor = caf::typed_actor<
+    // From RELAY: a shared JPEG; replaces one not yet sent (latest wins).
+    caf::reacts_to<relay_frame>,
+    // From RELAY: the camera's state changed.
+    caf::reacts_to<camera_status>,
+    // From GATEWAY: one queued message has been written to the socket.
+    caf::reacts_to<atom::written>,
+    // From GATEWAY: the socket is gone.
+    caf::reacts_to<atom::closed>>;
+
+/// The camera relay of one camera: subscribes to the CAMERA while it has
+/// viewers, encodes each frame once, fans it out, keeps the latest.
+using relay_actor = camera_watcher_actor::extend<
+    // From CAMERA: a decoded frame.
+    caf::reacts_to<frame_ptr>,
+    // From GATEWAY: a viewer wants frames at most `fps` per second.
+    caf::reacts_to<atom::join, viewer_actor, double>,
+    // From GATEWAY or VIEWER: the viewer is gone.
+    caf::reacts_to<atom::leave, viewer_actor>,
+    // The newest JPEG (memory, then disk; waits briefly for a first frame).
+    caf::replies_to<atom::latest>::with<relay_frame>,
+    // Counters and the camera's state.
+    caf::replies_to<atom::status>::with<relay_status>,
+    // Forwards a reconnect to the CAMERA.
+    caf::replies_to<atom::reinit>::with<camera_status>,
+    // INTERNAL: a snapshot wait timed out.
+    caf::reacts_to<atom::idle, uint64_t>>;
 
 /// Runs the ONNX detector on frames.
 using detector_actor = caf::typed_actor<

@@ -32,15 +32,17 @@ session_actor spawn_session(self_ptr self, const camera_config& cam,
                             const std::string& session_id) {
   auto& st = self->state;
   auto& cfg = st.setup.cfg;
-  camera_actor cam_hdl;
+  auto& cam_hdl = st.setup.cameras[cam.id];
   detector_actor det_hdl;
   // Decoding and inference block: give them their own threads in
   // production; the deterministic test scheduler cannot run detached actors.
   if (st.setup.detach_workers) {
-    cam_hdl = self->spawn<caf::detached>(camera, cam);
+    if (!cam_hdl)
+      cam_hdl = self->spawn<caf::detached>(camera, cam);
     det_hdl = self->spawn<caf::detached>(detector_worker, cfg.detector);
   } else {
-    cam_hdl = self->spawn(camera, cam);
+    if (!cam_hdl)
+      cam_hdl = self->spawn(camera, cam);
     det_hdl = self->spawn(detector_worker, cfg.detector);
   }
   auto params = cfg.tracker;
@@ -102,6 +104,9 @@ registry_actor::behavior_type registry(self_ptr self, registry_setup setup) {
       return;
     st.shutting_down = true;
     spdlog::info("registry stopping {} session(s)", st.sessions.size());
+    for (auto& [id, cam] : st.setup.cameras)
+      if (cam)
+        self->send_exit(cam, msg.reason);
     if (st.sessions.empty()) {
       self->quit(msg.reason);
       return;

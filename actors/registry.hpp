@@ -24,6 +24,9 @@ struct registry_setup {
   store_actor store;
   /// Highest track id stored per camera: new ids continue after it.
   std::map<std::string, int64_t> last_track_ids;
+  /// The shared CAMERA of each configured camera (the relay consumes the
+  /// same ones); the registry spawns those missing here.
+  std::map<std::string, camera_actor> cameras;
 };
 
 /// State of the REGISTRY.

@@ -150,12 +150,13 @@ session_actor::behavior_type session(self_ptr self, session_setup setup) {
   st.setup = std::move(setup);
   st.started_unix_ms = unix_now_ms();
   record_session(self, none_id);
-  self->link_to(st.setup.camera);
+  // The camera is shared (relay, later sessions): watch it, do not link,
+  // so a session ending never takes the camera down with it.
+  self->monitor(st.setup.camera);
   self->link_to(st.setup.detector);
   self->link_to(st.setup.tracker);
   self->set_exit_handler([=](const caf::exit_msg& msg) {
     if (msg.source == self->state.setup.detector.address()
-        || msg.source == self->state.setup.camera.address()
         || msg.source == self->state.setup.tracker.address()) {
       self->state.last_error = "worker failed: " + render(msg.reason);
       spdlog::error("session {}: {}", self->state.setup.params.session_id,
@@ -163,8 +164,15 @@ session_actor::behavior_type session(self_ptr self, session_setup setup) {
     }
     shut_down(self, msg.reason);
   });
-  self->set_down_handler(
-      [=](const caf::down_msg& dm) { remove_client(self, dm.source); });
+  self->set_down_handler([=](const caf::down_msg& dm) {
+    if (dm.source == self->state.setup.camera.address()) {
+      self->state.last_error = "camera failed: " + render(dm.reason);
+      spdlog::error("session {}: {}", self->state.setup.params.session_id,
+                    self->state.last_error);
+      return shut_down(self, dm.reason);
+    }
+    remove_client(self, dm.source);
+  });
   self->send(st.setup.camera, atom::subscribe_v,
              caf::actor_cast<frame_sink_actor>(self));
   self->send(self, atom::tick_v, st.tick_generation);

@@ -30,6 +30,21 @@ public:
 
 using frame_wire_codec_ptr = std::shared_ptr<const frame_wire_codec>;
 
+/// Turns camera-relay messages into wire text (the gateway's JSON).
+class relay_wire_codec {
+public:
+  virtual ~relay_wire_codec() = default;
+  /// The header sent right before a frame's binary JPEG.
+  virtual text_ptr frame_header(const relay_frame& f,
+                                int64_t sent_unix_ms) const = 0;
+  /// `camera_disconnected` when the camera is down, else `camera_status`.
+  virtual text_ptr camera_state(const camera_status& cs) const = 0;
+  virtual text_ptr error(const std::string& code,
+                         const std::string& detail) const = 0;
+};
+
+using relay_wire_codec_ptr = std::shared_ptr<const relay_wire_codec>;
+
 using wire_codec_ptr = std::shared_ptr<const wire_codec>;
 
 /// The outbound side of one client connection. Thread-safe: calls only post

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/commands.hpp"
 
+#include "actors/camera.hpp"
 #include "actors/clip_manager.hpp"
 #include "actors/registry.hpp"
+#include "actors/relay.hpp"
 #include "actors/store.hpp"
 #include "actors/system_config.hpp"
 #include "actors/track_reader.hpp"
+#include "core/bearer_auth.hpp"
 #include "core/byte_tracker.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
@@ -88,6 +91,44 @@ void stop_engine(caf::actor_system& sys, const registry_actor& registry,
 
 /// Spawns the frame server's CLIP MANAGER (null when frames.enabled is
 /// false).
+/// One shared CAMERA per configured camera (the sessions' and the relay's)
+/// and its RELAY. Both block (decode, encode, disk): detached.
+std::map<std::string, relay_actor>
+start_cameras(caf::actor_system& sys, const config& cfg,
+              std::map<std::string, camera_actor>& cameras) {
+  std::map<std::string, relay_actor> relays;
+  for (const auto& cam : cfg.cameras) {
+    auto handle = sys.spawn<caf::detached>(camera, cam);
+    cameras[cam.id] = handle;
+    relay_setup rs;
+    rs.camera_id = cam.id;
+    rs.source_fps = cam.synthetic.fps;
+    rs.camera = handle;
+    rs.cfg = cfg.relay;
+    relays[cam.id] = sys.spawn<caf::detached>(relay, std::move(rs));
+  }
+  return relays;
+}
+
+/// Tokens from the config plus ARGUS_TOKENS ("role:token,..."); never
+/// logged, only counted.
+caf::expected<std::shared_ptr<const bearer_auth>> make_auth(const config& cfg) {
+  std::vector<token_grant> grants;
+  for (auto& [r, token] : cfg.auth.tokens)
+    grants.push_back({token, *parse_role(r)});
+  if (const char* env = std::getenv("ARGUS_TOKENS")) {
+    auto more = parse_token_list(env);
+    if (!more)
+      return caf::make_error(ec::invalid_config,
+                             "ARGUS_TOKENS: " + error_detail(more.error()));
+    grants.insert(grants.end(), more->begin(), more->end());
+  }
+  auto auth = std::make_shared<const bearer_auth>(grants);
+  if (auth->enabled())
+    spdlog::info("bearer tokens required ({} configured)", auth->size());
+  return std::shared_ptr<const bearer_auth>{auth};
+}
+
 clip_manager_actor start_frames(caf::actor_system& sys, const config& cfg) {
   if (!cfg.frames.enabled)
     return {};
@@ -199,12 +240,18 @@ int run_serve(const serve_options& opts) {
 
   actor_config actor_cfg;
   caf::actor_system sys{actor_cfg};
+  auto auth = make_auth(*cfg);
+  if (!auth) {
+    std::cerr << "argus: config error: " << error_detail(auth.error()) << "\n";
+    return 2;
+  }
   registry_setup setup;
   setup.cfg = *cfg;
   setup.labels = labels;
   setup.codec = std::make_shared<json_wire_codec>();
   auto history = start_history(sys, *cfg, setup.last_track_ids);
   setup.store = history.store;
+  auto relays = start_cameras(sys, *cfg, setup.cameras);
   auto reg = sys.spawn(registry, std::move(setup));
 
   auto clips = start_frames(sys, *cfg);
@@ -216,6 +263,8 @@ int run_serve(const serve_options& opts) {
   server srv{sys, reg, history, server_cfg};
   if (clips)
     srv.set_frame_server(clips);
+  srv.set_relays(relays, cfg->relay);
+  srv.set_auth(*auth);
   auto port = srv.start();
   if (!port) {
     std::cerr << "argus: " << error_detail(port.error()) << "\n";
@@ -234,6 +283,8 @@ int run_serve(const serve_options& opts) {
   srv.stop_accepting();
   if (clips)
     caf::anon_send_exit(clips, caf::exit_reason::user_shutdown);
+  for (auto& [id, relay] : relays)
+    caf::anon_send_exit(relay, caf::exit_reason::user_shutdown);
   stop_engine(sys, reg, history);
   srv.stop(close_code::going_away, "server shutting down", socket_close_grace);
   spdlog::info("argus stopped");

@@ -12,6 +12,11 @@ echo "## track store: inserts and queries"; "$dir/bench/argus_bench_store" "${TM
 echo "## WebSocket fan-out (tick delivery latency)"
 cmake --build "$dir" --target argus >/dev/null
 /usr/bin/python3 "$root/bench/ws_fanout/run.py" --argus "$dir/argus"
+echo "## H.265 frame server: argus vs the raw decode + encode loop"
+/usr/bin/python3 "$root/bench/frames/run.py" --argus "$dir/argus" \
+  --raw "$dir/bench/argus_bench_frames_raw"
+echo "## Camera relay: shared encode vs one encode per viewer"
+/usr/bin/python3 "$root/bench/relay/run.py" --argus "$dir/argus"
 mot="${MOT_DATA:-$root/../shared/data/mot-tune}"
 if [ -d "$mot" ]; then
   echo "## MOT evaluation (config/mot.yaml)"

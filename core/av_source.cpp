@@ -26,9 +26,8 @@ int av_source::interrupt_cb(void* self) {
   return std::chrono::steady_clock::now() > src->deadline_ ? 1 : 0;
 }
 
-void av_source::arm_deadline() {
-  deadline_ = std::chrono::steady_clock::now()
-              + std::chrono::milliseconds(cfg_.read_timeout_ms);
+void av_source::arm_deadline(int ms) {
+  deadline_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
 }
 
 caf::error av_source::fail(const std::string& what, int averr) {
@@ -53,7 +52,12 @@ caf::error av_source::open() {
                 std::to_string(int64_t(cfg_.read_timeout_ms) * 1000).c_str(),
                 0);
   }
-  arm_deadline();
+  // Opening includes probing, which on a live stream waits for a keyframe
+  // (a GOP can be seconds long): it gets its own, longer deadline. An
+  // interrupt in the middle of probing would leave the RTSP connection
+  // mid-packet (measured: one frame, then "CSeq 4 expected, 0 received"
+  // and EOF on every reconnect), so it counts as a failed open.
+  arm_deadline(cfg_.open_timeout_ms);
   auto url = cfg_.url;
   if (url.rfind("file://", 0) == 0)
     url = url.substr(7);
@@ -63,9 +67,10 @@ caf::error av_source::open() {
     fmt_ = nullptr; // freed by avformat_open_input on failure
     return fail("cannot open", rc);
   }
-  arm_deadline();
   if ((rc = avformat_find_stream_info(fmt_, nullptr)) < 0)
     return fail("cannot read stream info of", rc);
+  if (interrupt_cb(this))
+    return fail("timed out probing", AVERROR_EXIT);
   const AVCodec* dec = nullptr;
   stream_ = av_find_best_stream(fmt_, AVMEDIA_TYPE_VIDEO, -1, -1, &dec, 0);
   if (stream_ < 0 || !dec)
@@ -85,7 +90,7 @@ caf::error av_source::open() {
 }
 
 caf::error av_source::rewind() {
-  arm_deadline();
+  arm_deadline(cfg_.read_timeout_ms);
   int rc = av_seek_frame(fmt_, stream_, 0, AVSEEK_FLAG_BACKWARD);
   if (rc < 0)
     return fail("cannot loop", rc);
@@ -133,7 +138,7 @@ caf::error av_source::read(frame& out) {
       return err;
     if (got)
       return caf::none;
-    arm_deadline();
+    arm_deadline(cfg_.read_timeout_ms);
     int rc = av_read_frame(fmt_, packet_);
     if (rc == AVERROR_EOF) {
       avcodec_send_packet(codec_, nullptr); // drain, then loop or fail

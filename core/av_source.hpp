@@ -29,7 +29,8 @@ public:
 
 private:
   static int interrupt_cb(void* self);
-  void arm_deadline();
+  /// Interrupts blocking FFmpeg calls `ms` from now.
+  void arm_deadline(int ms);
   caf::error fail(const std::string& what, int averr);
   caf::error decode_one(frame& out, bool& got);
   caf::error rewind();

@@ -187,9 +187,26 @@ void parse_frames(const YAML::Node& n, frames_config& f) {
 
 camera_config parse_camera(const YAML::Node& n, const std::string& p) {
   check_keys(n, p,
-             {"id", "source", "url", "width", "height", "fps", "seed", "drones",
-              "birds", "occluders", "noise", "read_timeout_ms", "retry_min_ms",
-              "retry_max_ms", "realtime", "retain_days"});
+             {"id",
+              "source",
+              "url",
+              "width",
+              "height",
+              "fps",
+              "seed",
+              "drones",
+              "birds",
+              "occluders",
+              "noise",
+              "read_timeout_ms",
+              "open_timeout_ms",
+              "retry_min_ms",
+              "retry_max_ms",
+              "retry_factor",
+              "retry_jitter",
+              "idle_grace_ms",
+              "realtime",
+              "retain_days"});
   camera_config c;
   read(n, p, "id", c.id, "a string");
   if (c.id.empty())
@@ -224,10 +241,55 @@ camera_config parse_camera(const YAML::Node& n, const std::string& p) {
   read_range(n, p, "read_timeout_ms", c.read_timeout_ms, 100, 600000);
   read_range(n, p, "retry_min_ms", c.retry_min_ms, 10, 600000);
   read_range(n, p, "retry_max_ms", c.retry_max_ms, 10, 3600000);
+  read_range(n, p, "open_timeout_ms", c.open_timeout_ms, 100, 600000);
+  read_range(n, p, "retry_factor", c.retry_factor, 1.0, 10.0);
+  read_range(n, p, "retry_jitter", c.retry_jitter, 0.0, 0.9);
+  read_range(n, p, "idle_grace_ms", c.idle_grace_ms, 0, 3600000);
+  if (c.retry_max_ms < c.retry_min_ms)
+    fail(p + ".retry_max_ms", "must be >= retry_min_ms");
   read(n, p, "realtime", c.realtime, "a boolean");
   if (n["retain_days"]) // absent: store.retain_days (sentinel -1)
     read_range(n, p, "retain_days", c.retain_days, 0.0, 36500.0);
   return c;
+}
+
+void parse_relay(const YAML::Node& n, relay_config& r) {
+  const std::string p = "relay";
+  check_keys(n, p,
+             {"viewer_fps", "jpeg_quality", "max_viewers_per_camera",
+              "max_viewers", "persist_every", "persist_dir", "retry_after_s",
+              "snapshot_timeout_ms", "encode_per_viewer"});
+  read_range(n, p, "viewer_fps", r.viewer_fps, 0.01, 120.0);
+  read_range(n, p, "jpeg_quality", r.jpeg_quality, 1, 100);
+  read_range(n, p, "max_viewers_per_camera", r.max_viewers_per_camera, 1,
+             100000);
+  read_range(n, p, "max_viewers", r.max_viewers, 1, 100000);
+  read_range(n, p, "persist_every", r.persist_every, 0, 1000000);
+  read(n, p, "persist_dir", r.persist_dir, "a string");
+  read_range(n, p, "retry_after_s", r.retry_after_s, 1, 3600);
+  read_range(n, p, "snapshot_timeout_ms", r.snapshot_timeout_ms, 100, 60000);
+  read(n, p, "encode_per_viewer", r.encode_per_viewer, "a boolean");
+}
+
+void parse_auth(const YAML::Node& n, auth_config& a) {
+  check_keys(n, "auth", {"tokens"});
+  auto list = n["tokens"];
+  if (!list)
+    return;
+  if (!list.IsSequence())
+    fail("auth.tokens", "must be a list of {role, token}");
+  for (size_t i = 0; i < list.size(); ++i) {
+    auto p = fmt::format("auth.tokens[{}]", i);
+    check_keys(list[i], p, {"role", "token"});
+    std::string role, token;
+    read(list[i], p, "role", role, "a string");
+    read(list[i], p, "token", token, "a string");
+    if (role != "viewer" && role != "controller" && role != "admin")
+      fail(p + ".role", "must be viewer, controller or admin");
+    if (token.size() < 16)
+      fail(p + ".token", "must be at least 16 characters");
+    a.tokens.emplace_back(role, token);
+  }
 }
 
 config parse_root(const YAML::Node& root) {
@@ -236,7 +298,7 @@ config parse_root(const YAML::Node& root) {
     fail("<root>", "the config is empty");
   check_keys(root, "",
              {"server", "logging", "detector", "tracker", "session", "store",
-              "frames", "cameras"});
+              "frames", "relay", "auth", "cameras"});
   if (root["server"])
     parse_server(root["server"], cfg.server);
   if (auto lg = root["logging"]) {
@@ -258,6 +320,10 @@ config parse_root(const YAML::Node& root) {
     parse_store(root["store"], cfg.store);
   if (root["frames"])
     parse_frames(root["frames"], cfg.frames);
+  if (root["relay"])
+    parse_relay(root["relay"], cfg.relay);
+  if (root["auth"])
+    parse_auth(root["auth"], cfg.auth);
   auto cams = root["cameras"];
   if (!cams || !cams.IsSequence() || cams.size() == 0)
     fail("cameras", "must be a non-empty list");

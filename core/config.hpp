@@ -24,8 +24,16 @@ struct camera_config {
   /// describe the expected size of other sources for GET /cameras).
   synthetic_params synthetic;
   int read_timeout_ms = defaults::camera::read_timeout_ms;
+  /// Connecting and probing (waits for a keyframe of a live stream).
+  int open_timeout_ms = defaults::camera::open_timeout_ms;
   int retry_min_ms = defaults::camera::retry_min_ms;
   int retry_max_ms = defaults::camera::retry_max_ms;
+  /// Each reconnect wait is this many times the previous one.
+  double retry_factor = defaults::camera::retry_factor;
+  /// Spread of each wait: ± this fraction.
+  double retry_jitter = defaults::camera::retry_jitter;
+  /// Decoding goes on this long after the last consumer leaves.
+  int idle_grace_ms = defaults::camera::idle_grace_ms;
   /// Pace file sources at their frame rate (false: as fast as possible).
   bool realtime = true;
   /// Days this camera's ended tracks are kept; < 0: store.retain_days.
@@ -102,8 +110,36 @@ struct frames_config {
 };
 
 /// The whole argus configuration.
+/// The camera relay (GET /cameras/{id}/latest.jpg, /ws/cameras/{id}).
+struct relay_config {
+  /// Frames per second a viewer gets unless it asks (?fps=) for another.
+  double viewer_fps = defaults::relay::viewer_fps;
+  /// JPEG quality of relayed frames.
+  int jpeg_quality = defaults::relay::jpeg_quality;
+  int max_viewers_per_camera = defaults::relay::max_viewers_per_camera;
+  int max_viewers = defaults::relay::max_viewers;
+  /// Write the newest JPEG to `persist_dir` every N encoded frames (0: never).
+  int persist_every = defaults::relay::persist_every;
+  std::string persist_dir = defaults::relay::persist_dir;
+  /// Retry-After (seconds) when a viewer is refused.
+  int retry_after_s = defaults::relay::retry_after_s;
+  /// How long latest.jpg waits for a first frame of an idle camera.
+  int snapshot_timeout_ms = defaults::relay::snapshot_timeout_ms;
+  /// Benchmark baseline only: encode once per viewer instead of once per
+  /// frame (the naive design docs/benchmarks.md compares against).
+  bool encode_per_viewer = false;
+};
+
+/// Bearer tokens. None configured (and no ARGUS_TOKENS): open access.
+struct auth_config {
+  /// role:token pairs, from the config file and ARGUS_TOKENS.
+  std::vector<std::pair<std::string, std::string>> tokens;
+};
+
 struct config {
   server_config server;
+  relay_config relay;
+  auth_config auth;
   std::string log_level = "info";
   detector_config detector;
   tracker_params tracker;

@@ -58,11 +58,32 @@ inline constexpr size_t max_pending_commands = 64;
 namespace camera {
 /// RTSP/file read timeout.
 inline constexpr int read_timeout_ms = 5000;
+/// Connect + probe timeout of RTSP/file sources.
+inline constexpr int open_timeout_ms = 10000;
 /// Wait before reopening a failed source (doubles up to the max).
 inline constexpr int retry_min_ms = 500;
 /// Longest wait between reopen attempts.
 inline constexpr int retry_max_ms = 10000;
+/// Growth of the wait per failed attempt.
+inline constexpr double retry_factor = 2.0;
+/// Random spread of each wait (± fraction).
+inline constexpr double retry_jitter = 0.2;
+/// Decoding continues this long after the last consumer left.
+inline constexpr int idle_grace_ms = 5000;
 } // namespace camera
+
+namespace relay {
+/// The seed's rate: one frame per second per viewer unless asked otherwise.
+inline constexpr double viewer_fps = 1.0;
+inline constexpr int jpeg_quality = 80;
+inline constexpr int max_viewers_per_camera = 100;
+inline constexpr int max_viewers = 1000;
+/// Every 10th frame to disk, as the seed's Durable Object did.
+inline constexpr int persist_every = 10;
+inline constexpr const char* persist_dir = "data/relay";
+inline constexpr int retry_after_s = 5;
+inline constexpr int snapshot_timeout_ms = 5000;
+} // namespace relay
 
 namespace detector {
 /// Shipped model (trained by scripts/train_detector.py).

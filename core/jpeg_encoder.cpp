@@ -92,4 +92,24 @@ caf::expected<std::string> jpeg_encoder::encode(const AVFrame& f, int quality) {
   return std::string(reinterpret_cast<const char*>(buf), size);
 }
 
+caf::expected<std::string> jpeg_encoder::encode_bgr(const uint8_t* bgr,
+                                                    int width, int height,
+                                                    int stride, int quality) {
+  if (!handle_)
+    return caf::make_error(ec::decode_failed, "tjInitCompress failed");
+  if (!bgr || width <= 0 || height <= 0)
+    return caf::make_error(ec::invalid_argument, "empty picture");
+  out_.resize(tjBufSize(width, height, TJSAMP_420));
+  auto* buf = out_.data();
+  unsigned long size = out_.size();
+  int rc = tjCompress2(handle_, bgr, width, stride, height, TJPF_BGR, &buf,
+                       &size, TJSAMP_420, std::clamp(quality, 1, 100),
+                       TJFLAG_NOREALLOC | TJFLAG_FASTDCT);
+  if (rc != 0)
+    return caf::make_error(ec::decode_failed,
+                           std::string("JPEG encoding failed: ")
+                               + tjGetErrorStr2(handle_));
+  return std::string(reinterpret_cast<const char*>(buf), size);
+}
+
 } // namespace argus

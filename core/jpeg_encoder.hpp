@@ -26,6 +26,12 @@ public:
   /// unsupported_clip for other pixel formats.
   caf::expected<std::string> encode(const AVFrame& frame, int quality);
 
+  /// Encodes a packed 8-bit BGR picture (an OpenCV Mat's data) as 4:2:0
+  /// at `quality`: the camera relay's path. Each call starts from the
+  /// picture alone, so sizes never drift from frame to frame.
+  caf::expected<std::string> encode_bgr(const uint8_t* bgr, int width,
+                                        int height, int stride, int quality);
+
 private:
   void expand_range(const AVFrame& frame);
 

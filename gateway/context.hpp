@@ -3,13 +3,16 @@
 
 #include "actors/interfaces.hpp"
 #include "actors/wire.hpp"
+#include "core/bearer_auth.hpp"
 #include "core/config.hpp"
+#include "core/viewer_limits.hpp"
 
 #include <atomic>
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -41,6 +44,13 @@ struct gateway_context {
   /// The frame server (null when not started).
   clip_manager_actor clips;
   frame_wire_codec_ptr frame_codec;
+  /// The camera relay: one RELAY per configured camera (fixed at start).
+  std::map<std::string, relay_actor> relays;
+  relay_wire_codec_ptr relay_codec;
+  relay_config relay_cfg;
+  std::shared_ptr<viewer_limits> viewer_slots;
+  /// Bearer tokens (open access when none are configured).
+  std::shared_ptr<const bearer_auth> auth;
   std::atomic<int> ws_clients{0};
   std::atomic<int64_t> ws_refused{0};
   std::atomic<bool> accepting{true};

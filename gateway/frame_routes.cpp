@@ -168,6 +168,12 @@ public:
     } else {
       cmd = parse_frame_command(payload);
     }
+    if (cmd.kind == frame_command::register_clip
+        && granted < role::controller) {
+      cmd.kind = frame_command::invalid;
+      cmd.error = "forbidden";
+      cmd.detail = "registering clips needs a controller token";
+    }
     caf::anon_send(actor_, std::move(cmd));
   }
 

@@ -2,10 +2,15 @@
 #include "gateway/http_session.hpp"
 
 #include "core/defaults.hpp"
+#include "gateway/auth.hpp"
+#include "gateway/camera_routes.hpp"
 #include "gateway/frame_routes.hpp"
 #include "gateway/router.hpp"
+#include "gateway/url.hpp"
 #include "gateway/ws_session.hpp"
 
+#include <cstdlib>
+#include <optional>
 #include <spdlog/spdlog.h>
 
 namespace argus {
@@ -76,17 +81,75 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
   });
 }
 
+namespace {
+
+/// The ?fps= of a relay viewer (`fallback` when absent). @returns false
+/// with `error` set when it is malformed or out of range.
+bool viewer_fps(const http_request& req, double fallback, double& fps,
+                std::string& error) {
+  query_params params;
+  fps = fallback;
+  if (!parse_query(std::string(req.target()), params, error))
+    return false;
+  for (auto& [k, v] : params) {
+    if (k != "fps")
+      continue;
+    char* end = nullptr;
+    fps = std::strtod(v.c_str(), &end);
+    if (v.empty() || *end != '\0' || !(fps >= 0.01 && fps <= 120)) {
+      error = "fps must be a number from 0.01 to 120, not '" + v + "'";
+      return false;
+    }
+  }
+  return true;
+}
+
+} // namespace
+
 void http_session::upgrade(http_request req) {
   std::string id;
   auto target = std::string(req.target());
   bool frames = target.substr(0, target.find('?')) == "/ws/frames";
-  if (!frames && !match_ws_session_path(target, id))
+  bool camera = !frames && match_ws_camera_path(target, id);
+  if (!frames && !camera && !match_ws_session_path(target, id))
     return reply(error_response(req, http::status::not_found, "not_found",
                                 "no WebSocket endpoint at "
                                     + std::string(req.target())));
   if (!ctx_->accepting)
     return reply(error_response(req, http::status::service_unavailable,
                                 "shutting_down", "server is shutting down"));
+  std::optional<role> granted;
+  {
+    std::optional<http_response> refusal;
+    granted = authorize(*ctx_, req, role::viewer,
+                        [&](http_response res) { refusal = std::move(res); });
+    if (!granted)
+      return reply(std::move(*refusal));
+  }
+  std::unique_ptr<viewer_limits::ticket> slot;
+  relay_actor relay;
+  double fps = 0;
+  if (camera) {
+    auto it = ctx_->relays.find(id);
+    if (it == ctx_->relays.end())
+      return reply(error_response(req, http::status::not_found,
+                                  "unknown_camera",
+                                  "no camera with id '" + id + "'"));
+    relay = it->second;
+    std::string fps_error;
+    if (!viewer_fps(req, ctx_->relay_cfg.viewer_fps, fps, fps_error))
+      return reply(error_response(req, http::status::bad_request,
+                                  "invalid_argument", fps_error));
+    viewer_limits::refusal why;
+    slot = ctx_->viewer_slots->acquire(id, why);
+    if (!slot) {
+      auto res = error_response(req, http::status::service_unavailable,
+                                why.code, why.detail);
+      res.set(http::field::retry_after,
+              std::to_string(ctx_->relay_cfg.retry_after_s));
+      return reply(std::move(res));
+    }
+  }
   // Reserve a slot now so concurrent upgrades cannot overshoot the cap.
   if (ctx_->ws_clients.fetch_add(1) >= ctx_->cfg.max_ws_clients) {
     ctx_->ws_clients.fetch_sub(1);
@@ -97,6 +160,14 @@ void http_session::upgrade(http_request req) {
     res.set(http::field::retry_after, "5");
     return reply(std::move(res));
   }
+  if (camera) {
+    stream_.expires_never();
+    auto ws = std::make_shared<ws_session>(stream_.release_socket(), ctx_);
+    auto endpoint = make_viewer_endpoint(ctx_, relay, fps, std::move(slot));
+    endpoint->granted = *granted;
+    ws->run(std::move(req), std::move(endpoint));
+    return;
+  }
   if (frames) {
     if (!ctx_->clips) {
       ctx_->ws_clients.fetch_sub(1);
@@ -106,7 +177,9 @@ void http_session::upgrade(http_request req) {
     }
     stream_.expires_never();
     auto ws = std::make_shared<ws_session>(stream_.release_socket(), ctx_);
-    ws->run(std::move(req), make_frames_endpoint(ctx_));
+    auto endpoint = make_frames_endpoint(ctx_);
+    endpoint->granted = *granted;
+    ws->run(std::move(req), std::move(endpoint));
     return;
   }
   auto self = shared_from_this();
@@ -116,13 +189,14 @@ void http_session::upgrade(http_request req) {
       ctx_->sys, ctx_->registry,
       std::chrono::duration_cast<std::chrono::milliseconds>(
           defaults::server::request_timeout),
-      [self, executor, shared_req](session_actor& session) {
-        net::post(executor, [self, shared_req, session]() mutable {
+      [self, executor, shared_req, role = *granted](session_actor& session) {
+        net::post(executor, [self, shared_req, session, role]() mutable {
           self->stream_.expires_never();
           auto ws = std::make_shared<ws_session>(self->stream_.release_socket(),
                                                  self->ctx_);
-          ws->run(std::move(*shared_req),
-                  make_session_endpoint(self->ctx_, std::move(session)));
+          auto endpoint = make_session_endpoint(self->ctx_, std::move(session));
+          endpoint->granted = role;
+          ws->run(std::move(*shared_req), std::move(endpoint));
         });
       },
       [self, executor, shared_req](const caf::error& err) {

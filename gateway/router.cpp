@@ -2,6 +2,8 @@
 #include "gateway/router.hpp"
 
 #include "core/defaults.hpp"
+#include "gateway/auth.hpp"
+#include "gateway/camera_routes.hpp"
 #include "gateway/frame_routes.hpp"
 #include "gateway/json_codec.hpp"
 #include "gateway/track_routes.hpp"
@@ -152,6 +154,31 @@ void readiness(const std::shared_ptr<gateway_context>& ctx,
       atom::ready_v);
 }
 
+/// GET /config (admin): the settings that shape the gateway and relay;
+/// tokens are never shown, only how many there are.
+std::string describe_settings(const gateway_context& ctx) {
+  const auto& r = ctx.relay_cfg;
+  json cams = json::array();
+  for (auto& [id, relay] : ctx.relays)
+    cams.push_back(id);
+  return json{{"server",
+               {{"max_ws_clients", ctx.cfg.max_ws_clients},
+                {"max_ws_message_bytes", ctx.cfg.max_ws_message_bytes}}},
+              {"relay",
+               {{"viewer_fps", r.viewer_fps},
+                {"jpeg_quality", r.jpeg_quality},
+                {"max_viewers_per_camera", r.max_viewers_per_camera},
+                {"max_viewers", r.max_viewers},
+                {"persist_every", r.persist_every},
+                {"persist_dir", r.persist_dir}}},
+              {"auth",
+               {{"enabled", ctx.auth && ctx.auth->enabled()},
+                {"tokens", ctx.auth ? ctx.auth->size() : 0}}},
+              {"cameras", cams},
+              {"frame_server", static_cast<bool>(ctx.clips)}}
+      .dump();
+}
+
 } // namespace
 
 http_response json_response(const http_request& req, http::status status,
@@ -199,6 +226,8 @@ http::status status_of(const caf::error& err) {
     case ec::model_failed:
     case ec::shutting_down:
     case ec::store_unavailable:
+    case ec::camera_disconnected:
+    case ec::no_frame:
       return http::status::service_unavailable;
     default:
       return http::status::internal_server_error;
@@ -246,6 +275,8 @@ void route(const std::shared_ptr<gateway_context>& ctx, const http_request& req,
            responder respond) {
   auto path = path_of(req);
   auto method = req.method();
+  if (!authorize(*ctx, req, required_role(method, path), respond))
+    return;
   if (path == "/healthz") {
     if (method != http::verb::get && method != http::verb::head)
       return respond(method_not_allowed(req, "GET"));
@@ -256,25 +287,14 @@ void route(const std::shared_ptr<gateway_context>& ctx, const http_request& req,
       return respond(method_not_allowed(req, "GET"));
     return readiness(ctx, defer_reply(req, respond));
   }
-  if (path == "/cameras") {
+  if (path == "/config") {
     if (method != http::verb::get)
       return respond(method_not_allowed(req, "GET"));
-    auto version = req.version();
-    auto keep_alive = req.keep_alive();
-    return ask(
-        ctx->sys, ctx->registry, timeout,
-        [=](std::vector<camera_info>& cams) {
-          http_request shell;
-          shell.version(version);
-          shell.keep_alive(keep_alive);
-          json list = json::array();
-          for (auto& c : cams)
-            list.push_back(to_json(c));
-          respond(json_response(shell, http::status::ok,
-                                json{{"cameras", list}}.dump()));
-        },
-        fail_with(req, respond), atom::list_v);
+    return respond(
+        json_response(req, http::status::ok, describe_settings(*ctx)));
   }
+  if (route_cameras(ctx, req, path, respond))
+    return;
   if (route_tracks(ctx, req, path, respond))
     return;
   if (route_frames(ctx, req, path, respond))
@@ -292,7 +312,8 @@ void route(const std::shared_ptr<gateway_context>& ctx, const http_request& req,
     return session_resource(ctx, req, id, respond);
   }
   std::string ws_id;
-  if (match_ws_session_path(path, ws_id))
+  if (match_ws_session_path(path, ws_id) || match_ws_camera_path(path, ws_id)
+      || path == "/ws/frames")
     return respond(error_response(req, http::status::upgrade_required,
                                   "upgrade_required",
                                   "this endpoint speaks WebSocket only"));

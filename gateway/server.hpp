@@ -30,6 +30,13 @@ public:
   /// Serves /clips and /ws/frames from this CLIP MANAGER (before start()).
   void set_frame_server(clip_manager_actor clips);
 
+  /// Serves the camera relay of these RELAYs (by camera id).
+  void set_relays(std::map<std::string, relay_actor> relays,
+                  const relay_config& cfg);
+
+  /// Requires bearer tokens (none: open access).
+  void set_auth(std::shared_ptr<const bearer_auth> auth);
+
   /// Stops accepting connections and new sessions (/readyz turns 503).
   void stop_accepting();
 

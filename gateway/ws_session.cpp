@@ -2,6 +2,7 @@
 #include "gateway/ws_session.hpp"
 
 #include "actors/client.hpp"
+#include "actors/viewer.hpp"
 #include "gateway/json_codec.hpp"
 
 #include <caf/send.hpp>
@@ -47,6 +48,11 @@ public:
     } else {
       cmd = parse_command(payload);
     }
+    if (cmd.error.empty() && granted < role::controller) {
+      cmd.kind = client_command::invalid;
+      cmd.error = "forbidden";
+      cmd.detail = "target commands need a controller token";
+    }
     caf::anon_send(actor_, std::move(cmd));
   }
 
@@ -55,7 +61,48 @@ private:
   session_actor session_;
 };
 
+/// /ws/cameras/{id}: server-to-client only; a VIEWER behind the socket.
+class viewer_endpoint : public actor_endpoint<viewer_actor> {
+public:
+  viewer_endpoint(std::shared_ptr<gateway_context> ctx, relay_actor relay,
+                  double fps, std::unique_ptr<viewer_limits::ticket> slot)
+      : ctx_(std::move(ctx)), relay_(std::move(relay)), fps_(fps),
+        slot_(std::move(slot)) {}
+
+  void start(client_connection_ptr connection) override {
+    connection_ = connection;
+    viewer_setup setup;
+    setup.connection = std::move(connection);
+    setup.relay = relay_;
+    setup.codec = ctx_->relay_codec;
+    setup.fps = fps_;
+    actor_ = ctx_->sys.spawn(viewer, std::move(setup));
+  }
+
+  void received(std::string, bool) override {
+    if (auto conn = connection_.lock()) {
+      conn->send(ctx_->relay_codec->error(
+          "read_only", "this stream only sends; choose the rate with ?fps="));
+      conn->resume_read();
+    }
+  }
+
+private:
+  std::shared_ptr<gateway_context> ctx_;
+  relay_actor relay_;
+  double fps_;
+  client_connection_ptr connection_;
+  std::unique_ptr<viewer_limits::ticket> slot_;
+};
+
 } // namespace
+
+std::shared_ptr<ws_endpoint>
+make_viewer_endpoint(std::shared_ptr<gateway_context> ctx, relay_actor relay,
+                     double fps, std::unique_ptr<viewer_limits::ticket> slot) {
+  return std::make_shared<viewer_endpoint>(std::move(ctx), std::move(relay),
+                                           fps, std::move(slot));
+}
 
 std::shared_ptr<ws_endpoint>
 make_session_endpoint(std::shared_ptr<gateway_context> ctx,

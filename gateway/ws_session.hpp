@@ -3,6 +3,7 @@
 
 #include "actors/interfaces.hpp"
 #include "actors/wire.hpp"
+#include "core/bearer_auth.hpp"
 #include "gateway/beast.hpp"
 #include "gateway/context.hpp"
 
@@ -17,6 +18,9 @@ namespace argus {
 class ws_endpoint {
 public:
   virtual ~ws_endpoint() = default;
+  /// What the connection's token allows (admin when auth is off);
+  /// endpoints refuse commands above it with a `forbidden` error.
+  role granted = role::admin;
   /// The handshake is done: spawn the actor that owns this connection.
   virtual void start(client_connection_ptr connection) = 0;
   /// One inbound message; the connection then waits for resume_read().
@@ -50,6 +54,12 @@ protected:
 std::shared_ptr<ws_endpoint>
 make_session_endpoint(std::shared_ptr<gateway_context> ctx,
                       session_actor session);
+
+/// The relay endpoint (/ws/cameras/{id}): a VIEWER of the camera's RELAY;
+/// holds the connection's viewer slot until the socket is gone.
+std::shared_ptr<ws_endpoint>
+make_viewer_endpoint(std::shared_ptr<gateway_context> ctx, relay_actor relay,
+                     double fps, std::unique_ptr<viewer_limits::ticket> slot);
 
 /// One accepted WebSocket: reads client messages and hands them to its
 /// endpoint's actor; writes what that actor queues, one write in flight at

@@ -46,6 +46,10 @@ const char* to_string(ec code) {
     return "unsupported_clip";
   case ec::decode_failed:
     return "decode_failed";
+  case ec::camera_disconnected:
+    return "camera_disconnected";
+  case ec::no_frame:
+    return "no_frame";
   case ec::ec_count:
     break;
   }

@@ -52,6 +52,11 @@ enum class ec : uint8_t {
   unsupported_clip,
   /// The bitstream could not be decoded into the requested frame.
   decode_failed,
+  /// The camera's source is down; the camera retries with backoff.
+  camera_disconnected,
+  /// The camera has produced no frame yet (connecting, or idle and the
+  /// snapshot wait ran out).
+  no_frame,
   /// Sentinel: number of codes.
   ec_count,
 };

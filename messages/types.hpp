@@ -325,18 +325,59 @@ typename Inspector::result_type inspect(Inspector& f, session_status& x) {
 
 /// What a camera reports about itself.
 struct camera_status {
-  /// "idle" (no subscribers), "connecting", "online" or "disconnected".
+  std::string camera_id;
+  /// "idle" (no consumers), "connecting", "online" or "disconnected".
   std::string state;
   int64_t frames_decoded = 0;
+  /// Consumers (analytics sessions and the relay while it has viewers).
   int64_t subscribers = 0;
   int64_t reconnects = 0;
   std::string last_error;
+  /// While disconnected: milliseconds until the next reconnect attempt.
+  int64_t next_retry_ms = 0;
+  /// When `state` last changed (unix ms).
+  int64_t since_unix_ms = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, camera_status& x) {
-  return f(caf::meta::type_name("camera_status"), x.state, x.frames_decoded,
-           x.subscribers, x.reconnects, x.last_error);
+  return f(caf::meta::type_name("camera_status"), x.camera_id, x.state,
+           x.frames_decoded, x.subscribers, x.reconnects, x.last_error,
+           x.next_retry_ms, x.since_unix_ms);
+}
+
+/// One JPEG of the camera relay, encoded once and shared by every viewer.
+struct relay_frame {
+  std::string camera_id;
+  /// Counts encoded frames of this camera since start.
+  int64_t frame_no = 0;
+  /// When the camera decoded the picture (unix ms).
+  int64_t captured_unix_ms = 0;
+  int32_t width = 0;
+  int32_t height = 0;
+  std::shared_ptr<const std::string> jpeg;
+};
+
+/// What the relay of one camera is doing (GET /cameras, metrics).
+struct relay_status {
+  std::string camera_id;
+  int64_t viewers = 0;
+  int64_t frames_received = 0;
+  int64_t frames_encoded = 0;
+  int64_t frames_persisted = 0;
+  int64_t persist_errors = 0;
+  /// Frames dropped because encoding had fallen behind the camera.
+  int64_t frames_stale = 0;
+  /// Capture time of the newest JPEG held (0: none).
+  int64_t latest_unix_ms = 0;
+  camera_status camera;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, relay_status& x) {
+  return f(caf::meta::type_name("relay_status"), x.camera_id, x.viewers,
+           x.frames_received, x.frames_encoded, x.frames_persisted,
+           x.persist_errors, x.frames_stale, x.latest_unix_ms, x.camera);
 }
 
 } // namespace argus

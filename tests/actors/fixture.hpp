@@ -60,13 +60,20 @@ mock_camera(camera_actor::stateful_pointer<mock_camera_state> self) {
         self->state.sinks.push_back(s);
       },
       [=](atom::unsubscribe, frame_sink_actor) { self->state.sinks.clear(); },
+      [=](atom::watch, camera_watcher_actor) {},
       [=](atom::status) {
         camera_status st;
         st.state = "online";
         st.subscribers = int64_t(self->state.sinks.size());
         return st;
       },
+      [=](atom::reinit) {
+        camera_status st;
+        st.state = "connecting";
+        return st;
+      },
       [=](atom::next, uint64_t) {},
+      [=](atom::idle, uint64_t) {},
   };
 }
 

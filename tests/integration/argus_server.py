@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -15,6 +16,18 @@ import urllib.error
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that was free a moment ago (for test peers)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def load_schema(name):
+    with open(os.path.join(ROOT, "schemas", name)) as f:
+        return json.load(f)
 
 
 class ArgusServer:
@@ -27,6 +40,9 @@ class ArgusServer:
         self.db_path = os.path.join(self.data_dir, "argus.db")
         if "\nstore:" not in "\n" + config_text:
             config_text += f"\nstore: {{path: {self.db_path}}}\n"
+        # Likewise the relay's latest-frame files.
+        if "\nrelay:" not in "\n" + config_text:
+            config_text += f"\nrelay: {{persist_dir: {os.path.join(self.data_dir, 'relay')}}}\n"
         self.cfg = tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False)
         self.cfg.write(config_text)
         self.cfg.close()

@@ -11,11 +11,9 @@ import json
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
 import urllib.parse
 import urllib.request
@@ -26,7 +24,7 @@ import numpy as np
 import websocket
 
 sys.path.insert(0, os.path.dirname(__file__))
-from argus_server import ArgusServer, ROOT  # noqa: E402
+from argus_server import ArgusServer, ROOT, free_port, load_schema  # noqa: E402
 
 ARGUS = None
 CONFIG = """
@@ -34,17 +32,6 @@ logging: {level: warn}
 cameras: [{id: cam_01, source: synthetic, width: 320, height: 180, fps: 5}]
 """
 S3_KEY = "S3RVER"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def load_schema(name):
-    with open(os.path.join(ROOT, "schemas", name)) as f:
-        return json.load(f)
 
 
 def validate(doc, name):

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "actors/viewer.hpp"
+
+#include "core/clock.hpp"
+
+#include <caf/actor_cast.hpp>
+
+namespace argus {
+
+namespace {
+
+using self_ptr = viewer_actor::stateful_pointer<viewer_state>;
+
+void send_text(self_ptr self, text_ptr text) {
+  if (auto conn = self->state.setup.connection.lock()) {
+    ++self->state.unwritten;
+    conn->send(std::move(text));
+  }
+}
+
+/// Sends the pending frame if the socket has nothing left to write.
+void flush(self_ptr self) {
+  auto& st = self->state;
+  if (st.unwritten > 0 || !st.pending)
+    return;
+  auto conn = st.setup.connection.lock();
+  if (!conn)
+    return;
+  auto f = std::move(*st.pending);
+  st.pending.reset();
+  st.unwritten += 2;
+  conn->send(st.setup.codec->frame_header(f, unix_now_ms()));
+  conn->send_binary(f.jpeg);
+  ++st.sent;
+}
+
+} // namespace
+
+viewer_actor::behavior_type viewer(self_ptr self, viewer_setup setup) {
+  self->state.setup = std::move(setup);
+  self->send(self->state.setup.relay, atom::join_v,
+             caf::actor_cast<viewer_actor>(self), self->state.setup.fps);
+  return {
+      [=](relay_frame& f) {
+        auto& st = self->state;
+        if (st.pending)
+          ++st.skipped;
+        st.pending = std::move(f);
+        flush(self);
+      },
+      [=](camera_status& cs) {
+        send_text(self, self->state.setup.codec->camera_state(cs));
+      },
+      [=](atom::written) {
+        auto& st = self->state;
+        if (st.unwritten > 0)
+          --st.unwritten;
+        flush(self);
+      },
+      [=](atom::closed) {
+        self->send(self->state.setup.relay, atom::leave_v,
+                   caf::actor_cast<viewer_actor>(self));
+        self->quit();
+      },
+  };
+}
+
+} // namespace argus

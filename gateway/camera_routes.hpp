@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "gateway/router.hpp"
+
+namespace argus {
+
+/// The camera relay's REST side: GET /cameras (with state and viewers),
+/// GET /cameras/{id}, GET /cameras/{id}/latest.jpg and
+/// POST /cameras/{id}/reinit. @returns false when `path` is not one of
+/// them.
+bool route_cameras(const std::shared_ptr<gateway_context>& ctx,
+                   const http_request& req, const std::string& path,
+                   const responder& respond);
+
+/// If `target` is "/ws/cameras/<id>", stores the id and returns true.
+bool match_ws_camera_path(const std::string& target, std::string& id);
+
+} // namespace argus
