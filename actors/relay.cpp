@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <caf/actor_cast.hpp>
+#include <cmath>
 #include <spdlog/spdlog.h>
 
 namespace argus {
@@ -68,22 +69,27 @@ void persist(self_ptr self, const relay_frame& f) {
   ++st.status.frames_persisted;
 }
 
-/// The viewers due a frame now; advances their schedules. A frame counts
-/// as on time up to half a source interval early, so a viewer asking for
-/// the source rate gets every frame despite timer jitter.
+/// The viewers due a frame now. Each rate has one time grid (slots of
+/// 1/fps seconds on the steady clock) shared by every viewer at that rate,
+/// so viewers at the same rate are due on the same frames and share one
+/// encode, wherever they joined; a viewer gets at most one frame per slot
+/// and is never owed a backlog. Half a source interval of slack keeps
+/// timer jitter from pushing a frame into the wrong slot.
+int64_t slot_of(self_ptr self, clock::time_point now, double interval_s) {
+  auto t = std::chrono::duration<double>(now.time_since_epoch()).count()
+           + 0.5 / self->state.setup.source_fps;
+  return static_cast<int64_t>(std::floor(t / interval_s));
+}
+
 std::vector<viewer_actor> take_due(self_ptr self, clock::time_point now) {
   auto& st = self->state;
-  auto slack = std::chrono::duration_cast<clock::duration>(
-      std::chrono::duration<double>(0.5 / st.setup.source_fps));
   std::vector<viewer_actor> due;
   for (auto& v : st.viewers) {
-    if (now + slack < v.next_due)
+    auto slot = slot_of(self, now, v.interval_s);
+    if (slot <= v.last_slot)
       continue;
+    v.last_slot = slot;
     due.push_back(v.handle);
-    auto interval = std::chrono::duration_cast<clock::duration>(
-        std::chrono::duration<double>(v.interval_s));
-    // No backlog: a viewer that missed frames is not owed a burst.
-    v.next_due = std::max(v.next_due + interval, now - interval + slack);
   }
   return due;
 }
@@ -154,9 +160,9 @@ caf::result<relay_frame> on_latest(self_ptr self) {
   auto rp = self->make_response_promise<relay_frame>();
   st.snapshot_waiters.push_back(rp);
   update_subscription(self);
-  self->delayed_send(self,
-                     std::chrono::milliseconds(st.setup.cfg.snapshot_timeout_ms),
-                     atom::idle_v, ++st.snapshot_token);
+  self->delayed_send(
+      self, std::chrono::milliseconds(st.setup.cfg.snapshot_timeout_ms),
+      atom::idle_v, ++st.snapshot_token);
   return rp;
 }
 
@@ -197,12 +203,16 @@ relay_actor::behavior_type relay(self_ptr self, relay_setup setup) {
         auto& st = self->state;
         self->monitor(v);
         auto rate = std::clamp(fps, 0.01, st.setup.source_fps);
-        st.viewers.push_back({v, 1.0 / rate, clock::now()});
-        st.status.viewers = static_cast<int64_t>(st.viewers.size());
+        relay_state::viewer entry{v, 1.0 / rate, -1};
         self->send(v, st.status.camera);
-        // A new viewer sees a picture at once, from memory, at no cost.
-        if (st.latest && st.status.camera.state != "disconnected")
+        // A new viewer sees a picture at once, from memory, at no cost;
+        // that counts as its frame of the current slot.
+        if (st.latest && st.status.camera.state != "disconnected") {
           self->send(v, *st.latest);
+          entry.last_slot = slot_of(self, clock::now(), entry.interval_s);
+        }
+        st.viewers.push_back(entry);
+        st.status.viewers = static_cast<int64_t>(st.viewers.size());
         update_subscription(self);
       },
       [=](atom::leave, viewer_actor v) {
@@ -232,10 +242,10 @@ relay_actor::behavior_type relay(self_ptr self, relay_setup setup) {
           return;
         for (auto& rp : st.snapshot_waiters)
           rp.deliver(caf::make_error(
-              ec::no_frame, "camera " + st.setup.camera_id
-                                + " produced no frame within "
-                                + std::to_string(st.setup.cfg.snapshot_timeout_ms)
-                                + " ms (state: " + st.status.camera.state + ")"));
+              ec::no_frame,
+              "camera " + st.setup.camera_id + " produced no frame within "
+                  + std::to_string(st.setup.cfg.snapshot_timeout_ms)
+                  + " ms (state: " + st.status.camera.state + ")"));
         st.snapshot_waiters.clear();
         update_subscription(self);
       },

@@ -30,7 +30,8 @@ struct relay_state {
     viewer_actor handle;
     /// Seconds between frames for this viewer.
     double interval_s = 1;
-    clock::time_point next_due;
+    /// The last slot of its rate's time grid it got a frame in.
+    int64_t last_slot = -1;
   };
 
   relay_setup setup;

@@ -36,8 +36,7 @@ namespace {
   std::exit(1);
 }
 
-template <class T>
-T must(caf::expected<T> x, const char* what) {
+template <class T> T must(caf::expected<T> x, const char* what) {
   if (!x)
     fail(std::string{what} + ": " + render(x.error()));
   return std::move(*x);
@@ -110,13 +109,13 @@ int64_t play_until(const loaded_clip& clip, int quality,
       std::vector<int32_t> all;
       for (const auto& f : clip.index->iraps[c].frames)
         all.push_back(f.decode_index);
-      decoder->decode(static_cast<int32_t>(c), clip.chunks[c], all, true,
-                      [&](const decoded_picture& pic) {
-                        if (must(jpeg.encode(*pic.frame, quality), "encode")
-                                .empty())
-                          fail("empty JPEG");
-                        ++frames;
-                      });
+      decoder->decode(
+          static_cast<int32_t>(c), clip.chunks[c], all, true,
+          [&](const decoded_picture& pic) {
+            if (must(jpeg.encode(*pic.frame, quality), "encode").empty())
+              fail("empty JPEG");
+            ++frames;
+          });
       if (clock_type::now() >= deadline)
         break;
     }

@@ -20,8 +20,7 @@ struct backoff_policy {
 /// Exponential backoff with jitter; seeded, so tests are deterministic.
 class backoff {
 public:
-  backoff(backoff_policy policy, uint64_t seed)
-      : policy_(policy), rng_(seed) {}
+  backoff(backoff_policy policy, uint64_t seed) : policy_(policy), rng_(seed) {}
 
   /// The wait before the next attempt (grows with each call).
   int next_delay_ms();

@@ -33,7 +33,8 @@ caf::expected<role> parse_role(std::string_view name) {
                              + std::string{name} + "'");
 }
 
-caf::expected<std::vector<token_grant>> parse_token_list(std::string_view text) {
+caf::expected<std::vector<token_grant>>
+parse_token_list(std::string_view text) {
   std::vector<token_grant> out;
   size_t pos = 0;
   while (pos < text.size()) {
@@ -65,8 +66,7 @@ bearer_auth::bearer_auth(const std::vector<token_grant>& tokens) {
 bearer_auth::digest bearer_auth::hash(std::string_view token) {
   digest d{};
   unsigned int len = 0;
-  EVP_Digest(token.data(), token.size(), d.data(), &len, EVP_sha256(),
-             nullptr);
+  EVP_Digest(token.data(), token.size(), d.data(), &len, EVP_sha256(), nullptr);
   return d;
 }
 

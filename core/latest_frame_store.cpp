@@ -20,8 +20,8 @@ caf::error write_atomically(const std::string& path, const std::string& bytes) {
   auto tmp = path + ".tmp";
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   if (!f)
-    return caf::make_error(ec::store_unavailable,
-                           "cannot create " + tmp + ": " + std::strerror(errno));
+    return caf::make_error(ec::store_unavailable, "cannot create " + tmp + ": "
+                                                      + std::strerror(errno));
   auto written = std::fwrite(bytes.data(), 1, bytes.size(), f);
   int err = written == bytes.size() ? 0 : errno;
   if (std::fflush(f) != 0 && err == 0)
@@ -78,7 +78,8 @@ caf::error latest_frame_store::save(const relay_frame& frame) const {
                       {"width", frame.width},
                       {"height", frame.height},
                       {"size", frame.jpeg->size()}};
-  if (auto err = write_atomically(path_of(frame.camera_id, ".jpg"), *frame.jpeg))
+  if (auto err
+      = write_atomically(path_of(frame.camera_id, ".jpg"), *frame.jpeg))
     return err;
   return write_atomically(path_of(frame.camera_id, ".json"), meta.dump());
 }

@@ -81,15 +81,16 @@ void list_cameras(const std::shared_ptr<gateway_context>& ctx,
 void camera_unavailable(const deferred_reply& reply, const camera_status& cs,
                         const caf::error& err) {
   auto body = camera_state_json(cs);
-  body["type"] = cs.state == "disconnected" ? "camera_disconnected" : "no_frame";
+  body["type"]
+      = cs.state == "disconnected" ? "camera_disconnected" : "no_frame";
   body["error"] = code_of(err);
   body["detail"] = error_detail(err);
   auto retry_s = std::max<int64_t>(1, (cs.next_retry_ms + 999) / 1000);
   http_request shell;
   shell.version(reply.version);
   shell.keep_alive(reply.keep_alive);
-  auto res = json_response(shell, http::status::service_unavailable,
-                           body.dump());
+  auto res
+      = json_response(shell, http::status::service_unavailable, body.dump());
   res.set(http::field::retry_after, std::to_string(retry_s));
   reply.respond(std::move(res));
 }
@@ -109,8 +110,8 @@ void latest_jpeg(const std::shared_ptr<gateway_context>& ctx,
   auto version = req.version();
   auto keep_alive = req.keep_alive();
   ask(
-      ctx->sys, relay, timeout + std::chrono::milliseconds(
-                                     ctx->relay_cfg.snapshot_timeout_ms),
+      ctx->sys, relay,
+      timeout + std::chrono::milliseconds(ctx->relay_cfg.snapshot_timeout_ms),
       [=](relay_frame& f) {
         http_response res{http::status::ok, version};
         res.keep_alive(keep_alive);
@@ -133,7 +134,9 @@ void latest_jpeg(const std::shared_ptr<gateway_context>& ctx,
           return reply.error(err);
         ask(
             ctx->sys, relay, timeout,
-            [=](relay_status& rs) { camera_unavailable(reply, rs.camera, err); },
+            [=](relay_status& rs) {
+              camera_unavailable(reply, rs.camera, err);
+            },
             [=](const caf::error&) { reply.error(err); }, atom::status_v);
       },
       atom::latest_v);
@@ -153,8 +156,8 @@ void camera_resource(const std::shared_ptr<gateway_context>& ctx,
   auto method = req.method();
   if (sub.empty()) {
     if (method != http::verb::get)
-      return reply.error(http::status::method_not_allowed,
-                         "method_not_allowed", "use GET");
+      return reply.error(http::status::method_not_allowed, "method_not_allowed",
+                         "use GET");
     return ask(
         ctx->sys, relay, timeout,
         [=](relay_status& rs) {
@@ -164,14 +167,14 @@ void camera_resource(const std::shared_ptr<gateway_context>& ctx,
   }
   if (sub == "latest.jpg") {
     if (method != http::verb::get)
-      return reply.error(http::status::method_not_allowed,
-                         "method_not_allowed", "use GET");
+      return reply.error(http::status::method_not_allowed, "method_not_allowed",
+                         "use GET");
     return latest_jpeg(ctx, req, relay, id, reply);
   }
   if (sub == "reinit") {
     if (method != http::verb::post)
-      return reply.error(http::status::method_not_allowed,
-                         "method_not_allowed", "use POST");
+      return reply.error(http::status::method_not_allowed, "method_not_allowed",
+                         "use POST");
     return ask(
         ctx->sys, relay, timeout,
         [=](camera_status& cs) {
@@ -208,7 +211,8 @@ bool route_cameras(const std::shared_ptr<gateway_context>& ctx,
 bool match_ws_camera_path(const std::string& target, std::string& id) {
   const std::string prefix = "/ws/cameras/";
   auto path = target.substr(0, target.find('?'));
-  if (path.compare(0, prefix.size(), prefix) != 0 || path.size() == prefix.size())
+  if (path.compare(0, prefix.size(), prefix) != 0
+      || path.size() == prefix.size())
     return false;
   id = path.substr(prefix.size());
   return id.find('/') == std::string::npos;

@@ -7,7 +7,9 @@ using nlohmann::json;
 
 namespace {
 
-text_ptr text(const json& j) { return std::make_shared<const std::string>(j.dump()); }
+text_ptr text(const json& j) {
+  return std::make_shared<const std::string>(j.dump());
+}
 
 } // namespace
 
@@ -54,8 +56,8 @@ text_ptr json_relay_codec::frame_header(const relay_frame& f,
 
 text_ptr json_relay_codec::camera_state(const camera_status& cs) const {
   auto j = camera_state_json(cs);
-  j["type"] = cs.state == "disconnected" ? "camera_disconnected"
-                                         : "camera_status";
+  j["type"]
+      = cs.state == "disconnected" ? "camera_disconnected" : "camera_status";
   return text(j);
 }
 

@@ -61,6 +61,38 @@ TEST(config, errors_name_the_offending_key) {
             std::string::npos);
 }
 
+TEST(config, relay_auth_and_reconnect_settings) {
+  auto cfg = parse_config(
+      "cameras: [{id: a, retry_factor: 3, retry_jitter: 0.1, "
+      "idle_grace_ms: 250, open_timeout_ms: 2000}]\n"
+      "relay: {viewer_fps: 5, max_viewers: 10, persist_every: 0}\n"
+      "auth: {tokens: [{role: controller, token: 0123456789abcdef}]}");
+  ASSERT_TRUE(cfg) << error_detail(cfg.error());
+  EXPECT_DOUBLE_EQ(cfg->cameras[0].retry_factor, 3);
+  EXPECT_EQ(cfg->cameras[0].idle_grace_ms, 250);
+  EXPECT_EQ(cfg->cameras[0].open_timeout_ms, 2000);
+  EXPECT_DOUBLE_EQ(cfg->relay.viewer_fps, 5);
+  EXPECT_EQ(cfg->relay.max_viewers, 10);
+  EXPECT_EQ(cfg->relay.max_viewers_per_camera, 100) << "default";
+  ASSERT_EQ(cfg->auth.tokens.size(), 1u);
+  EXPECT_EQ(cfg->auth.tokens[0].first, "controller");
+  EXPECT_NE(error_of("cameras: [{id: a}]\nauth: {tokens: [{role: root, "
+                     "token: 0123456789abcdef}]}")
+                .find("auth.tokens[0].role"),
+            std::string::npos);
+  EXPECT_NE(error_of("cameras: [{id: a}]\nauth: {tokens: [{role: viewer, "
+                     "token: short}]}")
+                .find("auth.tokens[0].token"),
+            std::string::npos);
+  EXPECT_NE(error_of("cameras: [{id: a}]\nrelay: {viewer_fps: 0}")
+                .find("relay.viewer_fps"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of("cameras: [{id: a, retry_min_ms: 5000, retry_max_ms: 100}]")
+          .find("cameras[0].retry_max_ms"),
+      std::string::npos);
+}
+
 TEST(config, unknown_keys_are_errors) {
   EXPECT_NE(error_of("cameras: [{id: a}]\nsesion: {}").find("sesion"),
             std::string::npos);

@@ -36,7 +36,9 @@ clip_index_ptr synthetic_index(int chunks, int gop) {
   return idx;
 }
 
-bytes_ptr some_bytes() { return std::make_shared<const std::string>("x"); }
+bytes_ptr some_bytes() {
+  return std::make_shared<const std::string>("x");
+}
 
 } // namespace
 
@@ -168,7 +170,8 @@ TEST(clip_scheduler, a_failed_load_returns_its_waiters_and_keeps_others) {
   ASSERT_EQ(step.loads, std::vector<int32_t>{1});
   auto failed = s.chunk_failed(1);
   std::sort(failed.begin(), failed.end());
-  EXPECT_EQ(failed, (std::vector<std::pair<int32_t, int32_t>>{{3, 90}, {4, 75}}));
+  EXPECT_EQ(failed,
+            (std::vector<std::pair<int32_t, int32_t>>{{3, 90}, {4, 75}}));
   auto left = s.next(true);
   ASSERT_TRUE(left.job);
   EXPECT_EQ(left.job->irap_index, 0);

@@ -25,9 +25,9 @@ TEST(bearer_auth, roles_include_the_ones_below_and_401_differs_from_403) {
   EXPECT_EQ(auth.check("Bearer viewer-secret-123456", "", role::viewer),
             v::allowed);
   role granted = role::none;
-  EXPECT_EQ(auth.check("Bearer viewer-secret-123456", "", role::controller,
-                       &granted),
-            v::forbidden);
+  EXPECT_EQ(
+      auth.check("Bearer viewer-secret-123456", "", role::controller, &granted),
+      v::forbidden);
   EXPECT_EQ(granted, role::viewer);
   EXPECT_EQ(auth.check("Bearer admin-secret-1234567", "", role::controller),
             v::allowed);
