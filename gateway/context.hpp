@@ -6,6 +6,7 @@
 #include "core/bearer_auth.hpp"
 #include "core/config.hpp"
 #include "core/viewer_limits.hpp"
+#include "gateway/static_files.hpp"
 
 #include <atomic>
 #include <caf/actor_system.hpp>
@@ -51,6 +52,8 @@ struct gateway_context {
   std::shared_ptr<viewer_limits> viewer_slots;
   /// Bearer tokens (open access when none are configured).
   std::shared_ptr<const bearer_auth> auth;
+  /// The web client (server.web_root), loaded at start.
+  std::shared_ptr<const static_files> web;
   std::atomic<int> ws_clients{0};
   std::atomic<int64_t> ws_refused{0};
   std::atomic<bool> accepting{true};

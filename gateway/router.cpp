@@ -275,6 +275,19 @@ void route(const std::shared_ptr<gateway_context>& ctx, const http_request& req,
            responder respond) {
   auto path = path_of(req);
   auto method = req.method();
+  // The page itself is open (a browser cannot attach a bearer token to a
+  // page load); everything it fetches goes through the checks below.
+  if (method == http::verb::get && ctx->web)
+    if (auto* f = ctx->web->find(path)) {
+      http_response res{http::status::ok, req.version()};
+      res.set(http::field::server, "argus");
+      res.set(http::field::content_type, f->content_type);
+      res.set(http::field::cache_control, "no-cache");
+      res.keep_alive(req.keep_alive());
+      res.body() = f->body;
+      res.prepare_payload();
+      return respond(std::move(res));
+    }
   if (!authorize(*ctx, req, required_role(method, path), respond))
     return;
   if (path == "/healthz") {

@@ -46,6 +46,10 @@ server::~server() {
 }
 
 caf::expected<uint16_t> server::start() {
+  ctx_->web = static_files::load(ctx_->cfg.web_root);
+  if (ctx_->web->size() > 0)
+    spdlog::info("web client: {} file(s) from {}", ctx_->web->size(),
+                 ctx_->cfg.web_root);
   beast::error_code ec;
   auto addr = net::ip::make_address(ctx_->cfg.host, ec);
   if (ec)

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: Apache-2.0
+// Live view: the relay's JPEG stream on a canvas, metadata_tick overlays,
+// target selection, session start/stop, connection state.
+import { api, ReconnectingSocket } from './api.js';
+import { containRect, mapBox, colorOf, fitCanvas } from './overlay.js';
+
+const $ = (id) => document.getElementById(id);
+
+export class LiveView {
+  constructor(onEvent) {
+    this.onEvent = onEvent;
+    this.canvas = $('live-canvas');
+    this.state = { frames: 0, frameNo: 0, tick: null, boxes: [], selected: null, phase: 'idle',
+                   lastAck: null, lastError: null, video: '—', meta: '—', sessionId: null };
+    window.__argus = window.__argus || {};
+    window.__argus.live = this.state;
+    $('camera').onchange = () => this.watch();
+    $('session-start').onclick = () => this.startSession();
+    $('session-stop').onclick = () => this.stopSession();
+    $('clear-target').onclick = () => this.command({ type: 'clear_target' });
+    this.canvas.onclick = (ev) => this.pick(ev);
+    new ResizeObserver(() => this.draw()).observe(this.canvas);
+    const loop = () => { this.draw(); requestAnimationFrame(loop); };
+    requestAnimationFrame(loop);
+  }
+
+  async loadCameras() {
+    const { cameras } = await api('/cameras');
+    const sel = $('camera');
+    const current = sel.value;
+    sel.innerHTML = cameras.map((c) => `<option value="${c.camera_id}">${c.camera_id} (${c.source}, ${c.state})</option>`).join('');
+    if (current) sel.value = current;
+    if (!this.video) this.watch();
+    const cam = cameras.find((c) => c.camera_id === sel.value);
+    if (cam && cam.session_id && !this.meta) this.attach(cam.session_id);
+  }
+
+  setConn(which, state, detail) {
+    this.state[which] = state;
+    const el = $(which === 'video' ? 'video-conn' : 'meta-conn');
+    el.textContent = `${which === 'video' ? 'video' : 'metadata'}: ${state}${detail ? ` (${detail})` : ''}`;
+    el.className = `badge conn ${state === 'open' ? 'ok' : state === 'reconnecting' ? 'bad' : 'warn'}`;
+  }
+
+  watch() {
+    if (this.video) this.video.close();
+    const camera = $('camera').value;
+    let header = null;
+    this.video = new ReconnectingSocket(() => `/ws/cameras/${encodeURIComponent(camera)}?fps=10`, {
+      onState: (s, d) => this.setConn('video', s, d),
+      onMessage: async (data) => {
+        if (typeof data === 'string') {
+          const msg = JSON.parse(data);
+          if (msg.type === 'frame') header = msg;
+          else if (msg.type === 'camera_disconnected') this.feedback(`camera disconnected, retry in ${msg.next_retry_ms} ms`);
+          return;
+        }
+        if (!header) return;
+        const h = header; header = null;
+        const bitmap = await createImageBitmap(new Blob([data], { type: 'image/jpeg' }));
+        if (this.bitmap) this.bitmap.close();
+        this.bitmap = bitmap;
+        this.state.frames++;
+        this.state.frameNo = h.frame_no;
+      },
+    });
+  }
+
+  async startSession() {
+    try {
+      const s = await api('/sessions', { method: 'POST', body: { camera_id: $('camera').value } });
+      this.attach(s.session_id, s.ws_path);
+    } catch (e) { this.feedback(e.message, true); }
+  }
+
+  attach(sessionId, wsPath = `/ws/sessions/${sessionId}`) {
+    this.state.sessionId = sessionId;
+    this.wsPath = wsPath;
+    $('session-start').disabled = true;
+    $('session-stop').disabled = false;
+    $('clear-target').disabled = false;
+    if (this.meta) this.meta.close();
+    this.meta = new ReconnectingSocket(() => this.wsPath, {
+      onState: (s, d) => {
+        this.setConn('meta', s, d);
+        // After a server restart the session is gone: start it again
+        // (idempotent) and reconnect to whatever id it has now.
+        if (s === 'reconnecting') this.renewSession();
+      },
+      onMessage: (data) => this.onMeta(JSON.parse(data)),
+    });
+  }
+
+  async renewSession() {
+    try {
+      const s = await api('/sessions', { method: 'POST', body: { camera_id: $('camera').value } });
+      this.state.sessionId = s.session_id;
+      this.wsPath = s.ws_path;
+    } catch (e) { /* the server is still down: the socket keeps retrying */ }
+  }
+
+  async stopSession() {
+    const id = this.state.sessionId;
+    if (this.meta) { this.meta.close(); this.meta = null; }
+    this.state.sessionId = null;
+    this.state.tick = null;
+    $('session-start').disabled = false;
+    $('session-stop').disabled = true;
+    $('clear-target').disabled = true;
+    this.setConn('meta', '—');
+    if (id) try { await api(`/sessions/${encodeURIComponent(id)}`, { method: 'DELETE' }); } catch (e) { this.feedback(e.message, true); }
+  }
+
+  onMeta(msg) {
+    if (msg.type === 'metadata_tick') {
+      this.state.tick = msg;
+      this.state.selected = msg.selected_target_id;
+      this.state.phase = msg.tracking_phase;
+      const phase = $('phase');
+      phase.textContent = msg.tracking_phase;
+      phase.className = `badge ${msg.tracking_phase === 'tracking' ? 'ok' : msg.tracking_phase === 'lost' ? 'bad' : 'warn'}`;
+      this.renderTrackList(msg);
+    } else if (msg.type === 'track_event') {
+      this.onEvent(msg);
+    } else if (msg.type === 'ack') {
+      this.state.lastAck = msg;
+      this.feedback(`ack: ${msg.command}${msg.target_id != null ? ` ${msg.target_id}` : ''}`);
+    } else if (msg.type === 'error') {
+      this.state.lastError = msg;
+      this.feedback(`${msg.error}: ${msg.detail}`, true);
+    }
+  }
+
+  renderTrackList(tick) {
+    const list = $('track-list');
+    list.innerHTML = '';
+    for (const t of tick.tracks) {
+      const li = document.createElement('li');
+      li.textContent = `#${t.id} ${t.label} ${(t.conf * 100).toFixed(0)}%`;
+      li.dataset.id = t.id;
+      if (t.id === tick.selected_target_id) li.className = 'selected';
+      li.onclick = () => this.command({ type: 'set_target_id', target_id: t.id });
+      list.appendChild(li);
+    }
+  }
+
+  command(cmd) {
+    if (!this.meta || !this.meta.send(cmd)) this.feedback('no metadata connection', true);
+  }
+
+  feedback(text, bad = false) {
+    const el = $('feedback');
+    el.textContent = text;
+    el.style.color = bad ? 'var(--lost)' : '';
+  }
+
+  /// The picture's rect and each box, in canvas CSS pixels.
+  layout(W, H) {
+    const img = this.bitmap;
+    const tick = this.state.tick;
+    const fw = tick ? tick.frame_size.w : img ? img.width : 16;
+    const fh = tick ? tick.frame_size.h : img ? img.height : 9;
+    const rect = containRect(W, H, img ? img.width : fw, img ? img.height : fh);
+    const boxes = !tick ? [] : tick.tracks.map((t) => ({ id: t.id, label: t.label, conf: t.conf,
+      color: colorOf(t.id, tick), ...mapBox(t.bbox, rect) }));
+    return { rect, boxes };
+  }
+
+  draw() {
+    const { ctx, W, H } = fitCanvas(this.canvas);
+    ctx.clearRect(0, 0, W, H);
+    const { rect, boxes } = this.layout(W, H);
+    if (this.bitmap) ctx.drawImage(this.bitmap, rect.x, rect.y, rect.w, rect.h);
+    ctx.lineWidth = 2;
+    ctx.font = '12px system-ui, sans-serif';
+    for (const b of boxes) {
+      ctx.strokeStyle = b.color;
+      ctx.setLineDash(b.color === '#ff453a' ? [6, 4] : []);
+      ctx.strokeRect(b.x, b.y, b.w, b.h);
+      const text = `#${b.id} ${b.label} ${(b.conf * 100).toFixed(0)}%`;
+      ctx.fillStyle = 'rgba(0,0,0,.6)';
+      ctx.fillRect(b.x, b.y - 16, ctx.measureText(text).width + 6, 16);
+      ctx.fillStyle = b.color;
+      ctx.fillText(text, b.x + 3, b.y - 4);
+    }
+    ctx.setLineDash([]);
+    this.state.boxes = boxes;
+    this.state.canvas = { W, H, rect };
+  }
+
+  pick(ev) {
+    const r = this.canvas.getBoundingClientRect();
+    const x = ev.clientX - r.left, y = ev.clientY - r.top;
+    // The smallest box under the pointer wins (nested or overlapping boxes).
+    const hits = this.state.boxes.filter((b) => x >= b.x && x <= b.x + b.w && y >= b.y && y <= b.y + b.h)
+      .sort((a, b) => a.w * a.h - b.w * b.h);
+    if (hits.length) this.command({ type: 'set_target_id', target_id: hits[0].id });
+  }
+}
