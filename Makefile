@@ -39,7 +39,7 @@ test: build-test node-deps
 
 ## demo: serve the synthetic camera on $(LISTEN) (Ctrl-C stops it cleanly)
 demo: build
-	@echo "argus demo: http://$(LISTEN)/cameras — see README.md for the API"
+	@echo "argus demo: open http://$(LISTEN)/ (web client); API in README.md"
 	@$(BUILD_DIR)/argus serve --config config/demo.yaml --listen $(LISTEN)
 
 ## bench: build the benchmarks and run them (results: docs/benchmarks.md)
