@@ -231,6 +231,18 @@ clip_actor::behavior_type clip(self_ptr self, clip_setup setup) {
           load_chunk(self, *chunk);
         return irap;
       },
+      [=](atom::prefetch, int64_t irap, int32_t quality) {
+        auto& st = self->state;
+        if (!st.index)
+          return;
+        auto chunk = locate_irap(*st.index, irap);
+        if (!chunk)
+          return;
+        st.scheduler->play(*chunk, quality);
+        if (st.scheduler->start_load(*chunk))
+          load_chunk(self, *chunk);
+        schedule(self);
+      },
       [=](encoded_frame& frame) {
         auto& st = self->state;
         if (auto loc

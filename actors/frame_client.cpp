@@ -236,11 +236,14 @@ void on_command(self_ptr self, frame_command& cmd) {
                 if (chunk.offset == irap)
                   for (auto& f : chunk.frames)
                     req.keys.push_back(frame_key{irap, f.offset, quality});
-              if (req.keys.empty())
+              if (req.keys.empty()) {
                 send_error(self, cmd.request_id, "unknown_frame",
                            "no IRAP starts at byte " + std::to_string(irap));
-              else
+              } else {
+                // One sequential pass for the whole chunk, started now.
+                self->send(clip, atom::prefetch_v, irap, quality);
                 enqueue_request(self, std::move(req));
+              }
               resume_read(self);
             },
             [=](caf::error& err) {

@@ -150,6 +150,9 @@ using clip_actor = caf::typed_actor<
     caf::replies_to<frame_key>::with<encoded_frame>,
     // Loads the chunk of this IRAP offset ahead of requests.
     caf::replies_to<atom::prefetch, int64_t>::with<int64_t>,
+    // A client wants every frame of the chunk at this IRAP at this
+    // quality: one sequential pass decodes (and caches) it all.
+    caf::reacts_to<atom::prefetch, int64_t, int32_t>,
     // From DECODER: a frame was decoded and encoded (FRAME_DONE).
     caf::reacts_to<encoded_frame>>;
 

@@ -94,6 +94,14 @@ void clip_scheduler::note_last_display(int32_t irap,
         = std::max(last_display_, frames[static_cast<size_t>(d)].display_index);
 }
 
+void clip_scheduler::play(int32_t irap, int32_t quality) {
+  if (open_ && open_->irap == irap && open_->quality == quality)
+    return; // already the open pass
+  open_ = open_pass{irap, quality, 0};
+  player_irap_ = irap;
+  player_decode_ = 0;
+}
+
 void clip_scheduler::viewed(int32_t irap, int32_t decode_index,
                             int32_t quality) {
   if (open_ && quality != open_->quality)

@@ -38,6 +38,11 @@ public:
   /// Someone waits for this frame (first waiter only; later ones share).
   void want(int32_t irap, int32_t decode_index, int32_t quality);
 
+  /// A client wants the whole chunk (request_chunk): open a sequential
+  /// pass on it at once, so its frames come from one pass in decode order
+  /// instead of one random pass per handful of requests.
+  void play(int32_t irap, int32_t quality);
+
   /// A client looked at this frame (cached or not): the player position
   /// decode-ahead runs in front of.
   void viewed(int32_t irap, int32_t decode_index, int32_t quality);

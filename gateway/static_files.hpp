@@ -19,8 +19,8 @@ public:
 
   /// Loads every regular file under `root` (at most `max_bytes` in all).
   /// A missing root gives an empty set (no page, the API still works).
-  static std::shared_ptr<const static_files>
-  load(const std::string& root, size_t max_bytes = 8 << 20);
+  static std::shared_ptr<const static_files> load(const std::string& root,
+                                                  size_t max_bytes = 8 << 20);
 
   /// The file for a request path, or null.
   const file* find(const std::string& path) const;

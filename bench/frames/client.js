@@ -5,6 +5,10 @@
 //   client.js random --url U --clip ID --pairs FILE --quality Q
 //     One connection asks for the frames of FILE ("irap offset" lines) one
 //     at a time; latency = request sent -> JPEG received.
+//   client.js chunks --url U --clips A,B,.. --frames FILE --clients N
+//                    --duration S --warmup S --quality Q
+//     N players, each asking for whole chunks (request_chunk) one after
+//     the other from its own seeded start: the frames stream back.
 //   client.js play --url U --clips A,B,.. --frames FILE --clients N --fps F
 //                  --duration S --warmup S --quality Q
 //     N players, player i on clip i % (number of clips), each stepping
@@ -124,6 +128,47 @@ async function player(i, opts, frames, clips, window, result) {
   result.clientFps.push(received / ((window.end - window.start) / 1000));
 }
 
+async function chunkPlayer(i, opts, iraps, clips, window, result) {
+  const ws = await connect(opts.url);
+  const clip = clips[i % clips.length];
+  let pos = (i * 2654435761) % iraps.length;
+  let seq = 0;
+  let received = 0;
+  let done = null;
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) {
+      const t = now();
+      if (t >= window.start && t <= window.end) received++;
+      return;
+    }
+    const msg = JSON.parse(data);
+    if (msg.type === 'request_done' && done) { const d = done; done = null; d(msg); }
+    else if (msg.type === 'error') throw new Error(`${msg.error}: ${msg.detail}`);
+  });
+  while (now() < window.end) {
+    await new Promise((resolve) => {
+      done = resolve;
+      ws.send(JSON.stringify({ type: 'request_chunk', request_id: `c${++seq}`, clip_id: clip,
+                               irap: iraps[pos], quality: opts.quality }));
+    });
+    pos = (pos + 1) % iraps.length;
+  }
+  ws.close();
+  result.clientFps.push(received / ((window.end - window.start) / 1000));
+}
+
+async function chunksMode(opts) {
+  const frames = JSON.parse(fs.readFileSync(opts.frames, 'utf8'));
+  const iraps = [...new Set(frames.map(([irap]) => irap))].sort((a, b) => a - b);
+  const clips = opts.clips.split(',');
+  const start = now() + opts.warmup * 1000;
+  const window = { start, end: start + opts.duration * 1000 };
+  const result = { latencies: [], clientFps: [] };
+  await Promise.all([...Array(opts.clients).keys()].map((i) => chunkPlayer(i, opts, iraps, clips, window, result)));
+  const total = result.clientFps.reduce((a, b) => a + b, 0);
+  console.log(JSON.stringify({ clients: opts.clients, total_fps: Math.round(total * 10) / 10 }));
+}
+
 async function playMode(opts) {
   const frames = JSON.parse(fs.readFileSync(opts.frames, 'utf8'));
   const clips = opts.clips.split(',');
@@ -144,6 +189,6 @@ async function playMode(opts) {
 }
 
 const opts = parseArgs(process.argv);
-(opts.mode === 'random' ? randomMode(opts) : opts.mode === 'play' ? playMode(opts)
-  : Promise.reject(new Error('mode must be random or play')))
+const modes = { random: randomMode, play: playMode, chunks: chunksMode };
+(modes[opts.mode] ? modes[opts.mode](opts) : Promise.reject(new Error('mode must be random, play or chunks')))
   .catch((e) => { console.error(`client.js: ${e.message}`); process.exit(1); });

@@ -15,8 +15,10 @@ $TMPDIR/argus-bench-frames.
   2. sequential playback throughput: raw = one decoder per core, each
      decoding and encoding the whole clip in order; argus = as many
      unpaced players (each on its own clip id, so its own decoder) stepping
-     frame by frame. Frames/s. Fresh clip ids per run and a 32 MB frame
-     cache, so a player wrapping round its clip decodes again.
+     frame by frame, and as many players asking for whole chunks
+     (request_chunk) one after the other. Frames/s. Fresh clip ids per run
+     and a 32 MB frame cache, so a player wrapping round its clip decodes
+     again.
   3. players at 20 FPS: N paced players on N clip ids; a step passes when
      every player of the median run keeps >= 19.5 FPS and the median p99
      latency is < 50 ms.
@@ -158,11 +160,11 @@ def bench_throughput(args, tmp):
     players = 2 * cores
     print(f"\n### Sequential playback throughput (frames/s; raw: {players} decoder threads, "
           f"argus: {players} unpaced players on their own clips)\n")
-    print("| clip | raw fps | argus fps | ratio |")
-    print("|---|---|---|---|")
+    print("| clip | raw fps | argus stepping fps | ratio | argus chunk requests fps | ratio |")
+    print("|---|---|---|---|---|---|")
     for name in args.clips.split(","):
         path = clip_path(name)
-        r, a = [], []
+        r, a, c = [], [], []
         # A 32 MB frame cache holds decode-ahead (32 frames per player) but
         # not a whole 360-frame clip per player, so a player that wraps
         # round its clip decodes again instead of reading its own cache.
@@ -175,8 +177,12 @@ def bench_throughput(args, tmp):
                 a.append(node(["play", "--url", ws_url, "--clips", ",".join(ids), "--frames", frames_path,
                                "--clients", str(players), "--fps", "0", "--duration", str(args.duration),
                                "--warmup", "1", "--quality", str(args.quality)], 120)["total_fps"])
-        rf, af = statistics.median(r), statistics.median(a)
-        row([name, rf, af, af / rf])
+                ids = register_copies(server, f"chk_{name}_{run}", path, players)
+                c.append(node(["chunks", "--url", ws_url, "--clips", ",".join(ids), "--frames", frames_path,
+                               "--clients", str(players), "--duration", str(args.duration),
+                               "--warmup", "1", "--quality", str(args.quality)], 120)["total_fps"])
+        rf, af, cf = statistics.median(r), statistics.median(a), statistics.median(c)
+        row([name, rf, af, af / rf, cf, cf / rf])
 
 
 def bench_players(args, tmp):

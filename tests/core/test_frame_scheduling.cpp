@@ -147,6 +147,29 @@ TEST(clip_scheduler, a_frame_a_pass_already_produced_needs_no_new_pass) {
   EXPECT_EQ(step.job->wanted, std::vector<int32_t>{3});
 }
 
+TEST(clip_scheduler, a_whole_chunk_request_is_one_sequential_pass) {
+  clip_scheduler s{synthetic_index(2, 8), 4, 32};
+  s.chunk_loaded(0, some_bytes());
+  s.play(0, 75);
+  // Frames asked a few at a time (the client's in-flight cap) continue the
+  // one pass instead of each group starting a random pass at the IRAP.
+  s.want(0, 0, 75);
+  s.want(0, 1, 75);
+  auto first = s.next(true);
+  ASSERT_TRUE(first.job);
+  EXPECT_TRUE(first.job->encode_all);
+  EXPECT_EQ(first.job->wanted, (std::vector<int32_t>{0, 1}));
+  s.want(0, 2, 75);
+  s.want(0, 3, 75);
+  auto second = s.next(true);
+  ASSERT_TRUE(second.job);
+  EXPECT_TRUE(second.job->encode_all) << "continues the pass";
+  // Idle with nothing asked: the rest is decoded ahead.
+  auto ahead = s.next(true);
+  ASSERT_TRUE(ahead.job);
+  EXPECT_EQ(ahead.job->wanted, (std::vector<int32_t>{4, 5, 6, 7}));
+}
+
 TEST(clip_scheduler, a_sequential_pass_reads_the_next_chunk_ahead) {
   clip_scheduler s{synthetic_index(3, 8), 4};
   s.chunk_loaded(0, some_bytes());
