@@ -14,7 +14,7 @@ using self_ptr = relay_actor::stateful_pointer<relay_state>;
 using clock = relay_state::clock;
 
 bool wanted(self_ptr self) {
-  return !self->state.viewers.empty() || !self->state.snapshot_waiters.empty();
+  return !self->state.viewers->empty() || !self->state.snapshot_waiters.empty();
 }
 
 /// Consumes the camera exactly while someone wants frames.
@@ -69,31 +69,6 @@ void persist(self_ptr self, const relay_frame& f) {
   ++st.status.frames_persisted;
 }
 
-/// The viewers due a frame now. Each rate has one time grid (slots of
-/// 1/fps seconds on the steady clock) shared by every viewer at that rate,
-/// so viewers at the same rate are due on the same frames and share one
-/// encode, wherever they joined; a viewer gets at most one frame per slot
-/// and is never owed a backlog. Half a source interval of slack keeps
-/// timer jitter from pushing a frame into the wrong slot.
-int64_t slot_of(self_ptr self, clock::time_point now, double interval_s) {
-  auto t = std::chrono::duration<double>(now.time_since_epoch()).count()
-           + 0.5 / self->state.setup.source_fps;
-  return static_cast<int64_t>(std::floor(t / interval_s));
-}
-
-std::vector<viewer_actor> take_due(self_ptr self, clock::time_point now) {
-  auto& st = self->state;
-  std::vector<viewer_actor> due;
-  for (auto& v : st.viewers) {
-    auto slot = slot_of(self, now, v.interval_s);
-    if (slot <= v.last_slot)
-      continue;
-    v.last_slot = slot;
-    due.push_back(v.handle);
-  }
-  return due;
-}
-
 void on_frame(self_ptr self, const frame_ptr& f) {
   auto& st = self->state;
   ++st.status.frames_received;
@@ -107,7 +82,7 @@ void on_frame(self_ptr self, const frame_ptr& f) {
     ++st.status.frames_stale;
     return;
   }
-  auto due = take_due(self, clock::now());
+  auto due = st.viewers->due(clock::now());
   if (due.empty() && st.snapshot_waiters.empty())
     return; // nobody is due one: no encode
   auto out = encode(self, *f);
@@ -135,10 +110,8 @@ void on_frame(self_ptr self, const frame_ptr& f) {
 }
 
 void remove_viewer(self_ptr self, const caf::actor_addr& addr) {
-  auto& vs = self->state.viewers;
-  vs.erase(std::remove_if(vs.begin(), vs.end(),
-                          [&](auto& v) { return v.handle.address() == addr; }),
-           vs.end());
+  auto& vs = *self->state.viewers;
+  vs.remove_if([&](const viewer_actor& v) { return v.address() == addr; });
   self->state.status.viewers = static_cast<int64_t>(vs.size());
   update_subscription(self);
 }
@@ -172,6 +145,7 @@ relay_actor::behavior_type relay(self_ptr self, relay_setup setup) {
   auto& st = self->state;
   st.setup = std::move(setup);
   st.status.camera_id = st.setup.camera_id;
+  st.viewers.emplace(st.setup.source_fps);
   if (st.setup.cfg.persist_every > 0 && !st.setup.cfg.persist_dir.empty()) {
     st.disk.emplace(st.setup.cfg.persist_dir);
     st.latest = st.disk->load(st.setup.camera_id);
@@ -189,8 +163,7 @@ relay_actor::behavior_type relay(self_ptr self, relay_setup setup) {
       [=](camera_status& cs) {
         auto& st = self->state;
         st.status.camera = cs;
-        for (auto& v : st.viewers)
-          self->send(v.handle, cs);
+        st.viewers->for_each([&](const viewer_actor& v) { self->send(v, cs); });
         if (cs.state == "disconnected") {
           for (auto& rp : st.snapshot_waiters)
             rp.deliver(disconnected_error(cs));
@@ -202,17 +175,14 @@ relay_actor::behavior_type relay(self_ptr self, relay_setup setup) {
       [=](atom::join, viewer_actor v, double fps) {
         auto& st = self->state;
         self->monitor(v);
-        auto rate = std::clamp(fps, 0.01, st.setup.source_fps);
-        relay_state::viewer entry{v, 1.0 / rate, -1};
         self->send(v, st.status.camera);
         // A new viewer sees a picture at once, from memory, at no cost;
         // that counts as its frame of the current slot.
-        if (st.latest && st.status.camera.state != "disconnected") {
+        bool served = st.latest && st.status.camera.state != "disconnected";
+        if (served)
           self->send(v, *st.latest);
-          entry.last_slot = slot_of(self, clock::now(), entry.interval_s);
-        }
-        st.viewers.push_back(entry);
-        st.status.viewers = static_cast<int64_t>(st.viewers.size());
+        st.viewers->add(v, fps, clock::now(), served);
+        st.status.viewers = static_cast<int64_t>(st.viewers->size());
         update_subscription(self);
       },
       [=](atom::leave, viewer_actor v) {

@@ -5,6 +5,7 @@
 #include "core/config.hpp"
 #include "core/jpeg_encoder.hpp"
 #include "core/latest_frame_store.hpp"
+#include "core/viewer_pacer.hpp"
 
 #include <chrono>
 #include <optional>
@@ -26,16 +27,9 @@ struct relay_state {
   static inline constexpr const char* name = "relay";
   using clock = std::chrono::steady_clock;
 
-  struct viewer {
-    viewer_actor handle;
-    /// Seconds between frames for this viewer.
-    double interval_s = 1;
-    /// The last slot of its rate's time grid it got a frame in.
-    int64_t last_slot = -1;
-  };
-
   relay_setup setup;
-  std::vector<viewer> viewers;
+  /// The viewers and which of them are due a frame.
+  std::optional<viewer_pacer<viewer_actor>> viewers;
   bool subscribed = false;
   jpeg_encoder jpeg;
   std::optional<latest_frame_store> disk;

@@ -12,9 +12,9 @@ namespace argus {
 actor_config::actor_config() {
   // One scheduler worker per core (CAF's default is at least 4), and short
   // busy-polling before a worker sleeps on its condition variable (woken
-  // by the next enqueue): CAF's default polls for ~25 ms after every job,
-  // which on 2 cores took ~20 % of a core from the decoders
-  // (docs/benchmarks.md §6).
+  // by the next enqueue): CAF's default keeps idle workers polling after
+  // every job, CPU the decoders need on a 2-core machine (benchmarks §3,
+  // §4 and §6 were measured with this setting).
   set("scheduler.max-threads",
       size_t{std::max(2u, std::thread::hardware_concurrency())});
   set("work-stealing.aggressive-poll-attempts", size_t{10});

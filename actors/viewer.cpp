@@ -31,7 +31,6 @@ void flush(self_ptr self) {
   st.unwritten += 2;
   conn->send(st.setup.codec->frame_header(f, unix_now_ms()));
   conn->send_binary(f.jpeg);
-  ++st.sent;
 }
 
 } // namespace
@@ -42,10 +41,7 @@ viewer_actor::behavior_type viewer(self_ptr self, viewer_setup setup) {
              caf::actor_cast<viewer_actor>(self), self->state.setup.fps);
   return {
       [=](relay_frame& f) {
-        auto& st = self->state;
-        if (st.pending)
-          ++st.skipped;
-        st.pending = std::move(f);
+        self->state.pending = std::move(f); // latest wins
         flush(self);
       },
       [=](camera_status& cs) {

@@ -24,8 +24,6 @@ struct viewer_state {
   int unwritten = 0;
   /// The newest frame not sent yet (latest wins).
   std::optional<relay_frame> pending;
-  int64_t sent = 0;
-  int64_t skipped = 0;
 };
 
 /// The VIEWER of one /ws/cameras/{id} connection: joins the camera's RELAY

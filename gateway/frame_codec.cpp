@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gateway/frame_codec.hpp"
 
+#include "gateway/json_codec.hpp"
+
 #include <limits>
 
 namespace argus {
@@ -232,7 +234,7 @@ text_ptr json_frame_codec::encode(const frame_notice& x) const {
          {"errors", x.errors}};
     break;
   }
-  return std::make_shared<const std::string>(j.dump());
+  return share(j);
 }
 
 } // namespace argus

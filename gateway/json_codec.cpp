@@ -27,10 +27,6 @@ json summary_json(const std::string& camera_id, const track_summary& s) {
           {"best_bbox", box_json(s.best_bbox)}};
 }
 
-text_ptr share(const json& j) {
-  return std::make_shared<const std::string>(j.dump());
-}
-
 client_command invalid(const char* code, std::string detail) {
   client_command c;
   c.kind = client_command::invalid;
@@ -40,6 +36,10 @@ client_command invalid(const char* code, std::string detail) {
 }
 
 } // namespace
+
+text_ptr share(const json& j) {
+  return std::make_shared<const std::string>(j.dump());
+}
 
 json to_json(const metadata_tick& x) {
   json tracks = json::array();

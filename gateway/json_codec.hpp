@@ -19,6 +19,9 @@ nlohmann::json to_json(const track_event& x);
 nlohmann::json to_json(const command_reply& x);
 nlohmann::json to_json(const session_status& x);
 nlohmann::json to_json(const camera_info& x);
+
+/// Wire text shared by every receiver (encoded once).
+text_ptr share(const nlohmann::json& j);
 nlohmann::json to_json(const stored_track& x);
 nlohmann::json to_json(const track_page& x);
 nlohmann::json to_json(const store_status& x);

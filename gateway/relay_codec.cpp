@@ -1,17 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gateway/relay_codec.hpp"
 
+#include "gateway/json_codec.hpp"
+
 namespace argus {
 
 using nlohmann::json;
-
-namespace {
-
-text_ptr text(const json& j) {
-  return std::make_shared<const std::string>(j.dump());
-}
-
-} // namespace
 
 json camera_state_json(const camera_status& cs) {
   json j{{"camera_id", cs.camera_id},
@@ -44,26 +38,26 @@ json relay_status_json(const relay_status& rs) {
 
 text_ptr json_relay_codec::frame_header(const relay_frame& f,
                                         int64_t sent_unix_ms) const {
-  return text({{"type", "frame"},
-               {"camera_id", f.camera_id},
-               {"frame_no", f.frame_no},
-               {"captured_unix_ms", f.captured_unix_ms},
-               {"sent_unix_ms", sent_unix_ms},
-               {"width", f.width},
-               {"height", f.height},
-               {"size", f.jpeg ? f.jpeg->size() : 0}});
+  return share({{"type", "frame"},
+                {"camera_id", f.camera_id},
+                {"frame_no", f.frame_no},
+                {"captured_unix_ms", f.captured_unix_ms},
+                {"sent_unix_ms", sent_unix_ms},
+                {"width", f.width},
+                {"height", f.height},
+                {"size", f.jpeg ? f.jpeg->size() : 0}});
 }
 
 text_ptr json_relay_codec::camera_state(const camera_status& cs) const {
   auto j = camera_state_json(cs);
   j["type"]
       = cs.state == "disconnected" ? "camera_disconnected" : "camera_status";
-  return text(j);
+  return share(j);
 }
 
 text_ptr json_relay_codec::error(const std::string& code,
                                  const std::string& detail) const {
-  return text({{"type", "error"}, {"error", code}, {"detail", detail}});
+  return share({{"type", "error"}, {"error", code}, {"detail", detail}});
 }
 
 } // namespace argus

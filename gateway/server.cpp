@@ -86,8 +86,8 @@ void server::do_accept() {
             return;
         } else {
           // Small messages (a frame's JSON header before its JPEG, ticks)
-          // must not wait for the peer's delayed ACK (Nagle): measured
-          // here, that added ~40 ms to every other frame.
+          // must not wait for the peer's delayed ACK (Nagle), which holds
+          // the second of two back-to-back writes for tens of ms.
           beast::error_code opt_ec;
           socket.set_option(tcp::no_delay(true), opt_ec);
           std::make_shared<http_session>(std::move(socket), ctx_)->run();

@@ -154,9 +154,8 @@ def write_frames(server, clip_id, tmp):
 def bench_throughput(args, tmp):
     cores = os.cpu_count() or 2
     # Two players per core keep every core busy while a player waits for
-    # its next answer. The raw loop runs as many decoders: measured here,
-    # two 1080p threads on the 2 vCPUs reach only ~1.45x one thread, and
-    # four reach more, so fewer raw threads would flatter argus.
+    # its next answer. The raw loop runs as many decoder threads, so both
+    # sides get the same parallelism.
     players = 2 * cores
     print(f"\n### Sequential playback throughput (frames/s; raw: {players} decoder threads, "
           f"argus: {players} unpaced players on their own clips)\n")
