@@ -7,10 +7,14 @@ JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD_DIR   ?= build
 TEST_DIR    ?= build-test
 BENCH_DIR   ?= build-bench
+FUZZ_DIR    ?= build-fuzz
+# make fuzz: seconds per target (docs/robustness.md)
+FUZZ_SECONDS ?= 300
+FUZZ_TARGETS ?=
 CMAKE_FLAGS ?=
 LISTEN      ?= 127.0.0.1:8080
 
-.PHONY: all deps node-deps build build-test test demo bench model format clean
+.PHONY: all deps node-deps build build-test build-fuzz test fuzz demo bench model format clean
 
 all: build
 
@@ -30,12 +34,21 @@ build: deps
 
 ## build-test: the argus binary plus the test programs (optimized, with asserts)
 build-test: deps
-	@cmake -S . -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DARGUS_ENABLE_TESTS=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake -S . -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DARGUS_ENABLE_TESTS=ON -DARGUS_FUZZ_DIR=$(abspath $(FUZZ_DIR)) $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(TEST_DIR) -j$(JOBS)
 
 ## test: every unit, actor and integration test through ctest
-test: build-test node-deps
+test: build-test build-fuzz node-deps
 	@cd $(TEST_DIR) && ctest --output-on-failure --timeout 600 -j$(JOBS)
+
+## build-fuzz: the libFuzzer targets (clang, ASan + UBSan), also run by make test
+build-fuzz: deps
+	@cmake -S . -B $(FUZZ_DIR) -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug -DARGUS_ENABLE_FUZZ=ON -DARGUS_ENABLE_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(FUZZ_DIR) -j$(JOBS) --target fuzz_targets
+
+## fuzz: every fuzz target for FUZZ_SECONDS each (FUZZ_TARGETS: a subset), then a summary
+fuzz: build-fuzz
+	@fuzz/campaign.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 ## demo: serve the synthetic camera on $(LISTEN) (Ctrl-C stops it cleanly)
 demo: build
@@ -57,4 +70,4 @@ format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
 
 clean:
-	@rm -rf $(BUILD_DIR) $(TEST_DIR) $(BENCH_DIR)
+	@rm -rf $(BUILD_DIR) $(TEST_DIR) $(BENCH_DIR) $(FUZZ_DIR)

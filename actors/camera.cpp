@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "actors/camera.hpp"
 
+#include "actors/failure.hpp"
 #include "core/clock.hpp"
 
 #include <algorithm>
@@ -147,6 +148,7 @@ void remove_sink(self_ptr self, const caf::actor_addr& addr) {
 } // namespace
 
 camera_actor::behavior_type camera(self_ptr self, camera_config cfg) {
+  log_failures(self, "camera");
   auto& st = self->state;
   st.cfg = cfg;
   st.source = make_frame_source(cfg);

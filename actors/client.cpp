@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "actors/client.hpp"
 
+#include "actors/failure.hpp"
 #include "core/defaults.hpp"
 
 #include <caf/actor_cast.hpp>
@@ -48,10 +49,17 @@ void maybe_resume_read(self_ptr self) {
     conn->resume_read();
 }
 
+/// Ends this client. The session outlives it: drop the monitor, or each
+/// closed connection would leave its record on the session for good.
+void quit_client(self_ptr self) {
+  self->demonitor(self->state.setup.session.address());
+  self->quit();
+}
+
 void close_and_quit(self_ptr self, uint16_t code, const std::string& reason) {
   if (auto conn = self->state.setup.connection.lock())
     conn->close(code, reason);
-  self->quit();
+  quit_client(self);
 }
 
 void enqueue(self_ptr self, text_ptr text) {
@@ -69,9 +77,25 @@ void enqueue(self_ptr self, text_ptr text) {
   flush(self);
 }
 
+/// Queues the reply to command number `seq` once every earlier command's
+/// reply is queued: a parse error is known at once, a session answer later,
+/// and the client must see them in command order.
+void reply_in_order(self_ptr self, uint64_t seq, text_ptr text) {
+  auto& st = self->state;
+  st.ready_replies.emplace(seq, std::move(text));
+  while (!st.ready_replies.empty()
+         && st.ready_replies.begin()->first == st.next_reply_out) {
+    auto next = std::move(st.ready_replies.begin()->second);
+    st.ready_replies.erase(st.ready_replies.begin());
+    ++st.next_reply_out;
+    enqueue(self, std::move(next));
+  }
+}
+
 } // namespace
 
 client_actor::behavior_type client(self_ptr self, client_setup setup) {
+  log_failures(self, "client");
   self->state.setup = std::move(setup);
   self->monitor(self->state.setup.session);
   // Down messages overtake ordinary ones, so the session's last events and
@@ -89,7 +113,7 @@ client_actor::behavior_type client(self_ptr self, client_setup setup) {
                  std::string("session ended"));
   });
   self->send(self->state.setup.session, atom::subscribe_v,
-             caf::actor_cast<client_actor>(self));
+             caf::actor_cast<client_actor>(self), self->state.setup.extensions);
   return {
       [=](atom::tick, text_ptr text) {
         auto& st = self->state;
@@ -102,11 +126,12 @@ client_actor::behavior_type client(self_ptr self, client_setup setup) {
       [=](client_command& cmd) {
         auto& st = self->state;
         st.read_paused = true; // the connection read one message and waits
+        auto seq = st.next_reply_seq++;
         if (cmd.kind == client_command::invalid) {
           command_reply r;
           r.error = cmd.error;
           r.detail = cmd.detail;
-          enqueue(self, st.setup.codec->encode(r));
+          reply_in_order(self, seq, st.setup.codec->encode(r));
           maybe_resume_read(self);
           return;
         }
@@ -114,7 +139,7 @@ client_actor::behavior_type client(self_ptr self, client_setup setup) {
           command_reply r;
           r.error = "too_many_pending_commands";
           r.detail = "wait for replies before sending more commands";
-          enqueue(self, st.setup.codec->encode(r));
+          reply_in_order(self, seq, st.setup.codec->encode(r));
           maybe_resume_read(self);
           return;
         }
@@ -123,7 +148,7 @@ client_actor::behavior_type client(self_ptr self, client_setup setup) {
             .then(
                 [=](command_reply& r) {
                   --self->state.pending_commands;
-                  enqueue(self, self->state.setup.codec->encode(r));
+                  reply_in_order(self, seq, self->state.setup.codec->encode(r));
                   maybe_resume_read(self);
                 },
                 [=](caf::error& err) {
@@ -131,7 +156,7 @@ client_actor::behavior_type client(self_ptr self, client_setup setup) {
                   command_reply r;
                   r.error = "internal_error";
                   r.detail = render(err);
-                  enqueue(self, self->state.setup.codec->encode(r));
+                  reply_in_order(self, seq, self->state.setup.codec->encode(r));
                   maybe_resume_read(self);
                 });
         maybe_resume_read(self);
@@ -144,7 +169,7 @@ client_actor::behavior_type client(self_ptr self, client_setup setup) {
       [=](atom::closed) {
         self->send(self->state.setup.session, atom::unsubscribe_v,
                    caf::actor_cast<client_actor>(self));
-        self->quit();
+        quit_client(self);
       },
       [=](atom::close, uint16_t code, const std::string& reason) {
         // Deliver what is queued (e.g. final "end" events) before closing:

@@ -5,6 +5,7 @@
 #include "actors/wire.hpp"
 
 #include <deque>
+#include <map>
 
 namespace argus {
 
@@ -13,6 +14,9 @@ struct client_setup {
   client_connection_ptr connection;
   session_actor session;
   wire_codec_ptr codec;
+  /// What this connection opted into beyond the contract (`?ext=`); the
+  /// session encodes this client's ticks accordingly.
+  wire_extensions extensions = 0;
   /// Events (and command replies) that may wait; one more closes the client.
   size_t max_queued_events = 256;
   /// Messages handed to the socket but not yet written.
@@ -32,6 +36,12 @@ struct client_state {
   std::deque<text_ptr> queue;
   int in_flight = 0;
   size_t pending_commands = 0;
+  /// Command replies leave in command order: the number the next command
+  /// gets, the number whose reply goes out next, and replies that are
+  /// ready but wait for an earlier one.
+  uint64_t next_reply_seq = 0;
+  uint64_t next_reply_out = 0;
+  std::map<uint64_t, text_ptr> ready_replies;
   /// The connection waits for resume_read() before reading on.
   bool read_paused = false;
   int64_t ticks_replaced = 0;

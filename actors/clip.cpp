@@ -3,6 +3,7 @@
 
 #include "actors/clip_io.hpp"
 #include "actors/decoder.hpp"
+#include "actors/failure.hpp"
 #include "core/defaults.hpp"
 #include "core/hevc_index.hpp"
 
@@ -41,11 +42,14 @@ void load_chunk(self_ptr self, int32_t irap) {
           },
           [=](caf::error& err) {
             auto& st = self->state;
-            auto offset = st.index->iraps[static_cast<size_t>(irap)].offset;
-            for (auto [d, q] : st.scheduler->chunk_failed(irap)) {
-              auto& f = st.index->iraps[static_cast<size_t>(irap)]
-                            .frames[static_cast<size_t>(d)];
-              fail_waiters(self, frame_key{offset, f.offset, q}, err);
+            // Its own frames and the next chunk's RASL pictures fail.
+            for (auto lost : st.scheduler->chunk_failed(irap)) {
+              const auto& chunk
+                  = st.index->iraps[static_cast<size_t>(lost.irap)];
+              const auto& f
+                  = chunk.frames[static_cast<size_t>(lost.decode_index)];
+              fail_waiters(
+                  self, frame_key{chunk.offset, f.offset, lost.quality}, err);
             }
             schedule(self);
           });
@@ -183,6 +187,7 @@ caf::result<encoded_frame> on_frame_request(self_ptr self, frame_key key) {
 } // namespace
 
 clip_actor::behavior_type clip(self_ptr self, clip_setup setup) {
+  log_failures(self, "clip");
   auto& st = self->state;
   st.setup = std::move(setup);
   st.info.clip_id = st.setup.source.clip_id;

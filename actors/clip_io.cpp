@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "actors/clip_io.hpp"
 
+#include "actors/failure.hpp"
 #include "core/hevc_index.hpp"
 
 #include <spdlog/spdlog.h>
@@ -10,6 +11,7 @@ namespace argus {
 clip_io_actor::behavior_type
 clip_io(clip_io_actor::stateful_pointer<clip_io_state> self, std::string uri,
         s3_settings s3) {
+  log_failures(self, "clip_io");
   self->state.uri = std::move(uri);
   self->state.s3 = std::move(s3);
   return {

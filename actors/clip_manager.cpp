@@ -2,8 +2,10 @@
 #include "actors/clip_manager.hpp"
 
 #include "actors/clip.hpp"
+#include "actors/failure.hpp"
 #include "core/defaults.hpp"
 
+#include <algorithm>
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
 #include <cctype>
@@ -22,14 +24,22 @@ bool valid_clip_id(const std::string& id) {
 clip_manager_actor::behavior_type
 clip_manager(clip_manager_actor::stateful_pointer<clip_manager_state> self,
              clip_manager_setup setup) {
+  log_failures(self, "clip_manager");
   self->state.setup = std::move(setup);
   // Clips are monitored, not linked (a failed clip must not take the
-  // manager down), so stopping the manager stops them explicitly.
-  self->attach_functor([=] {
-    for (auto& [id, e] : self->state.clips)
-      caf::anon_send_exit(e.clip, caf::exit_reason::user_shutdown);
+  // manager down), so stopping the manager stops them explicitly. The
+  // functor runs after the state is destroyed: it owns its own list.
+  auto live = std::make_shared<std::vector<clip_actor>>();
+  self->attach_functor([live] {
+    for (auto& clip : *live)
+      caf::anon_send_exit(clip, caf::exit_reason::user_shutdown);
   });
   self->set_down_handler([=](const caf::down_msg& dm) {
+    live->erase(std::remove_if(live->begin(), live->end(),
+                               [&](const clip_actor& c) {
+                                 return c.address() == dm.source;
+                               }),
+                live->end());
     auto& clips = self->state.clips;
     for (auto it = clips.begin(); it != clips.end(); ++it)
       if (it->second.clip.address() == dm.source) {
@@ -60,6 +70,7 @@ clip_manager(clip_manager_actor::stateful_pointer<clip_manager_state> self,
           cs.max_chunks = self->state.setup.max_chunks;
           auto hdl = self->spawn(clip, std::move(cs));
           self->monitor(hdl);
+          live->push_back(hdl);
           it = clips
                    .emplace(src.clip_id,
                             clip_manager_state::entry{src.uri, hdl, false})

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "actors/decoder.hpp"
 
+#include "actors/failure.hpp"
+
 #include <spdlog/spdlog.h>
 
 namespace argus {
@@ -8,6 +10,7 @@ namespace argus {
 decoder_actor::behavior_type
 decoder(decoder_actor::stateful_pointer<decoder_state> self,
         decoder_setup setup) {
+  log_failures(self, "decoder");
   self->state.setup = std::move(setup);
   auto dec = hevc_decoder::open(self->state.setup.index);
   if (dec)
@@ -26,14 +29,17 @@ decoder(decoder_actor::stateful_pointer<decoder_state> self,
           report.detail = "the clip's decoder could not be opened";
           return report;
         }
-        const auto& chunk
-            = st.setup.index->iraps[static_cast<size_t>(job.irap_index)];
         std::vector<int32_t> encode_failed;
         auto publish = [&](const decoded_picture& pic) {
+          // A pass running across a chunk boundary hands out frames of
+          // neighbouring chunks too (decoded ahead, cached like the rest).
+          const auto& chunk
+              = st.setup.index->iraps[static_cast<size_t>(pic.irap_index)];
           const auto& f = chunk.frames[static_cast<size_t>(pic.decode_index)];
           auto jpg = st.jpeg.encode(*pic.frame, job.quality);
           if (!jpg) {
-            encode_failed.push_back(pic.decode_index);
+            if (pic.irap_index == job.irap_index)
+              encode_failed.push_back(pic.decode_index);
             report.detail = render(jpg.error());
             return;
           }
@@ -49,9 +55,7 @@ decoder(decoder_actor::stateful_pointer<decoder_state> self,
                               out.jpeg);
           self->send(st.setup.clip, std::move(out));
         };
-        report.failed
-            = st.decoder->decode(job.irap_index, *job.chunk, job.wanted,
-                                 job.encode_all, publish, &report.detail);
+        report.failed = st.decoder->decode(job, publish, &report.detail);
         report.failed.insert(report.failed.end(), encode_failed.begin(),
                              encode_failed.end());
         if (report.failed.empty())

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "actors/detector.hpp"
 
+#include "actors/failure.hpp"
+
 #include <caf/typed_event_based_actor.hpp>
 #include <chrono>
 #include <spdlog/spdlog.h>
@@ -10,6 +12,7 @@ namespace argus {
 detector_actor::behavior_type
 detector_worker(detector_actor::stateful_pointer<detector_state> self,
                 detector_config cfg) {
+  log_failures(self, "detector_worker");
   auto loaded = detector::load(cfg);
   if (!loaded) {
     spdlog::error("detector failed to load: {}", render(loaded.error()));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "actors/frame_client.hpp"
 
+#include "actors/failure.hpp"
 #include "core/defaults.hpp"
 
 #include <caf/typed_event_based_actor.hpp>
@@ -257,6 +258,7 @@ void on_command(self_ptr self, frame_command& cmd) {
 
 frame_client_actor::behavior_type frame_client(self_ptr self,
                                                frame_client_setup setup) {
+  log_failures(self, "frame_client");
   self->state.requests = frame_request_stack(setup.lifo_depth);
   self->state.setup = std::move(setup);
   return {

@@ -69,6 +69,9 @@ using relay_actor = camera_watcher_actor::extend<
     caf::replies_to<atom::status>::with<relay_status>,
     // Forwards a reconnect to the CAMERA.
     caf::replies_to<atom::reinit>::with<camera_status>,
+    // From SUPERVISOR: the CAMERA was restarted; watch (and, with viewers,
+    // subscribe to) this one.
+    caf::reacts_to<atom::replace, camera_actor>,
     // INTERNAL: a snapshot wait timed out.
     caf::reacts_to<atom::idle, uint64_t>>;
 
@@ -178,8 +181,9 @@ using frame_client_actor = caf::typed_actor<
 /// One analytics session: camera -> detector -> tracker -> lifecycle, phase
 /// and metadata for its clients.
 using session_actor = frame_sink_actor::extend<
-    // From CLIENT: subscribe to ticks and events (gets the latest tick first).
-    caf::reacts_to<atom::subscribe, client_actor>,
+    // From CLIENT: subscribe to ticks and events (gets the latest tick first),
+    // ticks encoded with these wire extensions (a wire_extensions bit set).
+    caf::reacts_to<atom::subscribe, client_actor, uint32_t>,
     // From CLIENT: stop sending to it.
     caf::reacts_to<atom::unsubscribe, client_actor>,
     // From CLIENT: a client was closed because it could not keep up.
@@ -188,6 +192,8 @@ using session_actor = frame_sink_actor::extend<
     caf::replies_to<client_command>::with<command_reply>,
     // Health and counters for GET /sessions/{id}.
     caf::replies_to<atom::status>::with<session_status>,
+    // From REGISTRY: the STORE was restarted; persist to this one.
+    caf::reacts_to<atom::replace, store_actor>,
     // INTERNAL: publish the latest tick (generation guards stale timers).
     caf::reacts_to<atom::tick, uint64_t>>;
 
@@ -204,6 +210,19 @@ using registry_actor = caf::typed_actor<
     // Stops a session by id; replies its id.
     caf::replies_to<atom::remove, std::string>::with<std::string>,
     // Whether the engine is ready (model loaded, accepting sessions).
-    caf::replies_to<atom::ready>::with<bool>>;
+    caf::replies_to<atom::ready>::with<bool>,
+    // From SUPERVISOR: the CAMERA with this id was restarted (new sessions
+    // use it; the old one's session ended with it).
+    caf::reacts_to<atom::replace, std::string, camera_actor>,
+    // From SUPERVISOR: the STORE was restarted; passed on to every session.
+    caf::reacts_to<atom::replace, store_actor>>;
+
+/// Restarts the long-lived actors that must keep running (cameras, relays,
+/// the store) when one fails, and tells their peers the new handle.
+using supervisor_actor = caf::typed_actor<
+    // How many restarts it has made (GET /config; tests).
+    caf::replies_to<atom::status>::with<int64_t>,
+    // INTERNAL: restart the child with this name (its backoff ran out).
+    caf::reacts_to<atom::next, std::string>>;
 
 } // namespace argus

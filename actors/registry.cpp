@@ -3,6 +3,7 @@
 
 #include "actors/camera.hpp"
 #include "actors/detector.hpp"
+#include "actors/failure.hpp"
 #include "actors/session.hpp"
 #include "actors/tracker.hpp"
 
@@ -95,6 +96,7 @@ std::string make_session_id(const std::string& camera_id, uint64_t counter) {
 }
 
 registry_actor::behavior_type registry(self_ptr self, registry_setup setup) {
+  log_failures(self, "registry");
   self->state.setup = std::move(setup);
   self->set_down_handler(
       [=](const caf::down_msg& dm) { forget(self, dm.source); });
@@ -177,6 +179,15 @@ registry_actor::behavior_type registry(self_ptr self, registry_setup setup) {
         return id;
       },
       [=](atom::ready) { return !self->state.shutting_down; },
+      [=](atom::replace, const std::string& camera_id, camera_actor cam) {
+        self->state.setup.cameras[camera_id] = std::move(cam);
+      },
+      [=](atom::replace, store_actor store) {
+        auto& st = self->state;
+        st.setup.store = store;
+        for (auto& [id, e] : st.sessions)
+          self->send(e.handle, atom::replace_v, store);
+      },
   };
 }
 

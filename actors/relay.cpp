@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "actors/relay.hpp"
 
+#include "actors/failure.hpp"
+
 #include <algorithm>
 #include <caf/actor_cast.hpp>
 #include <cmath>
@@ -142,6 +144,7 @@ caf::result<relay_frame> on_latest(self_ptr self) {
 } // namespace
 
 relay_actor::behavior_type relay(self_ptr self, relay_setup setup) {
+  log_failures(self, "relay");
   auto& st = self->state;
   st.setup = std::move(setup);
   st.status.camera_id = st.setup.camera_id;
@@ -205,6 +208,15 @@ relay_actor::behavior_type relay(self_ptr self, relay_setup setup) {
       },
       [=](atom::reinit) -> caf::result<camera_status> {
         return self->delegate(self->state.setup.camera, atom::reinit_v);
+      },
+      [=](atom::replace, camera_actor cam) {
+        // The old camera died and took our subscription with it.
+        auto& st = self->state;
+        st.setup.camera = std::move(cam);
+        st.subscribed = false;
+        self->send(st.setup.camera, atom::watch_v,
+                   caf::actor_cast<camera_watcher_actor>(self));
+        update_subscription(self);
       },
       [=](atom::idle, uint64_t token) {
         auto& st = self->state;

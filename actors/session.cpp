@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "actors/session.hpp"
 
+#include "actors/failure.hpp"
 #include "core/clock.hpp"
 #include "core/defaults.hpp"
 
@@ -16,12 +17,11 @@ namespace {
 
 using self_ptr = session_actor::stateful_pointer<session_state>;
 
-/// The latest tick, encoded once for every subscriber and stamped now.
-text_ptr encode_tick(self_ptr self) {
-  auto& st = self->state;
-  auto tick = st.core->tick();
+/// The latest tick, stamped now (only `?ext=timing` clients see the stamp).
+metadata_tick stamped_tick(self_ptr self) {
+  auto tick = self->state.core->tick();
   tick.published_unix_us = unix_now_us();
-  return st.setup.codec->encode(tick);
+  return tick;
 }
 
 void broadcast_events(self_ptr self, const std::vector<track_event>& events) {
@@ -29,7 +29,7 @@ void broadcast_events(self_ptr self, const std::vector<track_event>& events) {
   for (auto& ev : events) {
     auto text = st.setup.codec->encode(ev);
     for (auto& c : st.clients)
-      self->send(c, atom::event_v, text);
+      self->send(c.handle, atom::event_v, text);
   }
 }
 
@@ -108,15 +108,25 @@ void publish_tick(self_ptr self) {
   auto& st = self->state;
   if (!st.core->take_dirty() || st.clients.empty())
     return;
-  auto text = encode_tick(self);
-  for (auto& c : st.clients)
-    self->send(c, atom::tick_v, text);
+  auto tick = stamped_tick(self);
+  // Encoded once per extension set in use (two at most today), so the
+  // cost stays flat however many clients share a variant.
+  std::vector<std::pair<wire_extensions, text_ptr>> texts;
+  for (auto& c : st.clients) {
+    auto it = std::find_if(texts.begin(), texts.end(), [&](const auto& t) {
+      return t.first == c.extensions;
+    });
+    if (it == texts.end())
+      it = texts.emplace(texts.end(), c.extensions,
+                         st.setup.codec->encode(tick, c.extensions));
+    self->send(c.handle, atom::tick_v, it->second);
+  }
 }
 
 void remove_client(self_ptr self, const caf::actor_addr& addr) {
   auto& cs = self->state.clients;
   cs.erase(std::remove_if(cs.begin(), cs.end(),
-                          [&](auto& c) { return c.address() == addr; }),
+                          [&](auto& c) { return c.handle.address() == addr; }),
            cs.end());
 }
 
@@ -133,7 +143,7 @@ void shut_down(self_ptr self, const caf::error& reason) {
   bool server_exit = reason == ec::shutting_down;
   for (auto& c : st.clients)
     self->send(
-        c, atom::close_v,
+        c.handle, atom::close_v,
         server_exit ? close_code::going_away : close_code::normal,
         std::string(server_exit ? "server shutting down" : "session deleted"));
   spdlog::info("session {} stopped ({})", st.setup.params.session_id,
@@ -144,6 +154,7 @@ void shut_down(self_ptr self, const caf::error& reason) {
 } // namespace
 
 session_actor::behavior_type session(self_ptr self, session_setup setup) {
+  log_failures(self, "session");
   auto& st = self->state;
   st.core.emplace(setup.params);
   st.sampler.emplace(setup.sampling);
@@ -189,12 +200,13 @@ session_actor::behavior_type session(self_ptr self, session_setup setup) {
         }
         dispatch(self, f);
       },
-      [=](atom::subscribe, client_actor c) {
+      [=](atom::subscribe, client_actor c, wire_extensions ext) {
         auto& s = self->state;
         self->monitor(c);
-        s.clients.push_back(c);
+        s.clients.push_back({c, ext});
         if (s.core->has_tick())
-          self->send(c, atom::tick_v, encode_tick(self));
+          self->send(c, atom::tick_v,
+                     s.setup.codec->encode(stamped_tick(self), ext));
       },
       [=](atom::unsubscribe, client_actor c) {
         self->demonitor(c.address());
@@ -234,6 +246,9 @@ session_actor::behavior_type session(self_ptr self, session_setup setup) {
                   rp.deliver(std::move(r));
                 });
         return rp;
+      },
+      [=](atom::replace, store_actor store) {
+        self->state.setup.store = std::move(store);
       },
       [=](atom::tick, uint64_t generation) {
         auto& s = self->state;

@@ -36,7 +36,12 @@ struct session_state {
   /// Newest frame waiting for the detector (latest-frame semantics).
   frame_ptr pending;
   bool detector_busy = false;
-  std::vector<client_actor> clients;
+  /// A CLIENT and the wire extensions its ticks are encoded with.
+  struct subscriber {
+    client_actor handle;
+    wire_extensions extensions = 0;
+  };
+  std::vector<subscriber> clients;
   int64_t clients_evicted = 0;
   uint64_t tick_generation = 0;
   std::string last_error;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "actors/store.hpp"
 
+#include "actors/failure.hpp"
 #include "core/clock.hpp"
 #include "core/defaults.hpp"
 
@@ -48,6 +49,7 @@ void on_flush(self_ptr self, uint64_t gen) {
 } // namespace
 
 store_actor::behavior_type store(self_ptr self, store_setup setup) {
+  log_failures(self, "store");
   auto& st = self->state;
   st.core = std::make_unique<track_store>(setup.cfg, setup.retain_days);
   st.core->count_interrupted(setup.interrupted_at_start);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "actors/track_reader.hpp"
 
+#include "actors/failure.hpp"
+
 namespace argus {
 
 namespace {
@@ -27,6 +29,7 @@ auto with_db(self_ptr self, Fn fn) -> decltype(fn(*self->state.db)) {
 
 track_reader_actor::behavior_type track_reader(self_ptr self,
                                                std::string path) {
+  log_failures(self, "track_reader");
   self->state.path = std::move(path);
   return {
       [=](atom::query, const track_query& q) -> caf::result<track_page> {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "actors/tracker.hpp"
 
+#include "actors/failure.hpp"
+
 #include <caf/typed_event_based_actor.hpp>
 
 namespace argus {
@@ -8,6 +10,7 @@ namespace argus {
 tracker_actor::behavior_type
 tracker(tracker_actor::stateful_pointer<tracker_state> self,
         tracker_params params, track_id_source ids) {
+  log_failures(self, "tracker");
   self->state.impl = byte_tracker(params);
   if (ids)
     self->state.impl.share_ids(std::move(ids));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "actors/viewer.hpp"
 
+#include "actors/failure.hpp"
 #include "core/clock.hpp"
 
 #include <caf/actor_cast.hpp>
@@ -36,9 +37,21 @@ void flush(self_ptr self) {
 } // namespace
 
 viewer_actor::behavior_type viewer(self_ptr self, viewer_setup setup) {
+  log_failures(self, "viewer");
   self->state.setup = std::move(setup);
   self->send(self->state.setup.relay, atom::join_v,
              caf::actor_cast<viewer_actor>(self), self->state.setup.fps);
+  // A relay that fails is restarted by the SUPERVISOR under a new handle;
+  // this connection cannot follow it, so it ends with "try again later"
+  // and the client reconnects to the new one.
+  self->monitor(self->state.setup.relay);
+  self->set_down_handler([=](const caf::down_msg& dm) {
+    if (dm.source != self->state.setup.relay.address())
+      return;
+    if (auto conn = self->state.setup.connection.lock())
+      conn->close(1013, "camera relay restarted");
+    self->quit();
+  });
   return {
       [=](relay_frame& f) {
         self->state.pending = std::move(f); // latest wins
@@ -56,6 +69,9 @@ viewer_actor::behavior_type viewer(self_ptr self, viewer_setup setup) {
       [=](atom::closed) {
         self->send(self->state.setup.relay, atom::leave_v,
                    caf::actor_cast<viewer_actor>(self));
+        // The relay outlives this viewer: drop the monitor, or every
+        // closed connection would leave its record on the relay.
+        self->demonitor(self->state.setup.relay.address());
         self->quit();
       },
   };

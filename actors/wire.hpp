@@ -11,12 +11,26 @@
 
 namespace argus {
 
+/// Opt-in additions to the seed-001 contract, a bit set chosen per
+/// connection (`?ext=` on /ws/sessions/{id}; docs/protocol.md
+/// "Extensions"). Zero is the contract exactly: strict clients validate the
+/// default stream with closed schemas, so nothing is added unless asked for.
+using wire_extensions = uint32_t;
+
+namespace wire_ext {
+/// `published_unix_ms` on every metadata_tick (delivery latency).
+inline constexpr wire_extensions timing = 1u << 0;
+} // namespace wire_ext
+
 /// Turns typed messages into wire text, once per message however many
 /// clients receive it.
 class wire_codec {
 public:
   virtual ~wire_codec() = default;
-  virtual text_ptr encode(const metadata_tick& x) const = 0;
+  /// A tick as clients that asked for `ext` get it. Senders encode once per
+  /// distinct set in use, never once per client.
+  virtual text_ptr encode(const metadata_tick& x,
+                          wire_extensions ext) const = 0;
   virtual text_ptr encode(const track_event& x) const = 0;
   virtual text_ptr encode(const command_reply& x) const = 0;
 };

@@ -6,6 +6,7 @@
 #include "actors/registry.hpp"
 #include "actors/relay.hpp"
 #include "actors/store.hpp"
+#include "actors/supervisor.hpp"
 #include "actors/system_config.hpp"
 #include "actors/track_reader.hpp"
 #include "core/bearer_auth.hpp"
@@ -89,25 +90,41 @@ void stop_engine(caf::actor_system& sys, const registry_actor& registry,
     caf::anon_send_exit(history.reader, caf::exit_reason::user_shutdown);
 }
 
-/// Spawns the frame server's CLIP MANAGER (null when frames.enabled is
-/// false).
-/// One shared CAMERA per configured camera (the sessions' and the relay's)
-/// and its RELAY. Both block (decode, encode, disk): detached.
-std::map<std::string, relay_actor>
-start_cameras(caf::actor_system& sys, const config& cfg,
-              std::map<std::string, camera_actor>& cameras) {
-  std::map<std::string, relay_actor> relays;
-  for (const auto& cam : cfg.cameras) {
-    auto handle = sys.spawn<caf::detached>(camera, cam);
-    cameras[cam.id] = handle;
+/// The configured camera `id` (the factories are only asked for those).
+const camera_config& camera_config_of(const config& cfg,
+                                      const std::string& id) {
+  for (auto& cam : cfg.cameras)
+    if (cam.id == id)
+      return cam;
+  throw std::out_of_range("no configured camera '" + id + "'");
+}
+
+/// The factories the SUPERVISOR restarts cameras and relays with; the
+/// first instances are made with them too. Both block (decode, encode,
+/// disk): detached.
+void camera_factories(caf::actor_system& sys, const config& cfg,
+                      supervisor_setup& sup) {
+  sup.spawn_camera = [&sys, cfg](const std::string& id) {
+    return sys.spawn<caf::detached>(camera, camera_config_of(cfg, id));
+  };
+  sup.spawn_relay = [&sys, cfg](const std::string& id, camera_actor cam) {
+    auto& cam_cfg = camera_config_of(cfg, id);
     relay_setup rs;
-    rs.camera_id = cam.id;
-    rs.source_fps = cam.synthetic.fps;
-    rs.camera = handle;
+    rs.camera_id = id;
+    rs.source_fps = cam_cfg.synthetic.fps;
+    rs.camera = std::move(cam);
     rs.cfg = cfg.relay;
-    relays[cam.id] = sys.spawn<caf::detached>(relay, std::move(rs));
+    return sys.spawn<caf::detached>(relay, std::move(rs));
+  };
+}
+
+/// One shared CAMERA per configured camera (the sessions' and the relay's)
+/// and its RELAY.
+void start_cameras(const config& cfg, supervisor_setup& sup) {
+  for (const auto& cam : cfg.cameras) {
+    sup.cameras[cam.id] = sup.spawn_camera(cam.id);
+    sup.relays[cam.id] = sup.spawn_relay(cam.id, sup.cameras[cam.id]);
   }
-  return relays;
 }
 
 /// Tokens from the config plus ARGUS_TOKENS ("role:token,..."); never
@@ -182,7 +199,8 @@ void register_sample_clip(caf::actor_system& sys,
 /// left open and learns each camera's last track id. A database that cannot
 /// be opened is not fatal; the STORE reports it and keeps retrying.
 track_history start_history(caf::actor_system& sys, const config& cfg,
-                            std::map<std::string, int64_t>& last_track_ids) {
+                            std::map<std::string, int64_t>& last_track_ids,
+                            std::function<store_actor()>& restart_store) {
   if (!cfg.store.enabled)
     return {};
   store_setup setup;
@@ -205,7 +223,10 @@ track_history start_history(caf::actor_system& sys, const config& cfg,
       last_track_ids[cam.id] = unix_now_ms();
   }
   track_history history;
-  history.store = sys.spawn<caf::detached>(store, std::move(setup));
+  restart_store = [&sys, setup] {
+    return store_actor{sys.spawn<caf::detached>(store, setup)};
+  };
+  history.store = restart_store();
   history.reader = sys.spawn<caf::detached>(track_reader, cfg.store.path);
   return history;
 }
@@ -249,10 +270,19 @@ int run_serve(const serve_options& opts) {
   setup.cfg = *cfg;
   setup.labels = labels;
   setup.codec = std::make_shared<json_wire_codec>();
-  auto history = start_history(sys, *cfg, setup.last_track_ids);
+  supervisor_setup sup;
+  auto history
+      = start_history(sys, *cfg, setup.last_track_ids, sup.spawn_store);
   setup.store = history.store;
-  auto relays = start_cameras(sys, *cfg, setup.cameras);
+  sup.store = history.store;
+  camera_factories(sys, *cfg, sup);
+  start_cameras(*cfg, sup);
+  setup.cameras = sup.cameras;
   auto reg = sys.spawn(registry, std::move(setup));
+  sup.registry = reg;
+  auto handles = std::make_shared<supervised_handles>();
+  sup.handles = handles;
+  auto guardian = sys.spawn(supervisor, std::move(sup));
 
   auto clips = start_frames(sys, *cfg);
   if (clips && cfg->frames.sample_clip)
@@ -263,7 +293,7 @@ int run_serve(const serve_options& opts) {
   server srv{sys, reg, history, server_cfg};
   if (clips)
     srv.set_frame_server(clips);
-  srv.set_relays(relays, cfg->relay);
+  srv.set_relays(handles, cfg->relay);
   srv.set_auth(*auth);
   auto port = srv.start();
   if (!port) {
@@ -281,10 +311,13 @@ int run_serve(const serve_options& opts) {
   spdlog::info("received {}, shutting down",
                sig == SIGINT ? "SIGINT" : "SIGTERM");
   srv.stop_accepting();
+  // Nothing is restarted from here on.
+  stop_and_wait(sys, guardian, session_stop_grace, "supervisor");
   if (clips)
     caf::anon_send_exit(clips, caf::exit_reason::user_shutdown);
-  for (auto& [id, relay] : relays)
+  for (auto& [id, relay] : handles->relays())
     caf::anon_send_exit(relay, caf::exit_reason::user_shutdown);
+  history.store = handles->store();
   stop_engine(sys, reg, history);
   srv.stop(close_code::going_away, "server shutting down", socket_close_grace);
   spdlog::info("argus stopped");

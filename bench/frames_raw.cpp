@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The raw cost of serving H.265 frames (docs/benchmarks.md §6): the same
-// decode (IRAP -> target, skipping unwanted non-reference pictures) and
+// decode (IRAP -> target, skipping unwanted non-reference pictures; from
+// the previous IRAP for an open GOP's RASL pictures) and
 // turbojpeg encode argus does, in a plain loop with no actors, no sockets
 // and every chunk already in memory. bench/frames/run.py runs it side by
 // side with argus serving the same requests over /ws/frames.
@@ -45,7 +46,7 @@ template <class T> T must(caf::expected<T> x, const char* what) {
 /// The clip's index and every chunk's bytes, loaded before any timing.
 struct loaded_clip {
   clip_index_ptr index;
-  std::vector<std::string> chunks;
+  std::vector<bytes_ptr> chunks;
 };
 
 loaded_clip load(const std::string& path) {
@@ -54,9 +55,22 @@ loaded_clip load(const std::string& path) {
   clip.index = std::make_shared<const clip_index>(
       must(build_clip_index(*src), "index"));
   for (const auto& e : clip.index->iraps)
-    clip.chunks.push_back(
-        must(src->read(e.offset, e.end - e.offset), "read chunk"));
+    clip.chunks.push_back(std::make_shared<const std::string>(
+        must(src->read(e.offset, e.end - e.offset), "read chunk")));
   return clip;
+}
+
+/// A pass over chunk `c` with its neighbours' bytes at hand, as argus's
+/// scheduler hands them over when loaded.
+decode_job job_for(const loaded_clip& clip, size_t c) {
+  decode_job job;
+  job.irap_index = static_cast<int32_t>(c);
+  job.chunk = clip.chunks[c];
+  if (c > 0)
+    job.previous = clip.chunks[c - 1];
+  if (c + 1 < clip.chunks.size())
+    job.following = clip.chunks[c + 1];
+  return job;
 }
 
 double percentile(std::vector<double> v, double p) {
@@ -77,11 +91,11 @@ int random_requests(const std::string& path, const std::string& pairs_path,
     auto loc = must(locate_frame(*clip.index, irap, offset), "locate");
     auto t0 = clock_type::now();
     size_t bytes = 0;
-    auto failed = decoder->decode(
-        loc.irap_index, clip.chunks[static_cast<size_t>(loc.irap_index)],
-        {loc.decode_index}, false, [&](const decoded_picture& pic) {
-          bytes = must(jpeg.encode(*pic.frame, quality), "encode").size();
-        });
+    auto job = job_for(clip, static_cast<size_t>(loc.irap_index));
+    job.wanted = {loc.decode_index};
+    auto failed = decoder->decode(job, [&](const decoded_picture& pic) {
+      bytes = must(jpeg.encode(*pic.frame, quality), "encode").size();
+    });
     auto t1 = clock_type::now();
     if (!failed.empty() || bytes == 0)
       fail("frame at " + std::to_string(offset) + " was not produced");
@@ -106,16 +120,15 @@ int64_t play_until(const loaded_clip& clip, int quality,
   int64_t frames = 0;
   while (clock_type::now() < deadline) {
     for (size_t c = 0; c < clip.chunks.size(); ++c) {
-      std::vector<int32_t> all;
+      auto job = job_for(clip, c);
+      job.encode_all = true;
       for (const auto& f : clip.index->iraps[c].frames)
-        all.push_back(f.decode_index);
-      decoder->decode(
-          static_cast<int32_t>(c), clip.chunks[c], all, true,
-          [&](const decoded_picture& pic) {
-            if (must(jpeg.encode(*pic.frame, quality), "encode").empty())
-              fail("empty JPEG");
-            ++frames;
-          });
+        job.wanted.push_back(f.decode_index);
+      decoder->decode(job, [&](const decoded_picture& pic) {
+        if (must(jpeg.encode(*pic.frame, quality), "encode").empty())
+          fail("empty JPEG");
+        ++frames;
+      });
       if (clock_type::now() >= deadline)
         break;
     }

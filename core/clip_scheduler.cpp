@@ -45,22 +45,70 @@ void clip_scheduler::chunk_loaded(int32_t irap, bytes_ptr bytes) {
     chunks_.pop_back();
 }
 
-std::vector<std::pair<int32_t, int32_t>>
+std::vector<clip_scheduler::lost_frame>
 clip_scheduler::chunk_failed(int32_t irap) {
   loading_.erase(irap);
-  std::vector<std::pair<int32_t, int32_t>> dropped;
+  std::vector<lost_frame> lost;
   for (auto it = groups_.begin(); it != groups_.end();) {
-    if (it->first.first != irap) {
+    auto [c, quality] = it->first;
+    auto& group = it->second;
+    if (c == irap || c == irap + 1) {
+      const auto& frames = index_->iraps[static_cast<size_t>(c)].frames;
+      for (auto d = group.begin(); d != group.end();) {
+        if (c == irap || frames[static_cast<size_t>(*d)].from_previous_chunk) {
+          lost.push_back(lost_frame{c, *d, quality});
+          d = group.erase(d);
+        } else {
+          ++d;
+        }
+      }
+    }
+    if (!group.empty()) {
       ++it;
       continue;
     }
-    for (auto d : it->second)
-      dropped.push_back({d, it->first.second});
     order_.erase(std::remove(order_.begin(), order_.end(), it->first),
                  order_.end());
     it = groups_.erase(it);
   }
-  return dropped;
+  return lost;
+}
+
+bytes_ptr clip_scheduler::peek(int32_t irap) const {
+  for (const auto& c : chunks_)
+    if (c.first == irap)
+      return c.second;
+  return nullptr;
+}
+
+int32_t clip_scheduler::decode_from(int32_t irap,
+                                    const std::set<int32_t>& wanted) const {
+  const auto& frames = index_->iraps[static_cast<size_t>(irap)].frames;
+  for (auto d : wanted)
+    if (frames[static_cast<size_t>(d)].from_previous_chunk)
+      return irap - 1;
+  return irap;
+}
+
+std::optional<decode_job>
+clip_scheduler::make_job(int32_t irap, int32_t quality,
+                         const std::set<int32_t>& wanted,
+                         std::vector<int32_t>& loads) {
+  auto from = decode_from(irap, wanted);
+  auto bytes = chunk(irap);
+  auto previous = from < irap ? chunk(from) : nullptr;
+  if (!bytes || (from < irap && !previous)) {
+    request_load(irap, loads);
+    request_load(from, loads);
+    return std::nullopt;
+  }
+  decode_job job;
+  job.chunk = std::move(bytes);
+  job.previous = std::move(previous);
+  job.irap_index = irap;
+  job.quality = quality;
+  job.wanted.assign(wanted.begin(), wanted.end());
+  return job;
 }
 
 bool clip_scheduler::is_sequential(int32_t irap,
@@ -136,25 +184,24 @@ clip_scheduler::decode_ahead(std::vector<int32_t>& loads) {
       return std::nullopt;
     }
     open_ = open_pass{following, open_->quality, 0};
-    request_load(following + 1, loads);
   }
-  auto bytes = chunk(open_->irap);
-  if (!bytes) { // evicted meanwhile
-    request_load(open_->irap, loads);
-    return std::nullopt;
-  }
-  decode_job job;
-  job.chunk = std::move(bytes);
-  job.irap_index = open_->irap;
-  job.quality = open_->quality;
-  job.encode_all = true;
+  // The pass runs on into the next chunk (read ahead while this one
+  // decodes), which an open GOP's RASL pictures need it to do.
+  request_load(open_->irap + 1, loads);
   auto end = std::min(open_->next + slice, chunk_size(open_->irap));
   std::set<int32_t> wanted;
   for (auto d = open_->next; d < end; ++d)
     wanted.insert(d);
+  // Null while a chunk it needs loads (or was evicted meanwhile).
+  auto job = make_job(open_->irap, open_->quality, wanted, loads);
+  if (!job)
+    return std::nullopt;
+  job->encode_all = true;
+  job->following = peek(open_->irap + 1);
+  if (!job->previous)
+    job->previous = peek(open_->irap - 1);
   open_->next = end;
-  job.wanted.assign(wanted.begin(), wanted.end());
-  note_last_display(job.irap_index, wanted);
+  note_last_display(job->irap_index, wanted);
   return job;
 }
 
@@ -176,30 +223,28 @@ clip_scheduler::step clip_scheduler::next(bool decoder_idle) {
   // lets an older, loaded group go ahead meanwhile.
   for (auto it = order_.rbegin(); it != order_.rend(); ++it) {
     auto key = *it;
-    auto bytes = chunk(key.first);
-    if (!bytes) {
-      request_load(key.first, out.loads);
-      continue;
-    }
-    if (!decoder_idle || out.job)
+    auto job = make_job(key.first, key.second, groups_[key], out.loads);
+    if (!job || !decoder_idle || out.job)
       continue;
     auto wanted = std::move(groups_[key]);
     groups_.erase(key);
-    decode_job job;
-    job.chunk = bytes;
-    job.irap_index = key.first;
-    job.quality = key.second;
-    job.wanted.assign(wanted.begin(), wanted.end());
     auto last = *wanted.rbegin();
     if (continues_open_pass(key, wanted)) {
-      job.encode_all = true;
+      job->encode_all = true;
       open_->next = last + 1;
     } else if (is_sequential(key.first, wanted)) {
-      job.encode_all = true;
+      job->encode_all = true;
       open_ = open_pass{key.first, key.second, last + 1};
       request_load(key.first + 1, out.loads); // the player will want it
     } else {
       open_.reset(); // a random pass ends the decoder's open pass
+    }
+    if (job->encode_all) {
+      // At hand, the pass also runs through the next chunk's CRA and
+      // starts where this chunk's RASL pictures to come decode from.
+      job->following = peek(key.first + 1);
+      if (!job->previous)
+        job->previous = peek(key.first - 1);
     }
     note_last_display(key.first, wanted);
     out.job = std::move(job);

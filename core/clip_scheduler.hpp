@@ -26,6 +26,11 @@ namespace argus {
 /// next chunk, whose bytes are read ahead. A request for a frame the open
 /// pass has not reached yet continues that pass instead of restarting at
 /// the IRAP.
+///
+/// Open GOPs: the RASL pictures of a CRA decode from the previous chunk's
+/// IRAP, so a group wanting them waits for both chunks' bytes; a
+/// sequential pass is handed the next chunk's bytes too, so it runs on
+/// through the CRA without a restart.
 class clip_scheduler {
 public:
   /// `max_chunks`: chunk byte buffers kept (LRU) for reuse;
@@ -55,9 +60,16 @@ public:
   /// Chunk bytes, or null when not loaded.
   bytes_ptr chunk(int32_t irap);
   void chunk_loaded(int32_t irap, bytes_ptr bytes);
-  /// Forgets the groups of a chunk that could not be read; @returns the
-  /// (decode index, quality) pairs whose waiters must get the error.
-  std::vector<std::pair<int32_t, int32_t>> chunk_failed(int32_t irap);
+  /// A wanted frame that can no longer be decoded.
+  struct lost_frame {
+    int32_t irap = 0;
+    int32_t decode_index = 0;
+    int32_t quality = 0;
+  };
+  /// Forgets the wanted frames that need a chunk that could not be read
+  /// (its own, and the next chunk's RASL pictures); @returns them: their
+  /// waiters must get the error.
+  std::vector<lost_frame> chunk_failed(int32_t irap);
 
   /// What to do while the decoder is idle: at most one job, plus chunks to
   /// start loading (each chunk is asked for once until it arrives).
@@ -82,6 +94,17 @@ private:
   bool continues_open_pass(const group_key& key,
                            const std::set<int32_t>& wanted) const;
   void request_load(int32_t irap, std::vector<int32_t>& loads);
+  /// Chunk bytes if loaded, without refreshing their place in the LRU
+  /// (read-ahead that is only used when at hand).
+  bytes_ptr peek(int32_t irap) const;
+  /// The chunk a pass for `wanted` of `irap` starts at: the previous one
+  /// when a wanted frame is a RASL picture of an open GOP.
+  int32_t decode_from(int32_t irap, const std::set<int32_t>& wanted) const;
+  /// Builds the job for `wanted` of `irap`, or asks for the chunks it
+  /// still needs (then no job).
+  std::optional<decode_job> make_job(int32_t irap, int32_t quality,
+                                     const std::set<int32_t>& wanted,
+                                     std::vector<int32_t>& loads);
   /// The next decode-ahead slice of the open pass, if it may run.
   std::optional<decode_job> decode_ahead(std::vector<int32_t>& loads);
   /// Frames from the player's position to the open pass's next frame.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/config.hpp"
+#include "core/text.hpp"
 
 #include "messages/error.hpp"
 
@@ -56,7 +57,9 @@ void read(const YAML::Node& node, const std::string& path, const char* key,
 void read_num(const YAML::Node& n, const std::string& p, const char* key,
               double& out, double lo, double hi) {
   read(n, p, key, out, "a number");
-  if (out < lo || out > hi)
+  // Written so NaN (YAML .nan) fails too: it compares false both ways, and
+  // an integer setting would then be converted from it (undefined).
+  if (!(out >= lo && out <= hi))
     fail(join(p, key), fmt::format("must be in [{}, {}]", lo, hi));
 }
 
@@ -371,7 +374,7 @@ std::string describe_session(const config& cfg, const camera_config& cam) {
         {"confirm_hits", cfg.session.confirm_hits},
         {"end_after_ms", cfg.session.end_after_ms}}},
       {"store", {{"sample_interval_ms", cfg.store.sample_interval_ms}}}};
-  return j.dump();
+  return dump_json(j);
 }
 
 const char* to_string(source_kind kind) {

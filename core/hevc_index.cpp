@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <numeric>
+#include <set>
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -21,9 +22,12 @@ namespace {
 /// Raw streams are read in blocks of this size while indexing.
 constexpr int64_t index_block = 1 << 20;
 
+constexpr uint8_t nal_cra = 21;
 constexpr uint8_t nal_vps = 32;
 constexpr uint8_t nal_sps = 33;
 constexpr uint8_t nal_pps = 34;
+constexpr uint8_t nal_eos = 36;
+constexpr uint8_t nal_eob = 37;
 
 nal_unit make_nal(const uint8_t* data, size_t offset, size_t size) {
   nal_unit n;
@@ -31,7 +35,11 @@ nal_unit make_nal(const uint8_t* data, size_t offset, size_t size) {
   n.size = size;
   if (size >= 2) {
     n.type = (data[offset] >> 1) & 0x3f;
-    n.temporal_id = static_cast<uint8_t>((data[offset + 1] & 7) - 1);
+    // nuh_temporal_id_plus1 == 0 is forbidden (H.265 7.4.2.2); reading it
+    // as sub-layer 255 would raise the clip's max_temporal_id and with it
+    // what the decoder treats as skippable.
+    auto tid_plus1 = data[offset + 1] & 7;
+    n.temporal_id = static_cast<uint8_t>(tid_plus1 == 0 ? 0 : tid_plus1 - 1);
   }
   return n;
 }
@@ -41,17 +49,27 @@ struct picture_nals {
   bool has_vcl = false;
   uint8_t type = 0;
   uint8_t temporal_id = 0;
+  /// End of sequence/bitstream NALs: a CRA after one starts a new coded
+  /// video sequence and drops its RASL pictures. FFmpeg applies those at
+  /// the very start of a packet to that packet, any others to the next.
+  bool eos_first = false;
+  bool eos_later = false;
 };
 
 picture_nals classify(const std::vector<nal_unit>& nals) {
   picture_nals p;
-  for (auto& n : nals)
-    if (n.type < 32) { // the first VCL NAL decides the picture's type
+  bool at_start = true;
+  for (auto& n : nals) {
+    if (n.type < 32 && !p.has_vcl) { // the first VCL NAL decides the type
       p.has_vcl = true;
       p.type = n.type;
       p.temporal_id = n.temporal_id;
-      break;
     }
+    bool eos = n.type == nal_eos || n.type == nal_eob;
+    p.eos_first = p.eos_first || (eos && at_start);
+    p.eos_later = p.eos_later || (eos && !at_start);
+    at_start = at_start && eos;
+  }
   return p;
 }
 
@@ -66,15 +84,35 @@ struct scanned_picture {
 /// Groups pictures into IRAP chunks (dropping any before the first IRAP)
 /// and numbers them in display order. `per_chunk_order`: POCs restart at
 /// IDRs, so raw streams sort within each chunk; MP4 pts sort globally.
+///
+/// RASL pictures of a CRA predict from pictures before it: they decode
+/// from the previous chunk's IRAP. Where there is none the decoder treats
+/// the CRA as a stream start (the clip's first IRAP, a BLA, a CRA after an
+/// end of sequence) and drops them, as the ffmpeg CLI does; so does the
+/// index: listed as undecodable, not numbered.
 caf::expected<clip_index> assemble(clip_index idx,
                                    std::vector<scanned_picture> pics,
                                    bool per_chunk_order) {
+  bool rasl_decodable = false;
+  bool sequence_ended = false;
   for (auto& p : pics) {
-    if (is_irap(p.nals.type))
-      idx.iraps.push_back(irap_entry{p.offset, p.offset, {}});
+    sequence_ended = sequence_ended || p.nals.eos_first;
+    if (is_irap(p.nals.type)) {
+      rasl_decodable
+          = p.nals.type == nal_cra && !idx.iraps.empty() && !sequence_ended;
+      sequence_ended = false;
+      idx.iraps.push_back(irap_entry{p.offset, p.offset, {}, {}});
+    }
+    sequence_ended = sequence_ended || p.nals.eos_later;
     if (idx.iraps.empty())
       continue; // leading pictures without an IRAP cannot be decoded
     auto& chunk = idx.iraps.back();
+    chunk.end = std::max(chunk.end, p.offset + p.size);
+    bool rasl = is_rasl(p.nals.type);
+    if (rasl && !rasl_decodable) {
+      chunk.undecodable.push_back(undecodable_picture{p.offset, p.size});
+      continue;
+    }
     frame_entry f;
     f.offset = p.offset;
     f.size = p.size;
@@ -83,13 +121,19 @@ caf::expected<clip_index> assemble(clip_index idx,
     f.nal_type = p.nals.type;
     f.temporal_id = p.nals.temporal_id;
     f.reference = !is_sub_layer_non_reference(p.nals.type);
+    f.from_previous_chunk = rasl;
     idx.max_temporal_id = std::max(idx.max_temporal_id, f.temporal_id);
     chunk.frames.push_back(f);
-    chunk.end = std::max(chunk.end, p.offset + p.size);
   }
   if (idx.iraps.empty())
     return caf::make_error(ec::unsupported_clip,
                            "no IRAP picture (IDR/CRA/BLA) in the clip");
+  // locate_irap binary-searches by offset; an MP4's sample table may store
+  // chunks out of file order (raw streams are in order already).
+  std::stable_sort(idx.iraps.begin(), idx.iraps.end(),
+                   [](const irap_entry& a, const irap_entry& b) {
+                     return a.offset < b.offset;
+                   });
   // Display order: sort references to every frame by (chunk, order) or by
   // order alone, then number them.
   std::vector<frame_entry*> all;
@@ -320,10 +364,14 @@ caf::expected<clip_index> index_mp4(byte_source& src) {
   if (idx.extradata.size() > 22 && idx.extradata[0] == 1)
     length_size = (static_cast<uint8_t>(idx.extradata[21]) & 3) + 1;
   std::vector<scanned_picture> pics;
+  // A crafted sample table can list the same bytes twice; a picture is
+  // addressed by its offset, so it is indexed once.
+  std::set<int64_t> seen_pos;
   AVPacket* pkt = av_packet_alloc();
   int rc = 0;
   while ((rc = av_read_frame(dmx.fmt, pkt)) >= 0) {
-    if (pkt->stream_index == stream && pkt->pos >= 0) {
+    if (pkt->stream_index == stream && pkt->pos >= 0
+        && seen_pos.insert(pkt->pos).second) {
       auto nals = split_length_prefixed(pkt->data, pkt->size, length_size);
       auto kind = classify(nals);
       auto pts = pkt->pts != AV_NOPTS_VALUE ? pkt->pts : pkt->dts;
@@ -422,6 +470,15 @@ caf::expected<frame_location> locate_frame(const clip_index& idx, int64_t irap,
   for (const auto& f : frames)
     if (f.offset == offset)
       return frame_location{*chunk, f.decode_index};
+  for (const auto& u : idx.iraps[*chunk].undecodable)
+    if (u.offset == offset)
+      return caf::make_error(
+          ec::decode_failed,
+          "frame at byte " + std::to_string(offset)
+              + " is a RASL picture of an IRAP that starts a coded video "
+                "sequence (the clip's first CRA, a BLA, or a CRA after an "
+                "end of sequence): its reference pictures are not in the "
+                "clip, so no decoder can produce it (ffmpeg drops it too)");
   if (offset < 0 || offset >= idx.object_size)
     return caf::make_error(ec::unknown_frame,
                            "frame offset " + std::to_string(offset)

@@ -36,6 +36,12 @@ inline bool is_irap(uint8_t nal_type) {
   return nal_type >= 16 && nal_type <= 23;
 }
 
+/// RASL_N and RASL_R: leading pictures that may predict from pictures
+/// before their IRAP in decode order.
+inline bool is_rasl(uint8_t nal_type) {
+  return nal_type == 8 || nal_type == 9;
+}
+
 /// TRAIL_N, TSA_N, STSA_N, RADL_N, RASL_N and reserved RSV_VCL_N10/12/14.
 inline bool is_sub_layer_non_reference(uint8_t nal_type) {
   return nal_type <= 14 && nal_type % 2 == 0;
@@ -53,7 +59,8 @@ struct frame_location {
 };
 
 /// Finds the frame at `offset` in the chunk of the IRAP at `irap`, with a
-/// precise unknown_frame error for every way the pair can be wrong.
+/// precise unknown_frame error for every way the pair can be wrong, and
+/// decode_failed for a picture the index lists as undecodable.
 caf::expected<frame_location> locate_frame(const clip_index& idx, int64_t irap,
                                            int64_t offset);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/latest_frame_store.hpp"
+#include "core/text.hpp"
 
 #include "messages/error.hpp"
 
@@ -81,7 +82,7 @@ caf::error latest_frame_store::save(const relay_frame& frame) const {
   if (auto err
       = write_atomically(path_of(frame.camera_id, ".jpg"), *frame.jpeg))
     return err;
-  return write_atomically(path_of(frame.camera_id, ".json"), meta.dump());
+  return write_atomically(path_of(frame.camera_id, ".json"), dump_json(meta));
 }
 
 std::optional<relay_frame>

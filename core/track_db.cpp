@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/track_db.hpp"
+#include "core/text.hpp"
 
 #include "messages/error.hpp"
 
@@ -90,7 +91,7 @@ caf::error apply_pragmas(sqlite_db& db, bool writer) {
 }
 
 std::string zones_json(const std::vector<std::string>& zones) {
-  return nlohmann::json(zones).dump();
+  return dump_json(nlohmann::json(zones));
 }
 
 std::vector<std::string> parse_zones(const std::string& text) {

@@ -27,7 +27,8 @@ bool name_chars_ok(const std::string& v, const char* extra) {
   if (v.empty() || v.size() > max_name_chars)
     return false;
   for (unsigned char c : v)
-    if (!std::isalnum(c) && !std::strchr(extra, c))
+    // c != 0: strchr finds the terminating NUL of `extra`.
+    if (!std::isalnum(c) && (c == 0 || !std::strchr(extra, c)))
       return false;
   return true;
 }

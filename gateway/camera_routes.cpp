@@ -3,6 +3,7 @@
 
 #include "core/clock.hpp"
 #include "core/defaults.hpp"
+#include "core/text.hpp"
 #include "gateway/json_codec.hpp"
 #include "gateway/relay_codec.hpp"
 
@@ -15,8 +16,6 @@ using nlohmann::json;
 
 namespace {
 
-const std::string cameras_prefix = "/cameras/";
-
 constexpr auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
     defaults::server::request_timeout);
 
@@ -26,7 +25,7 @@ using relay_statuses = std::map<std::string, relay_status>;
 /// answered (a relay that does not is left out, not waited for forever).
 void collect_relay_status(const std::shared_ptr<gateway_context>& ctx,
                           std::function<void(relay_statuses)> done) {
-  auto relays = ctx->relays;
+  auto relays = ctx->handles->relays();
   if (relays.empty())
     return done({});
   ctx->sys.spawn([=](caf::event_based_actor* self) {
@@ -71,7 +70,7 @@ void list_cameras(const std::shared_ptr<gateway_context>& ctx,
             }
             list.push_back(std::move(j));
           }
-          reply.json(http::status::ok, json{{"cameras", list}}.dump());
+          reply.json(http::status::ok, dump_json(json{{"cameras", list}}));
         });
       },
       [=](const caf::error& err) { reply.error(err); }, atom::list_v);
@@ -89,8 +88,8 @@ void camera_unavailable(const deferred_reply& reply, const camera_status& cs,
   http_request shell;
   shell.version(reply.version);
   shell.keep_alive(reply.keep_alive);
-  auto res
-      = json_response(shell, http::status::service_unavailable, body.dump());
+  auto res = json_response(shell, http::status::service_unavailable,
+                           dump_json(body));
   res.set(http::field::retry_after, std::to_string(retry_s));
   reply.respond(std::move(res));
 }
@@ -142,17 +141,14 @@ void latest_jpeg(const std::shared_ptr<gateway_context>& ctx,
       atom::latest_v);
 }
 
+/// /cameras/{id}[/{sub}]: `id` and `sub` are decoded path segments.
 void camera_resource(const std::shared_ptr<gateway_context>& ctx,
-                     const http_request& req, const std::string& rest,
-                     deferred_reply reply) {
-  auto slash = rest.find('/');
-  auto id = rest.substr(0, slash);
-  auto sub = slash == std::string::npos ? "" : rest.substr(slash + 1);
-  auto it = ctx->relays.find(id);
-  if (it == ctx->relays.end())
+                     const http_request& req, const std::string& id,
+                     const std::string& sub, deferred_reply reply) {
+  auto relay = ctx->handles->relay(id);
+  if (!relay)
     return reply.error(http::status::not_found, "unknown_camera",
                        "no camera with id '" + id + "'");
-  auto relay = it->second;
   auto method = req.method();
   if (sub.empty()) {
     if (method != http::verb::get)
@@ -161,7 +157,7 @@ void camera_resource(const std::shared_ptr<gateway_context>& ctx,
     return ask(
         ctx->sys, relay, timeout,
         [=](relay_status& rs) {
-          reply.json(http::status::ok, relay_status_json(rs).dump());
+          reply.json(http::status::ok, dump_json(relay_status_json(rs)));
         },
         [=](const caf::error& err) { reply.error(err); }, atom::status_v);
   }
@@ -178,20 +174,22 @@ void camera_resource(const std::shared_ptr<gateway_context>& ctx,
     return ask(
         ctx->sys, relay, timeout,
         [=](camera_status& cs) {
-          reply.json(http::status::ok, camera_state_json(cs).dump());
+          reply.json(http::status::ok, dump_json(camera_state_json(cs)));
         },
         [=](const caf::error& err) { reply.error(err); }, atom::reinit_v);
   }
   reply.error(http::status::not_found, "not_found",
-              "no resource at /cameras/" + rest);
+              "no resource at /cameras/" + id + "/" + sub);
 }
 
 } // namespace
 
 bool route_cameras(const std::shared_ptr<gateway_context>& ctx,
-                   const http_request& req, const std::string& path,
+                   const http_request& req, const path_segments& path,
                    const responder& respond) {
-  if (path == "/cameras") {
+  if (path.empty() || path[0] != "cameras")
+    return false;
+  if (path.size() == 1) {
     auto reply = defer_reply(req, respond);
     if (req.method() != http::verb::get)
       reply.error(http::status::method_not_allowed, "method_not_allowed",
@@ -200,22 +198,23 @@ bool route_cameras(const std::shared_ptr<gateway_context>& ctx,
       list_cameras(ctx, reply);
     return true;
   }
-  if (path.compare(0, cameras_prefix.size(), cameras_prefix) != 0
-      || path.size() == cameras_prefix.size())
+  if (path[1].empty()) // "/cameras/": no id
     return false;
-  camera_resource(ctx, req, path.substr(cameras_prefix.size()),
-                  defer_reply(req, respond));
+  std::string sub;
+  for (size_t i = 2; i < path.size(); ++i)
+    sub += (i > 2 ? "/" : "") + path[i];
+  camera_resource(ctx, req, path[1], sub, defer_reply(req, respond));
   return true;
 }
 
 bool match_ws_camera_path(const std::string& target, std::string& id) {
-  const std::string prefix = "/ws/cameras/";
-  auto path = target.substr(0, target.find('?'));
-  if (path.compare(0, prefix.size(), prefix) != 0
-      || path.size() == prefix.size())
+  path_segments segments;
+  path_error ignored; // the caller answers a malformed path first
+  if (!split_path(target, segments, ignored) || segments.size() != 3
+      || segments[0] != "ws" || segments[1] != "cameras" || segments[2].empty())
     return false;
-  id = path.substr(prefix.size());
-  return id.find('/') == std::string::npos;
+  id = segments[2];
+  return true;
 }
 
 } // namespace argus

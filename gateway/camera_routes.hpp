@@ -2,18 +2,20 @@
 #pragma once
 
 #include "gateway/router.hpp"
+#include "gateway/url.hpp"
 
 namespace argus {
 
 /// The camera relay's REST side: GET /cameras (with state and viewers),
 /// GET /cameras/{id}, GET /cameras/{id}/latest.jpg and
-/// POST /cameras/{id}/reinit. @returns false when `path` is not one of
-/// them.
+/// POST /cameras/{id}/reinit. @returns false when `path` (split by
+/// split_path) is not one of them.
 bool route_cameras(const std::shared_ptr<gateway_context>& ctx,
-                   const http_request& req, const std::string& path,
+                   const http_request& req, const path_segments& path,
                    const responder& respond);
 
-/// If `target` is "/ws/cameras/<id>", stores the id and returns true.
+/// If `target` is "/ws/cameras/<id>", stores the id (percent-decoded) and
+/// returns true.
 bool match_ws_camera_path(const std::string& target, std::string& id);
 
 } // namespace argus

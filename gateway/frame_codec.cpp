@@ -33,18 +33,29 @@ json to_json(const clip_info& x) {
 
 json to_json(const clip_index& x, const std::string& clip_id) {
   json iraps = json::array();
-  for (const auto& chunk : x.iraps) {
+  for (size_t c = 0; c < x.iraps.size(); ++c) {
+    const auto& chunk = x.iraps[c];
     json frames = json::array();
     for (const auto& f : chunk.frames)
-      frames.push_back({{"offset", f.offset},
-                        {"size", f.size},
-                        {"decode_index", f.decode_index},
-                        {"display_index", f.display_index},
-                        {"pts", f.pts},
-                        {"reference", f.reference}});
-    iraps.push_back({{"offset", chunk.offset},
-                     {"end", chunk.end},
-                     {"frames", std::move(frames)}});
+      frames.push_back(
+          {{"offset", f.offset},
+           {"size", f.size},
+           {"decode_index", f.decode_index},
+           {"display_index", f.display_index},
+           {"pts", f.pts},
+           {"reference", f.reference},
+           {"decode_from_irap",
+            f.from_previous_chunk ? x.iraps[c - 1].offset : chunk.offset}});
+    json out = {{"offset", chunk.offset},
+                {"end", chunk.end},
+                {"frames", std::move(frames)}};
+    if (!chunk.undecodable.empty()) {
+      json lost = json::array();
+      for (const auto& u : chunk.undecodable)
+        lost.push_back({{"offset", u.offset}, {"size", u.size}});
+      out["undecodable"] = std::move(lost);
+    }
+    iraps.push_back(std::move(out));
   }
   return {{"clip_id", clip_id},
           {"codec", x.codec},

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gateway/frame_routes.hpp"
+#include "core/text.hpp"
 
 #include "actors/frame_client.hpp"
 #include "core/defaults.hpp"
@@ -14,8 +15,6 @@ namespace argus {
 using nlohmann::json;
 
 namespace {
-
-const std::string clips_prefix = "/clips/";
 
 template <class Duration> std::chrono::milliseconds ms(Duration d) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(d);
@@ -35,7 +34,7 @@ void register_clip(const std::shared_ptr<gateway_context>& ctx,
       ctx->sys, ctx->clips, ms(defaults::frames::open_timeout),
       [reply](clip_info& info) {
         reply.json(info.created ? http::status::created : http::status::ok,
-                   to_json(info).dump());
+                   dump_json(to_json(info)));
       },
       [reply](const caf::error& err) { reply.error(err); }, src);
 }
@@ -48,7 +47,7 @@ void list_clips(const std::shared_ptr<gateway_context>& ctx,
         json list = json::array();
         for (auto& c : clips)
           list.push_back(to_json(c));
-        reply.json(http::status::ok, json{{"clips", list}}.dump());
+        reply.json(http::status::ok, dump_json(json{{"clips", list}}));
       },
       [reply](const caf::error& err) { reply.error(err); }, atom::list_v);
 }
@@ -107,16 +106,18 @@ void serve_frame(const std::shared_ptr<gateway_context>& ctx,
       [reply](const caf::error& err) { reply.error(err); }, key);
 }
 
-/// GET /clips/{id}, /clips/{id}/index, /clips/{id}/frame.
+/// GET /clips/{id}, /clips/{id}/index, /clips/{id}/frame: `path` split by
+/// split_path, so an id the client escaped arrives decoded.
 void clip_resource(const std::shared_ptr<gateway_context>& ctx,
-                   const http_request& req, const std::string& rest,
+                   const http_request& req, const path_segments& path,
                    deferred_reply reply) {
-  auto slash = rest.find('/');
-  auto id = rest.substr(0, slash);
-  auto sub = slash == std::string::npos ? std::string{} : rest.substr(slash);
-  if (sub != "" && sub != "/index" && sub != "/frame")
+  auto id = path[1];
+  auto sub = path.size() == 3 ? "/" + path[2] : std::string{};
+  if (path.size() > 3 || (sub != "" && sub != "/index" && sub != "/frame")) {
+    auto target = std::string(req.target());
     return reply.error(http::status::not_found, "not_found",
-                       "no resource at /clips/" + rest);
+                       "no resource at " + target.substr(0, target.find('?')));
+  }
   if (req.method() != http::verb::get)
     return reply.error(http::status::method_not_allowed, "method_not_allowed",
                        "use GET");
@@ -130,14 +131,14 @@ void clip_resource(const std::shared_ptr<gateway_context>& ctx,
           return ask(
               ctx->sys, clip, timeout,
               [reply, id](clip_index_ptr& idx) {
-                reply.json(http::status::ok, to_json(*idx, id).dump());
+                reply.json(http::status::ok, dump_json(to_json(*idx, id)));
               },
               [reply](const caf::error& err) { reply.error(err); },
               atom::index_v);
         ask(
             ctx->sys, clip, timeout,
             [reply](clip_info& info) {
-              reply.json(http::status::ok, to_json(info).dump());
+              reply.json(http::status::ok, dump_json(to_json(info)));
             },
             [reply](const caf::error& err) { reply.error(err); },
             atom::status_v);
@@ -184,11 +185,11 @@ private:
 } // namespace
 
 bool route_frames(const std::shared_ptr<gateway_context>& ctx,
-                  const http_request& req, const std::string& path,
+                  const http_request& req, const path_segments& path,
                   const responder& respond) {
-  bool is_clips = path == "/clips";
-  bool is_clip = path.compare(0, clips_prefix.size(), clips_prefix) == 0
-                 && path.size() > clips_prefix.size();
+  bool is_clips = path.size() == 1 && path[0] == "clips";
+  bool is_clip = path.size() >= 2 && path[0] == "clips"
+                 && !(path.size() == 2 && path[1].empty());
   if (!is_clips && !is_clip)
     return false;
   auto reply = defer_reply(req, respond);
@@ -197,7 +198,7 @@ bool route_frames(const std::shared_ptr<gateway_context>& ctx,
     return true;
   }
   if (is_clip) {
-    clip_resource(ctx, req, path.substr(clips_prefix.size()), reply);
+    clip_resource(ctx, req, path, reply);
     return true;
   }
   if (req.method() == http::verb::post)

@@ -2,9 +2,11 @@
 #include "gateway/http_session.hpp"
 
 #include "core/defaults.hpp"
+#include "core/text.hpp"
 #include "gateway/auth.hpp"
 #include "gateway/camera_routes.hpp"
 #include "gateway/frame_routes.hpp"
+#include "gateway/json_codec.hpp"
 #include "gateway/router.hpp"
 #include "gateway/url.hpp"
 #include "gateway/ws_session.hpp"
@@ -55,14 +57,28 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
         error_response(shell, http::status::request_header_fields_too_large,
                        "headers_too_large", "request headers too large"));
   }
+  if (ec
+      && ec.category()
+             == http::make_error_code(http::error::bad_target).category()
+      && ec != http::error::partial_message) {
+    // A malformed request line, header or length: say why, then close
+    // (the stream cannot be resynchronized after a framing error).
+    http_request shell;
+    shell.keep_alive(false);
+    return reply(error_response(shell, http::status::bad_request, "bad_request",
+                                "malformed HTTP request: " + ec.message()));
+  }
   if (ec) {
     if (ec != beast::error::timeout && ec != net::error::operation_aborted)
       spdlog::debug("http read failed: {}", ec.message());
     return do_close();
   }
   auto req = parser_->release();
+  if (auto why = invalid_text(req); !why.empty())
+    return reply(
+        error_response(req, http::status::bad_request, "invalid_utf8", why));
   if (websocket::is_upgrade(req))
-    return upgrade(std::move(req));
+    return guarded(req, [&] { upgrade(std::move(req)); });
   if (!ctx_->accepting) {
     auto res = error_response(req, http::status::service_unavailable,
                               "shutting_down", "server is shutting down");
@@ -74,11 +90,53 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
   // contract), so the reference never outlives the request.
   auto self = shared_from_this();
   auto executor = stream_.get_executor();
-  route(ctx_, req, [self, executor](http_response res) {
-    net::post(executor, [self, res = std::move(res)]() mutable {
-      self->reply(std::move(res));
+  guarded(req, [&] {
+    route(ctx_, req, [self, executor](http_response res) {
+      net::post(executor, [self, res = std::move(res)]() mutable {
+        self->reply(std::move(res));
+      });
     });
   });
+}
+
+std::string http_session::invalid_text(const http_request& req) {
+  if (!valid_utf8(std::string_view(req.target().data(), req.target().size())))
+    return "the request target is not valid UTF-8";
+  // Escapes can hide invalid bytes: decode the query once here, so no
+  // route sees (or echoes) a value that is not text.
+  query_params params;
+  std::string ignored;
+  if (parse_query(std::string(req.target()), params, ignored))
+    for (auto& [k, v] : params)
+      if (!valid_utf8(k) || !valid_utf8(v))
+        return "a query parameter is not valid UTF-8 after percent-decoding";
+  // Every body argus accepts is JSON, which is UTF-8 (RFC 8259 §8.1).
+  if (!valid_utf8(req.body()))
+    return "the request body is not valid UTF-8";
+  return {};
+}
+
+template <class F> void http_session::guarded(const http_request& req, F&& f) {
+  // The catch boundary of one connection: a bug in a handler fails this
+  // request with 500 and closes the connection; the server keeps serving.
+  try {
+    f();
+    return;
+  } catch (const std::exception& e) {
+    spdlog::error("http {} {}: handler failed: {}",
+                  std::string(req.method_string()),
+                  quote_prefix(std::string(req.target()), 200), e.what());
+  } catch (...) {
+    spdlog::error("http {} {}: handler failed with a non-standard exception",
+                  std::string(req.method_string()),
+                  quote_prefix(std::string(req.target()), 200));
+  }
+  http_request shell;
+  shell.version(req.version());
+  shell.keep_alive(false);
+  reply(error_response(shell, http::status::internal_server_error,
+                       "internal_error",
+                       "the request failed inside argus; see the server log"));
 }
 
 namespace {
@@ -104,11 +162,49 @@ bool viewer_fps(const http_request& req, double fallback, double& fps,
   return true;
 }
 
+/// The ?ext= of an analytics stream (repeatable, comma-separated): the wire
+/// extensions it opts into, none when absent. @returns false with `error`
+/// naming an unknown extension, so a typo is refused instead of ignored.
+bool session_extensions(const http_request& req, wire_extensions& ext,
+                        std::string& error) {
+  query_params params;
+  ext = 0;
+  if (!parse_query(std::string(req.target()), params, error))
+    return false;
+  for (auto& [k, v] : params)
+    if (k == "ext" && !parse_extensions(v, ext, error))
+      return false;
+  return true;
+}
+
 } // namespace
 
 void http_session::upgrade(http_request req) {
+  // Beast would refuse these in plain text during the handshake; answer
+  // in the API's JSON error form instead (RFC 6455 §4.2.1, §4.4).
+  if (req.count(http::field::host) == 0)
+    return reply(error_response(req, http::status::bad_request, "bad_request",
+                                "a WebSocket upgrade needs a Host header"));
+  auto key = req[http::field::sec_websocket_key];
+  if (key.empty() || key.size() > 24) // base64 of 16 bytes
+    return reply(error_response(
+        req, http::status::bad_request, "bad_request",
+        "a WebSocket upgrade needs a Sec-WebSocket-Key of 16 bytes in base64"));
+  if (req[http::field::sec_websocket_version] != "13") {
+    auto res
+        = error_response(req, http::status::upgrade_required, "bad_request",
+                         "only WebSocket version 13 is supported");
+    res.set(http::field::sec_websocket_version, "13");
+    return reply(std::move(res));
+  }
   std::string id;
   auto target = std::string(req.target());
+  // Ids in WebSocket paths are decoded like those in REST paths (route()).
+  path_segments segments;
+  path_error bad_path;
+  if (!split_path(target, segments, bad_path))
+    return reply(error_response(req, http::status::bad_request, bad_path.code,
+                                bad_path.detail));
   bool frames = target.substr(0, target.find('?')) == "/ws/frames";
   bool camera = !frames && match_ws_camera_path(target, id);
   if (!frames && !camera && !match_ws_session_path(target, id))
@@ -126,16 +222,22 @@ void http_session::upgrade(http_request req) {
     if (!granted)
       return reply(std::move(*refusal));
   }
+  wire_extensions extensions = 0;
+  if (!frames && !camera) {
+    std::string ext_error;
+    if (!session_extensions(req, extensions, ext_error))
+      return reply(error_response(req, http::status::bad_request,
+                                  "invalid_argument", ext_error));
+  }
   std::unique_ptr<viewer_limits::ticket> slot;
   relay_actor relay;
   double fps = 0;
   if (camera) {
-    auto it = ctx_->relays.find(id);
-    if (it == ctx_->relays.end())
+    relay = ctx_->handles->relay(id);
+    if (!relay)
       return reply(error_response(req, http::status::not_found,
                                   "unknown_camera",
                                   "no camera with id '" + id + "'"));
-    relay = it->second;
     std::string fps_error;
     if (!viewer_fps(req, ctx_->relay_cfg.viewer_fps, fps, fps_error))
       return reply(error_response(req, http::status::bad_request,
@@ -189,12 +291,15 @@ void http_session::upgrade(http_request req) {
       ctx_->sys, ctx_->registry,
       std::chrono::duration_cast<std::chrono::milliseconds>(
           defaults::server::request_timeout),
-      [self, executor, shared_req, role = *granted](session_actor& session) {
-        net::post(executor, [self, shared_req, session, role]() mutable {
+      [self, executor, shared_req, role = *granted,
+       extensions](session_actor& session) {
+        net::post(executor, [self, shared_req, session, role,
+                             extensions]() mutable {
           self->stream_.expires_never();
           auto ws = std::make_shared<ws_session>(self->stream_.release_socket(),
                                                  self->ctx_);
-          auto endpoint = make_session_endpoint(self->ctx_, std::move(session));
+          auto endpoint = make_session_endpoint(self->ctx_, std::move(session),
+                                                extensions);
           endpoint->granted = role;
           ws->run(std::move(*shared_req), std::move(endpoint));
         });

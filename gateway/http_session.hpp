@@ -23,6 +23,11 @@ private:
   void do_read();
   void on_read(beast::error_code ec, std::size_t bytes);
   void upgrade(http_request req);
+  /// Why the request's text is not acceptable (empty when it is): the
+  /// target, the percent-decoded query or the body is not valid UTF-8.
+  static std::string invalid_text(const http_request& req);
+  /// Runs `f`, answering 500 `internal_error` if it throws.
+  template <class F> void guarded(const http_request& req, F&& f);
   void reply(http_response res);
   void on_write(bool close, beast::error_code ec, std::size_t bytes);
   void do_close();

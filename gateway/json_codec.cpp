@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gateway/json_codec.hpp"
 
+#include "core/text.hpp"
+
+#include <algorithm>
+#include <iterator>
+#include <utility>
+
 namespace argus {
 
 using nlohmann::json;
@@ -38,35 +44,40 @@ client_command invalid(const char* code, std::string detail) {
 } // namespace
 
 text_ptr share(const json& j) {
-  return std::make_shared<const std::string>(j.dump());
+  return std::make_shared<const std::string>(dump_json(j));
 }
 
-json to_json(const metadata_tick& x) {
+json to_json(const metadata_tick& x, wire_extensions ext) {
   json tracks = json::array();
   for (auto& t : x.tracks)
     tracks.push_back({{"id", t.id},
                       {"label", t.label},
                       {"conf", t.conf},
                       {"bbox", box_json(t.bbox)}});
-  return {
-      {"schema", metadata_schema},
-      {"type", "metadata_tick"},
-      {"session_id", x.session_id},
-      {"camera_id", x.camera_id},
-      {"ts_unix_ms", x.ts_unix_ms},
-      {"ts_mono_ms", x.ts_mono_ms},
-      {"frame_index", x.frame_index},
-      {"space", "source"},
-      {"frame_size", {{"w", x.frame_w}, {"h", x.frame_h}}},
-      {"selected_target_id", id_or_null(x.selected_target_id)},
-      {"tracking_phase", x.tracking_phase},
-      {"ptz",
-       {{"control_mode", x.ptz.control_mode},
-        {"active", x.ptz.active},
-        {"cmd",
-         {{"pan", x.ptz.pan}, {"tilt", x.ptz.tilt}, {"zoom", x.ptz.zoom}}}}},
-      {"tracks", std::move(tracks)},
-      {"published_unix_ms", static_cast<double>(x.published_unix_us) / 1000.0}};
+  json j{{"schema", metadata_schema},
+         {"type", "metadata_tick"},
+         {"session_id", x.session_id},
+         {"camera_id", x.camera_id},
+         {"ts_unix_ms", x.ts_unix_ms},
+         {"ts_mono_ms", x.ts_mono_ms},
+         {"frame_index", x.frame_index},
+         {"space", "source"},
+         {"frame_size", {{"w", x.frame_w}, {"h", x.frame_h}}},
+         {"selected_target_id", id_or_null(x.selected_target_id)},
+         {"tracking_phase", x.tracking_phase},
+         {"tracks", std::move(tracks)}};
+  // Strict clients know only these modes; any other (argus' "none" for a
+  // camera without PTZ) means there is no PTZ block to report.
+  auto& mode = x.ptz.control_mode;
+  if (mode == "onvif" || mode == "octagon" || mode == "sim")
+    j["ptz"]
+        = {{"control_mode", mode},
+           {"active", x.ptz.active},
+           {"cmd",
+            {{"pan", x.ptz.pan}, {"tilt", x.ptz.tilt}, {"zoom", x.ptz.zoom}}}};
+  if (ext & wire_ext::timing)
+    j["published_unix_ms"] = static_cast<double>(x.published_unix_us) / 1000.0;
+  return j;
 }
 
 json to_json(const track_event& x) {
@@ -82,14 +93,10 @@ json to_json(const track_event& x) {
 }
 
 json to_json(const command_reply& x) {
-  if (!x.ok) {
-    json j{{"type", "error"}, {"error", x.error}};
-    if (!x.detail.empty())
-      j["detail"] = x.detail;
-    if (!x.command.empty())
-      j["command"] = x.command;
-    return j;
-  }
+  // Exactly the forms of GUIDE §3: errors never name the command (replies
+  // come in command order, which is what ties them together).
+  if (!x.ok)
+    return {{"type", "error"}, {"error", x.error}, {"detail", x.detail}};
   json j{{"type", "ack"}, {"command", x.command}};
   if (x.command == "set_target_id")
     j["target_id"] = x.target_id;
@@ -156,8 +163,36 @@ client_command parse_command(const std::string& text) {
   return cmd;
 }
 
-text_ptr json_wire_codec::encode(const metadata_tick& x) const {
-  return share(to_json(x));
+bool parse_extensions(const std::string& names, wire_extensions& out,
+                      std::string& error) {
+  static constexpr std::pair<const char*, wire_extensions> known[] = {
+      {"timing", wire_ext::timing},
+  };
+  size_t begin = 0;
+  while (true) {
+    auto end = names.find(',', begin);
+    auto name
+        = names.substr(begin, end == std::string::npos ? end : end - begin);
+    auto it = std::find_if(std::begin(known), std::end(known),
+                           [&](const auto& k) { return name == k.first; });
+    if (it == std::end(known)) {
+      std::string list;
+      for (auto& k : known)
+        list += (list.empty() ? "" : ", ") + std::string(k.first);
+      error = "unknown extension '" + quote_prefix(name, 64)
+              + "' in ext (known: " + list + ")";
+      return false;
+    }
+    out |= it->second;
+    if (end == std::string::npos)
+      return true;
+    begin = end + 1;
+  }
+}
+
+text_ptr json_wire_codec::encode(const metadata_tick& x,
+                                 wire_extensions ext) const {
+  return share(to_json(x, ext));
 }
 
 text_ptr json_wire_codec::encode(const track_event& x) const {
@@ -169,7 +204,7 @@ text_ptr json_wire_codec::encode(const command_reply& x) const {
 }
 
 std::string error_body(const std::string& code, const std::string& detail) {
-  return json{{"error", code}, {"detail", detail}}.dump();
+  return dump_json(json{{"error", code}, {"detail", detail}});
 }
 
 json to_json(const stored_track& x) {

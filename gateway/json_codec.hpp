@@ -14,7 +14,11 @@ namespace argus {
 /// Schema name of the seed-001 contract.
 inline constexpr const char* metadata_schema = "drone-ptz-metadata/1";
 
-nlohmann::json to_json(const metadata_tick& x);
+/// A tick exactly as seed 001's contract names it, plus what `ext` opts
+/// into (wire_ext::timing: `published_unix_ms`). The `ptz` block is left
+/// out when the camera has no PTZ controller: the contract's control_mode
+/// is one of onvif/octagon/sim and the block is optional.
+nlohmann::json to_json(const metadata_tick& x, wire_extensions ext = 0);
 nlohmann::json to_json(const track_event& x);
 nlohmann::json to_json(const command_reply& x);
 nlohmann::json to_json(const session_status& x);
@@ -33,10 +37,16 @@ nlohmann::json samples_json(const std::vector<stored_sample>& samples);
 /// (invalid_json, invalid_command, unknown_command, target_id_must_be_int).
 client_command parse_command(const std::string& text);
 
+/// Adds the extensions named in one `ext` query value (comma-separated,
+/// e.g. "timing") to `out`. @returns false with `error` naming the first
+/// unknown name and the known ones.
+bool parse_extensions(const std::string& names, wire_extensions& out,
+                      std::string& error);
+
 /// The JSON wire codec the actors use through wire_codec.
 class json_wire_codec : public wire_codec {
 public:
-  text_ptr encode(const metadata_tick& x) const override;
+  text_ptr encode(const metadata_tick& x, wire_extensions ext) const override;
   text_ptr encode(const track_event& x) const override;
   text_ptr encode(const command_reply& x) const override;
 };

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gateway/router.hpp"
+#include "core/text.hpp"
 
 #include "core/defaults.hpp"
 #include "gateway/auth.hpp"
@@ -7,6 +8,7 @@
 #include "gateway/frame_routes.hpp"
 #include "gateway/json_codec.hpp"
 #include "gateway/track_routes.hpp"
+#include "gateway/url.hpp"
 
 #include <caf/sec.hpp>
 
@@ -23,10 +25,6 @@ std::string path_of(const http_request& req) {
   auto target = std::string(req.target());
   auto q = target.find('?');
   return q == std::string::npos ? target : target.substr(0, q);
-}
-
-bool starts_with(const std::string& s, const std::string& prefix) {
-  return s.compare(0, prefix.size(), prefix) == 0;
 }
 
 /// Answers with the actor's error mapped to status and code.
@@ -85,7 +83,7 @@ void create_session(const std::shared_ptr<gateway_context>& ctx,
                   {"ws_path", "/ws/sessions/" + info.session_id}};
         respond(json_response(
             shell, info.created ? http::status::created : http::status::ok,
-            body.dump()));
+            dump_json(body)));
       },
       fail_with(req, respond), atom::create_v, camera_id);
 }
@@ -99,7 +97,7 @@ void session_resource(const std::shared_ptr<gateway_context>& ctx,
     http_request shell;
     shell.version(version);
     shell.keep_alive(keep_alive);
-    respond(json_response(shell, http::status::ok, body.dump()));
+    respond(json_response(shell, http::status::ok, dump_json(body)));
   };
   if (req.method() == http::verb::get)
     return ask(
@@ -126,13 +124,13 @@ void readiness(const std::shared_ptr<gateway_context>& ctx,
     if (!why.empty())
       body["detail"] = why;
     reply.json(ready ? http::status::ok : http::status::service_unavailable,
-               body.dump());
+               dump_json(body));
   };
   auto with_store = [=](bool ready, const std::string& why) {
-    if (!ctx->history.store)
+    if (!ctx->handles->store())
       return answer(ready, why, {{"state", "disabled"}});
     ask(
-        ctx->sys, ctx->history.store, timeout,
+        ctx->sys, ctx->handles->store(), timeout,
         [=](store_status& st) {
           json store{{"state", st.state}};
           if (!st.detail.empty())
@@ -159,9 +157,9 @@ void readiness(const std::shared_ptr<gateway_context>& ctx,
 std::string describe_settings(const gateway_context& ctx) {
   const auto& r = ctx.relay_cfg;
   json cams = json::array();
-  for (auto& [id, relay] : ctx.relays)
+  for (auto& [id, relay] : ctx.handles->relays())
     cams.push_back(id);
-  return json{{"server",
+  return dump_json(json{{"server",
                {{"max_ws_clients", ctx.cfg.max_ws_clients},
                 {"max_ws_message_bytes", ctx.cfg.max_ws_message_bytes}}},
               {"relay",
@@ -175,8 +173,7 @@ std::string describe_settings(const gateway_context& ctx) {
                {{"enabled", ctx.auth && ctx.auth->enabled()},
                 {"tokens", ctx.auth ? ctx.auth->size() : 0}}},
               {"cameras", cams},
-              {"frame_server", static_cast<bool>(ctx.clips)}}
-      .dump();
+              {"frame_server", static_cast<bool>(ctx.clips)}});
 }
 
 } // namespace
@@ -211,6 +208,7 @@ http::status status_of(const caf::error& err) {
     case ec::source_not_found:
       return http::status::not_found;
     case ec::invalid_argument:
+    case ec::invalid_utf8:
       return http::status::bad_request;
     case ec::clip_conflict:
       return http::status::conflict;
@@ -263,12 +261,14 @@ deferred_reply defer_reply(const http_request& req, responder respond) {
 }
 
 bool match_ws_session_path(const std::string& target, std::string& id) {
-  const std::string prefix = "/ws/sessions/";
-  auto path = target.substr(0, target.find('?'));
-  if (!starts_with(path, prefix) || path.size() == prefix.size())
+  path_segments segments;
+  path_error ignored; // the caller answers a malformed path first
+  if (!split_path(target, segments, ignored) || segments.size() != 3
+      || segments[0] != "ws" || segments[1] != "sessions"
+      || segments[2].empty())
     return false;
-  id = path.substr(prefix.size());
-  return id.find('/') == std::string::npos;
+  id = segments[2];
+  return true;
 }
 
 void route(const std::shared_ptr<gateway_context>& ctx, const http_request& req,
@@ -290,6 +290,13 @@ void route(const std::shared_ptr<gateway_context>& ctx, const http_request& req,
     }
   if (!authorize(*ctx, req, required_role(method, path), respond))
     return;
+  // Ids reach the matchers decoded exactly once; an id the page escaped
+  // ("...T18%3A30%3A07.382Z-1") is the same id as the one it was given.
+  path_segments segments;
+  path_error bad_path;
+  if (!split_path(path, segments, bad_path))
+    return respond(error_response(req, http::status::bad_request, bad_path.code,
+                                  bad_path.detail));
   if (path == "/healthz") {
     if (method != http::verb::get && method != http::verb::head)
       return respond(method_not_allowed(req, "GET"));
@@ -306,24 +313,19 @@ void route(const std::shared_ptr<gateway_context>& ctx, const http_request& req,
     return respond(
         json_response(req, http::status::ok, describe_settings(*ctx)));
   }
-  if (route_cameras(ctx, req, path, respond))
+  if (route_cameras(ctx, req, segments, respond))
     return;
-  if (route_tracks(ctx, req, path, respond))
+  if (route_tracks(ctx, req, segments, respond))
     return;
-  if (route_frames(ctx, req, path, respond))
+  if (route_frames(ctx, req, segments, respond))
     return;
   if (path == "/sessions") {
     if (method != http::verb::post)
       return respond(method_not_allowed(req, "POST"));
     return create_session(ctx, req, respond);
   }
-  if (starts_with(path, "/sessions/")) {
-    auto id = path.substr(std::string("/sessions/").size());
-    if (id.empty() || id.find('/') != std::string::npos)
-      return respond(error_response(req, http::status::not_found, "not_found",
-                                    "no resource at " + path));
-    return session_resource(ctx, req, id, respond);
-  }
+  if (segments.size() == 2 && segments[0] == "sessions" && !segments[1].empty())
+    return session_resource(ctx, req, segments[1], respond);
   std::string ws_id;
   if (match_ws_session_path(path, ws_id) || match_ws_camera_path(path, ws_id)
       || path == "/ws/frames")

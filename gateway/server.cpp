@@ -26,9 +26,9 @@ void server::set_frame_server(clip_manager_actor clips) {
   ctx_->frame_codec = std::make_shared<json_frame_codec>();
 }
 
-void server::set_relays(std::map<std::string, relay_actor> relays,
+void server::set_relays(std::shared_ptr<supervised_handles> handles,
                         const relay_config& cfg) {
-  ctx_->relays = std::move(relays);
+  ctx_->handles = std::move(handles);
   ctx_->relay_cfg = cfg;
   ctx_->relay_codec = std::make_shared<json_relay_codec>();
   ctx_->viewer_slots = std::make_shared<viewer_limits>(
@@ -72,8 +72,24 @@ caf::expected<uint16_t> server::start() {
   auto port = acceptor_.local_endpoint().port();
   do_accept();
   for (int i = 0; i < ctx_->cfg.io_threads; ++i)
-    threads_.emplace_back([this] { ioc_.run(); });
+    threads_.emplace_back([this] { run_io(); });
   return port;
+}
+
+void server::run_io() {
+  // The last catch boundary: an exception that escapes a completion
+  // handler unwinds out of run(). The connection it belonged to is dropped
+  // with its handler; every other connection keeps being served.
+  for (;;) {
+    try {
+      ioc_.run();
+      return;
+    } catch (const std::exception& e) {
+      spdlog::error("io thread: a connection handler failed: {}", e.what());
+    } catch (...) {
+      spdlog::error("io thread: a connection handler failed");
+    }
+  }
 }
 
 void server::do_accept() {

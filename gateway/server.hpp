@@ -30,8 +30,9 @@ public:
   /// Serves /clips and /ws/frames from this CLIP MANAGER (before start()).
   void set_frame_server(clip_manager_actor clips);
 
-  /// Serves the camera relay of these RELAYs (by camera id).
-  void set_relays(std::map<std::string, relay_actor> relays,
+  /// Serves the camera relay of the RELAYs in `handles` (by camera id),
+  /// and finds the STORE there (the SUPERVISOR keeps both current).
+  void set_relays(std::shared_ptr<supervised_handles> handles,
                   const relay_config& cfg);
 
   /// Requires bearer tokens (none: open access).
@@ -50,6 +51,8 @@ public:
 
 private:
   void do_accept();
+  /// One io thread: runs the io_context, surviving handler exceptions.
+  void run_io();
 
   net::io_context ioc_;
   tcp::acceptor acceptor_;

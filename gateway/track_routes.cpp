@@ -2,6 +2,7 @@
 #include "gateway/track_routes.hpp"
 
 #include "core/defaults.hpp"
+#include "core/text.hpp"
 #include "core/track_query.hpp"
 #include "gateway/json_codec.hpp"
 #include "gateway/url.hpp"
@@ -15,18 +16,6 @@ namespace {
 constexpr auto query_timeout
     = std::chrono::duration_cast<std::chrono::milliseconds>(
         defaults::store::query_timeout);
-
-const std::string tracks_prefix = "/tracks/";
-const std::string retain_suffix = "/retain";
-
-bool starts_with(const std::string& s, const std::string& prefix) {
-  return s.compare(0, prefix.size(), prefix) == 0;
-}
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size()
-         && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 caf::error disabled() {
   return caf::make_error(ec::store_unavailable,
@@ -58,7 +47,7 @@ void list_tracks(const std::shared_ptr<gateway_context>& ctx,
   ask(
       ctx->sys, ctx->history.reader, query_timeout,
       [=](track_page& page) {
-        reply.json(http::status::ok, to_json(page).dump());
+        reply.json(http::status::ok, dump_json(to_json(page)));
       },
       [=](const caf::error& err) { reply.error(err); }, atom::query_v, *q);
 }
@@ -81,7 +70,7 @@ void get_track(const std::shared_ptr<gateway_context>& ctx,
         auto body = to_json(t);
         if (limit > 0)
           body["samples"] = samples_json(t.samples);
-        reply.json(http::status::ok, body.dump());
+        reply.json(http::status::ok, dump_json(body));
       },
       [=](const caf::error& err) { reply.error(err); }, atom::get_v, track_id,
       limit);
@@ -89,13 +78,13 @@ void get_track(const std::shared_ptr<gateway_context>& ctx,
 
 void delete_track(const std::shared_ptr<gateway_context>& ctx,
                   const deferred_reply& reply, const std::string& track_id) {
-  if (!ctx->history.store)
+  if (!ctx->handles->store())
     return reply.error(disabled());
   ask(
-      ctx->sys, ctx->history.store, query_timeout,
+      ctx->sys, ctx->handles->store(), query_timeout,
       [=](std::string& id) {
         reply.json(http::status::ok,
-                   json{{"deleted", true}, {"track_id", id}}.dump());
+                   dump_json(json{{"deleted", true}, {"track_id", id}}));
       },
       [=](const caf::error& err) { reply.error(err); }, atom::remove_v,
       track_id);
@@ -118,14 +107,14 @@ void retain_track(const std::shared_ptr<gateway_context>& ctx,
       retain = it->get<bool>();
     }
   }
-  if (!ctx->history.store)
+  if (!ctx->handles->store())
     return reply.error(disabled());
   ask(
-      ctx->sys, ctx->history.store, query_timeout,
+      ctx->sys, ctx->handles->store(), query_timeout,
       [=](std::string& id) {
         reply.json(
             http::status::ok,
-            json{{"track_id", id}, {"retain_indefinitely", retain}}.dump());
+            dump_json(json{{"track_id", id}, {"retain_indefinitely", retain}}));
       },
       [=](const caf::error& err) { reply.error(err); }, atom::retain_v,
       track_id, retain);
@@ -133,25 +122,30 @@ void retain_track(const std::shared_ptr<gateway_context>& ctx,
 
 void store_status_route(const std::shared_ptr<gateway_context>& ctx,
                         const deferred_reply& reply) {
-  if (!ctx->history.store) {
+  if (!ctx->handles->store()) {
     store_status st; // state "disabled"
-    return reply.json(http::status::ok, to_json(st).dump());
+    return reply.json(http::status::ok, dump_json(to_json(st)));
   }
   ask(
-      ctx->sys, ctx->history.store, query_timeout,
+      ctx->sys, ctx->handles->store(), query_timeout,
       [=](store_status& st) {
-        reply.json(http::status::ok, to_json(st).dump());
+        reply.json(http::status::ok, dump_json(to_json(st)));
       },
       [=](const caf::error& err) { reply.error(err); }, atom::status_v);
 }
 
-/// "/tracks/<id>[/retain]" with the id raw ("cam_01/17") or escaped
-/// ("cam_01%2F17"). @returns false when the id is malformed (answered).
-bool track_id_of(const std::string& rest, const deferred_reply& reply,
-                 std::string& id) {
-  if (!percent_decode(rest, id, false) || !valid_track_id(id)) {
+/// The track id in segments [first, last) of a decoded path: written raw
+/// ("/tracks/cam_01/17", two segments) or escaped ("/tracks/cam_01%2F17",
+/// one segment decoded to "cam_01/17"), both are the same id. @returns
+/// false when it is malformed (answered).
+bool track_id_of(const path_segments& path, size_t first, size_t last,
+                 const deferred_reply& reply, std::string& id) {
+  id.clear();
+  for (size_t i = first; i < last; ++i)
+    id += (i > first ? "/" : "") + path[i];
+  if (!valid_track_id(id)) {
     reply.error(http::status::not_found, "unknown_track",
-                "'" + rest.substr(0, 80)
+                "'" + quote_prefix(id, 80)
                     + "' is not a track id (<camera_id>/<number>)");
     return false;
   }
@@ -168,42 +162,38 @@ void method_not_allowed(const deferred_reply& reply, const char* allow,
 } // namespace
 
 bool route_tracks(const std::shared_ptr<gateway_context>& ctx,
-                  const http_request& req, const std::string& path,
+                  const http_request& req, const path_segments& path,
                   const responder& respond) {
   auto reply = defer_reply(req, respond);
   auto method = req.method();
-  if (path == "/tracks") {
+  if (path.size() == 1 && path[0] == "tracks") {
     if (method != http::verb::get)
       method_not_allowed(reply, "GET", req);
     else
       list_tracks(ctx, req, reply, "");
     return true;
   }
-  if (path == "/store") {
+  if (path.size() == 1 && path[0] == "store") {
     if (method != http::verb::get)
       method_not_allowed(reply, "GET", req);
     else
       store_status_route(ctx, reply);
     return true;
   }
-  const std::string sessions = "/sessions/";
-  if (starts_with(path, sessions) && ends_with(path, "/tracks")) {
-    auto id = path.substr(sessions.size(), path.size() - sessions.size() - 7);
-    if (id.empty() || id.find('/') != std::string::npos)
+  if (path.size() == 3 && path[0] == "sessions" && path[2] == "tracks") {
+    if (path[1].empty())
       return false;
     if (method != http::verb::get)
       method_not_allowed(reply, "GET", req);
     else
-      list_tracks(ctx, req, reply, id);
+      list_tracks(ctx, req, reply, path[1]);
     return true;
   }
-  if (!starts_with(path, tracks_prefix))
+  if (path.size() < 2 || path[0] != "tracks")
     return false;
-  auto rest = path.substr(tracks_prefix.size());
   std::string id;
-  if (ends_with(rest, retain_suffix)) {
-    if (!track_id_of(rest.substr(0, rest.size() - retain_suffix.size()), reply,
-                     id))
+  if (path.size() > 2 && path.back() == "retain") {
+    if (!track_id_of(path, 1, path.size() - 1, reply, id))
       return true;
     if (method != http::verb::post)
       method_not_allowed(reply, "POST", req);
@@ -211,7 +201,7 @@ bool route_tracks(const std::shared_ptr<gateway_context>& ctx,
       retain_track(ctx, req, reply, id);
     return true;
   }
-  if (!track_id_of(rest, reply, id))
+  if (!track_id_of(path, 1, path.size(), reply, id))
     return true;
   if (method == http::verb::get)
     get_track(ctx, req, reply, id);

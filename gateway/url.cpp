@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gateway/url.hpp"
 
+#include "core/text.hpp"
+
 namespace argus {
 
 namespace {
@@ -15,30 +17,69 @@ int hex_value(char c) {
   return -1;
 }
 
-} // namespace
+/// Where decoding stopped early: at the '%' of a malformed escape or of
+/// one that decodes to NUL; `at` is npos when the whole input decoded.
+struct decode_stop {
+  size_t at = std::string_view::npos;
+  bool nul = false;
+};
 
-bool percent_decode(const std::string& in, std::string& out,
-                    bool plus_is_space) {
+decode_stop decode_escapes(std::string_view in, std::string& out,
+                           bool plus_is_space) {
   out.clear();
   out.reserve(in.size());
   for (size_t i = 0; i < in.size(); ++i) {
     char c = in[i];
     if (c == '+' && plus_is_space) {
       out += ' ';
-    } else if (c == '%') {
-      if (i + 2 >= in.size())
-        return false;
-      int hi = hex_value(in[i + 1]);
-      int lo = hex_value(in[i + 2]);
-      if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
-        return false;
-      out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else {
-      out += c;
+      continue;
     }
+    if (c != '%') {
+      out += c;
+      continue;
+    }
+    bool complete = i + 2 < in.size();
+    int hi = complete ? hex_value(in[i + 1]) : -1;
+    int lo = complete ? hex_value(in[i + 2]) : -1;
+    if (hi < 0 || lo < 0)
+      return {i, false};
+    // A NUL would cut ids short wherever they reach C strings (SQLite,
+    // file names).
+    if (hi == 0 && lo == 0)
+      return {i, true};
+    out += static_cast<char>(hi * 16 + lo);
+    i += 2;
   }
-  return true;
+  return {};
+}
+
+/// Decodes one path segment. @returns an empty string on success, else the
+/// wire code (with `why` set).
+std::string decode_segment(std::string_view in, std::string& out,
+                           std::string& why) {
+  auto stop = decode_escapes(in, out, false);
+  if (stop.at != std::string_view::npos) {
+    why = stop.nul ? "path segment '" + quote_prefix(in, 64)
+                         + "' decodes to a NUL byte"
+                   : "malformed percent-escape '"
+                         + quote_prefix(in.substr(stop.at), 3)
+                         + "' in path segment '" + quote_prefix(in, 64)
+                         + "' (escapes are % and two hex digits)";
+    return "invalid_argument";
+  }
+  if (!valid_utf8(out)) {
+    why = "path segment '" + quote_prefix(in, 64)
+          + "' is not valid UTF-8 after percent-decoding";
+    return "invalid_utf8";
+  }
+  return {};
+}
+
+} // namespace
+
+bool percent_decode(const std::string& in, std::string& out,
+                    bool plus_is_space) {
+  return decode_escapes(in, out, plus_is_space).at == std::string_view::npos;
 }
 
 bool parse_query(const std::string& target, query_params& out,
@@ -73,6 +114,27 @@ bool parse_query(const std::string& target, query_params& out,
     out.emplace_back(std::move(key), std::move(value));
   }
   return true;
+}
+
+bool split_path(std::string_view target, path_segments& out,
+                path_error& error) {
+  out.clear();
+  auto path = target.substr(0, target.find('?'));
+  if (!path.empty() && path.front() == '/')
+    path.remove_prefix(1);
+  std::string segment;
+  for (;;) {
+    auto slash = path.find('/');
+    auto code = decode_segment(path.substr(0, slash), segment, error.detail);
+    if (!code.empty()) {
+      error.code = std::move(code);
+      return false;
+    }
+    out.push_back(std::move(segment));
+    if (slash == std::string_view::npos)
+      return true;
+    path.remove_prefix(slash + 1);
+  }
 }
 
 } // namespace argus

@@ -28,14 +28,17 @@ namespace {
 /// /ws/sessions/{id}: commands parsed here, a CLIENT of the session.
 class session_endpoint : public actor_endpoint<client_actor> {
 public:
-  session_endpoint(std::shared_ptr<gateway_context> ctx, session_actor session)
-      : ctx_(std::move(ctx)), session_(std::move(session)) {}
+  session_endpoint(std::shared_ptr<gateway_context> ctx, session_actor session,
+                   wire_extensions extensions)
+      : ctx_(std::move(ctx)), session_(std::move(session)),
+        extensions_(extensions) {}
 
   void start(client_connection_ptr connection) override {
     client_setup setup;
     setup.connection = std::move(connection);
     setup.session = session_;
     setup.codec = ctx_->codec;
+    setup.extensions = extensions_;
     setup.max_queued_events = ctx_->cfg.client_max_queued_events;
     actor_ = ctx_->sys.spawn(client, std::move(setup));
   }
@@ -59,6 +62,7 @@ public:
 private:
   std::shared_ptr<gateway_context> ctx_;
   session_actor session_;
+  wire_extensions extensions_;
 };
 
 /// /ws/cameras/{id}: server-to-client only; a VIEWER behind the socket.
@@ -106,8 +110,9 @@ make_viewer_endpoint(std::shared_ptr<gateway_context> ctx, relay_actor relay,
 
 std::shared_ptr<ws_endpoint>
 make_session_endpoint(std::shared_ptr<gateway_context> ctx,
-                      session_actor session) {
-  return std::make_shared<session_endpoint>(std::move(ctx), std::move(session));
+                      session_actor session, wire_extensions extensions) {
+  return std::make_shared<session_endpoint>(std::move(ctx), std::move(session),
+                                            extensions);
 }
 
 void ws_session::run(http_request req, std::shared_ptr<ws_endpoint> endpoint) {
@@ -154,7 +159,16 @@ void ws_session::on_read(beast::error_code ec, std::size_t) {
   buffer_.consume(buffer_.size());
   // The actor calls resume_read() when it has room for the reply.
   paused_self_ = shared_from_this();
-  endpoint_->received(std::move(payload), ws_.got_text());
+  try {
+    endpoint_->received(std::move(payload), ws_.got_text());
+  } catch (const std::exception& e) {
+    // The catch boundary of one WebSocket: this connection ends with 1011,
+    // nothing else is touched.
+    spdlog::error("websocket message handler failed: {}", e.what());
+    paused_self_.reset();
+    close(static_cast<uint16_t>(websocket::close_code::internal_error),
+          "internal error");
+  }
 }
 
 void ws_session::resume_read() {

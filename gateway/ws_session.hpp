@@ -50,10 +50,11 @@ protected:
   Handle actor_;
 };
 
-/// The analytics endpoint (/ws/sessions/{id}): a CLIENT of the session.
+/// The analytics endpoint (/ws/sessions/{id}): a CLIENT of the session,
+/// its ticks encoded with the wire extensions the upgrade asked for.
 std::shared_ptr<ws_endpoint>
 make_session_endpoint(std::shared_ptr<gateway_context> ctx,
-                      session_actor session);
+                      session_actor session, wire_extensions extensions);
 
 /// The relay endpoint (/ws/cameras/{id}): a VIEWER of the camera's RELAY;
 /// holds the connection's viewer slot until the socket is gone.

@@ -50,6 +50,10 @@ const char* to_string(ec code) {
     return "camera_disconnected";
   case ec::no_frame:
     return "no_frame";
+  case ec::internal_error:
+    return "internal_error";
+  case ec::invalid_utf8:
+    return "invalid_utf8";
   case ec::ec_count:
     break;
   }

@@ -57,6 +57,11 @@ enum class ec : uint8_t {
   /// The camera has produced no frame yet (connecting, or idle and the
   /// snapshot wait ran out).
   no_frame,
+  /// A bug: an exception escaped a handler. The request (or the actor)
+  /// failed; the process keeps serving.
+  internal_error,
+  /// Client text (a path, a query, a body) is not valid UTF-8.
+  invalid_utf8,
   /// Sentinel: number of codes.
   ec_count,
 };

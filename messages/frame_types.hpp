@@ -35,6 +35,19 @@ struct frame_entry {
   /// later picture of its sub-layer predicts from it, so a decode pass
   /// that does not want it may skip it.
   bool reference = true;
+  /// A RASL picture of an open GOP's CRA: it predicts from pictures of the
+  /// previous chunk, so a decode pass for it starts at that chunk's IRAP
+  /// (every other picture decodes from its own chunk's IRAP).
+  bool from_previous_chunk = false;
+};
+
+/// A picture the clip holds that no decoder can produce: a RASL picture of
+/// a CRA that starts the clip (or of a BLA, or of a CRA after an end of
+/// sequence), whose references are not in the stream. FFmpeg drops these
+/// too, so they get no display index and are not counted in frame_count.
+struct undecodable_picture {
+  int64_t offset = 0;
+  int32_t size = 0;
 };
 
 /// One IRAP and the pictures that decode from it, in decode order.
@@ -44,6 +57,8 @@ struct irap_entry {
   /// One past the last byte of the chunk's pictures.
   int64_t end = 0;
   std::vector<frame_entry> frames;
+  /// Leading pictures of this IRAP that cannot be decoded (not in frames).
+  std::vector<undecodable_picture> undecodable;
 };
 
 /// Everything a decoder and a client need to know about one clip.
@@ -155,6 +170,13 @@ struct decode_job {
   /// Sequential playback: encode every frame the pass produces (the next
   /// requests find them cached) and keep the pass open.
   bool encode_all = false;
+  /// The previous chunk's bytes, when a wanted frame decodes from it (the
+  /// RASL pictures of an open GOP): a fresh pass then starts there.
+  bytes_ptr previous;
+  /// The next chunk's bytes, if loaded: a sequential pass runs on into it
+  /// instead of draining at the chunk's end, so the next chunk's RASL
+  /// pictures still find their references in the decoder.
+  bytes_ptr following;
 };
 
 /// How a decode pass ended: which wanted frames it could not produce.

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The H.265 frame server: a clip's IRAP index as a timeline, scrubbing and
-// stepping (keys ←/→), and playback at 20 FPS over /ws/frames.
+// stepping (keys ←/→), and playback at 20 FPS over /ws/frames. Every frame
+// the index lists is served, open-GOP leading (RASL) pictures included: a
+// frame is always asked for by the chunk that lists it, whichever IRAP the
+// server decodes it from (`decode_from_irap`).
 import { api, ReconnectingSocket } from './api.js';
 import { containRect, fitCanvas } from './overlay.js';
 
@@ -10,7 +13,9 @@ export class FrameBrowser {
   constructor() {
     this.frames = []; // display order: {irap, offset, display_index, chunk}
     this.pos = 0;
-    this.state = { clip: null, shown: -1, latency_ms: null, requested: 0, received: 0, playing: false };
+    // errors: frames the server answered with an error instead of a JPEG
+    // (playback steps over them, so a gap shows here, not as a stall).
+    this.state = { clip: null, shown: -1, latency_ms: null, requested: 0, received: 0, errors: 0, playing: false };
     window.__argus = window.__argus || {};
     window.__argus.frames = this.state;
     this.pending = new Map(); // request_id -> {t0, display}
@@ -33,7 +38,7 @@ export class FrameBrowser {
         if (typeof data === 'string') {
           const msg = JSON.parse(data);
           if (msg.type === 'frame') header = msg;
-          else if (msg.type === 'error') $('frame-info').textContent = `${msg.error}: ${msg.detail}`;
+          else if (msg.type === 'error') this.failed(msg);
           return;
         }
         if (header) { const h = header; header = null; await this.draw(h, data); }
@@ -53,7 +58,10 @@ export class FrameBrowser {
     const index = await api(`/clips/${encodeURIComponent(clipId)}/index`);
     this.frames = [];
     index.iraps.forEach((irap, chunk) => {
-      for (const f of irap.frames) this.frames.push({ irap: irap.offset, offset: f.offset, display_index: f.display_index, chunk });
+      for (const f of irap.frames) {
+        this.frames.push({ irap: irap.offset, offset: f.offset, display_index: f.display_index, chunk,
+                           leading: f.decode_from_irap !== irap.offset });
+      }
     });
     this.frames.sort((a, b) => a.display_index - b.display_index);
     this.index = index;
@@ -71,11 +79,12 @@ export class FrameBrowser {
     const n = this.frames.length;
     ctx.fillStyle = '#242a31';
     ctx.fillRect(0, 0, W, H);
+    // Open-GOP leading pictures (shown before their CRA, decoded from the
+    // previous IRAP) shaded; IRAP markers where the IRAP itself shows.
+    ctx.fillStyle = '#3a4552';
+    for (const f of this.frames) if (f.leading) ctx.fillRect((f.display_index / n) * W, 0, Math.max(1, W / n), H);
     ctx.fillStyle = '#4da3ff';
-    this.index.iraps.forEach((irap) => {
-      const first = Math.min(...irap.frames.map((f) => f.display_index));
-      ctx.fillRect((first / n) * W, 0, 2, H);
-    });
+    this.index.iraps.forEach((irap) => ctx.fillRect((irap.frames[0].display_index / n) * W, 0, 2, H));
     ctx.fillStyle = '#ffd60a';
     ctx.fillRect((this.pos / n) * W - 1, 0, 3, H);
   }
@@ -95,6 +104,15 @@ export class FrameBrowser {
     this.state.requested++;
     this.socket.send({ type: 'request_frames', request_id: id, clip_id: this.state.clip, irap: f.irap, offsets: [f.offset] });
     this.drawTimeline();
+  }
+
+  /// An error answer: shown; a frame request's error ends that request, and
+  /// playback goes on with the next frame rather than stalling.
+  failed(msg) {
+    $('frame-info').textContent = `${msg.error}: ${msg.detail}`;
+    if (!this.pending.delete(msg.request_id)) return;
+    this.state.errors++;
+    if (this.state.playing) this.nextPlayFrame();
   }
 
   async draw(h, data) {

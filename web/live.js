@@ -10,8 +10,14 @@ export class LiveView {
   constructor(onEvent) {
     this.onEvent = onEvent;
     this.canvas = $('live-canvas');
-    this.state = { frames: 0, frameNo: 0, tick: null, boxes: [], selected: null, phase: 'idle',
-                   lastAck: null, lastError: null, video: '—', meta: '—', sessionId: null };
+    this.state = { frames: 0, frameNo: 0, tick: null, drawnTick: null, boxes: [], selected: null, phase: 'idle',
+                   lastAck: null, lastError: null, lastReply: null, replies: 0, picks: 0, lastPick: null,
+                   video: '—', meta: '—', sessionId: null };
+    // camera_id -> the /cameras entry; and the state the watched camera's
+    // relay last pushed, which is newer than any poll while the video
+    // socket is open (the relay sends it on join and on every change).
+    this.cameras = new Map();
+    this.pushedState = null;
     window.__argus = window.__argus || {};
     window.__argus.live = this.state;
     $('camera').onchange = () => this.watch();
@@ -26,13 +32,34 @@ export class LiveView {
 
   async loadCameras() {
     const { cameras } = await api('/cameras');
+    this.cameras = new Map(cameras.map((c) => [c.camera_id, c]));
     const sel = $('camera');
-    const current = sel.value;
-    sel.innerHTML = cameras.map((c) => `<option value="${c.camera_id}">${c.camera_id} (${c.source}, ${c.state})</option>`).join('');
-    if (current) sel.value = current;
+    // Options are updated in place: rebuilding them would close the list
+    // under a user who is choosing.
+    for (const o of [...sel.options]) if (!this.cameras.has(o.value)) o.remove();
+    for (const c of cameras)
+      if (![...sel.options].some((o) => o.value === c.camera_id)) sel.add(new Option(c.camera_id, c.camera_id));
+    for (const id of this.cameras.keys()) this.labelCamera(id);
     if (!this.video) this.watch();
-    const cam = cameras.find((c) => c.camera_id === sel.value);
+    const cam = this.cameras.get(sel.value);
     if (cam && cam.session_id && !this.meta) this.attach(cam.session_id);
+  }
+
+  /// "cam_01 (synthetic, online)": the pushed state for the watched camera,
+  /// else the last poll's.
+  labelCamera(id) {
+    const c = this.cameras.get(id);
+    const o = [...$('camera').options].find((x) => x.value === id);
+    if (!c || !o) return;
+    const pushed = this.pushedState && this.pushedState.camera_id === id ? this.pushedState.state : null;
+    o.textContent = `${id} (${c.source}, ${pushed || c.state})`;
+  }
+
+  /// A camera_status / camera_disconnected message from the relay.
+  onCameraState(msg) {
+    this.pushedState = { camera_id: msg.camera_id, state: msg.state };
+    this.labelCamera(msg.camera_id);
+    if (msg.type === 'camera_disconnected') this.feedback(`camera disconnected, retry in ${msg.next_retry_ms} ms`);
   }
 
   setConn(which, state, detail) {
@@ -45,14 +72,25 @@ export class LiveView {
   watch() {
     if (this.video) this.video.close();
     const camera = $('camera').value;
+    const forget = () => {
+      // Without the socket nothing pushes: the polls are the news again.
+      if (!this.pushedState) return;
+      const id = this.pushedState.camera_id;
+      this.pushedState = null;
+      this.labelCamera(id);
+    };
+    forget();
     let header = null;
     this.video = new ReconnectingSocket(() => `/ws/cameras/${encodeURIComponent(camera)}?fps=10`, {
-      onState: (s, d) => this.setConn('video', s, d),
+      onState: (s, d) => {
+        if (s !== 'open') forget();
+        this.setConn('video', s, d);
+      },
       onMessage: async (data) => {
         if (typeof data === 'string') {
           const msg = JSON.parse(data);
           if (msg.type === 'frame') header = msg;
-          else if (msg.type === 'camera_disconnected') this.feedback(`camera disconnected, retry in ${msg.next_retry_ms} ms`);
+          else if (msg.type === 'camera_status' || msg.type === 'camera_disconnected') this.onCameraState(msg);
           return;
         }
         if (!header) return;
@@ -123,10 +161,12 @@ export class LiveView {
     } else if (msg.type === 'track_event') {
       this.onEvent(msg);
     } else if (msg.type === 'ack') {
-      this.state.lastAck = msg;
+      this.state.lastAck = this.state.lastReply = msg;
+      this.state.replies++;
       this.feedback(`ack: ${msg.command}${msg.target_id != null ? ` ${msg.target_id}` : ''}`);
     } else if (msg.type === 'error') {
-      this.state.lastError = msg;
+      this.state.lastError = this.state.lastReply = msg;
+      this.state.replies++;
       this.feedback(`${msg.error}: ${msg.detail}`, true);
     }
   }
@@ -163,13 +203,13 @@ export class LiveView {
     const rect = containRect(W, H, img ? img.width : fw, img ? img.height : fh);
     const boxes = !tick ? [] : tick.tracks.map((t) => ({ id: t.id, label: t.label, conf: t.conf,
       color: colorOf(t.id, tick), ...mapBox(t.bbox, rect) }));
-    return { rect, boxes };
+    return { rect, boxes, tick };
   }
 
   draw() {
     const { ctx, W, H } = fitCanvas(this.canvas);
     ctx.clearRect(0, 0, W, H);
-    const { rect, boxes } = this.layout(W, H);
+    const { rect, boxes, tick } = this.layout(W, H);
     if (this.bitmap) ctx.drawImage(this.bitmap, rect.x, rect.y, rect.w, rect.h);
     ctx.lineWidth = 2;
     ctx.font = '12px system-ui, sans-serif';
@@ -178,12 +218,16 @@ export class LiveView {
       ctx.setLineDash(b.color === '#ff453a' ? [6, 4] : []);
       ctx.strokeRect(b.x, b.y, b.w, b.h);
       const text = `#${b.id} ${b.label} ${(b.conf * 100).toFixed(0)}%`;
+      b.labelW = ctx.measureText(text).width + 6;
       ctx.fillStyle = 'rgba(0,0,0,.6)';
-      ctx.fillRect(b.x, b.y - 16, ctx.measureText(text).width + 6, 16);
+      ctx.fillRect(b.x, b.y - 16, b.labelW, 16);
       ctx.fillStyle = b.color;
       ctx.fillText(text, b.x + 3, b.y - 4);
     }
     ctx.setLineDash([]);
+    // What the canvas shows right now: ticks arrive between frames, so
+    // state.tick may already be newer than these boxes.
+    this.state.drawnTick = tick;
     this.state.boxes = boxes;
     this.state.canvas = { W, H, rect };
   }
@@ -194,6 +238,8 @@ export class LiveView {
     // The smallest box under the pointer wins (nested or overlapping boxes).
     const hits = this.state.boxes.filter((b) => x >= b.x && x <= b.x + b.w && y >= b.y && y <= b.y + b.h)
       .sort((a, b) => a.w * a.h - b.w * b.h);
+    this.state.lastPick = { x, y, id: hits.length ? hits[0].id : null, left: r.left, top: r.top };
+    this.state.picks++;
     if (hits.length) this.command({ type: 'set_target_id', target_id: hits[0].id });
   }
 }

@@ -6,8 +6,9 @@ decode IRAP -> target and turbojpeg encode in a plain loop), side by side,
 interleaved run by run, medians of --runs runs.
 
 Clips: 1280x720 and 1920x1080 H.265 (libx265 via the ffmpeg CLI, 3 B-frames,
-closed GOPs of 30 and 120 frames, 360 frames each), encoded once into
-$TMPDIR/argus-bench-frames.
+closed GOPs of 30 and 120 frames, 360 frames each), and a 720p clip with
+x265's default open GOPs of 30 (CRA pictures whose RASL leading pictures
+decode from the previous IRAP), encoded once into $TMPDIR/argus-bench-frames.
 
   1. random single-frame requests: the same never-repeated (IRAP, frame)
      pairs for both sides; argus gets a fresh clip id per run so its frame
@@ -46,9 +47,10 @@ server: {max_ws_clients: 256}
 frames: {cache_mb: 1024}
 cameras: [{id: cam_01, source: synthetic, width: 320, height: 180, fps: 5}]
 """
-CLIPS = {  # name: (size, gop)
-    "720p_gop30": ("1280x720", 30), "720p_gop120": ("1280x720", 120),
-    "1080p_gop30": ("1920x1080", 30), "1080p_gop120": ("1920x1080", 120),
+CLIPS = {  # name: (size, gop, open GOPs)
+    "720p_gop30": ("1280x720", 30, False), "720p_gop120": ("1280x720", 120, False),
+    "1080p_gop30": ("1920x1080", 30, False), "1080p_gop120": ("1920x1080", 120, False),
+    "720p_open30": ("1280x720", 30, True),
 }
 FRAMES = 360
 
@@ -58,14 +60,15 @@ def clip_path(name):
     os.makedirs(folder, exist_ok=True)
     path = os.path.join(folder, name + ".hevc")
     if not os.path.exists(path):
-        size, gop = CLIPS[name]
+        size, gop, open_gop = CLIPS[name]
+        gops = "" if open_gop else ":no-open-gop=1"
         # testsrc2 with temporal noise: moving detail at a realistic bitrate
         # (plain testsrc2 compresses to almost nothing and decodes too fast).
         subprocess.run(
             ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc2=size={size}:rate=30",
              "-vf", "noise=alls=6:allf=t", "-frames:v", str(FRAMES), "-pix_fmt", "yuv420p",
              "-c:v", "libx265", "-preset", "veryfast", "-crf", "26",
-             "-x265-params", f"keyint={gop}:min-keyint={gop}:bframes=3:no-open-gop=1:log-level=error",
+             "-x265-params", f"keyint={gop}:min-keyint={gop}:bframes=3{gops}:log-level=error",
              "-f", "hevc", path + ".part"], check=True, timeout=900)
         os.replace(path + ".part", path)
     return path

@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Baseline for the fan-out benchmark: the smallest possible broadcaster, a
 // node `ws` server that sends one given JSON message to every client at a
-// fixed rate, restamping `published_unix_ms` like argus does. Same generator,
+// fixed rate, restamping `published_unix_ms` like argus does for clients
+// that ask for it (`?ext=timing`, as run.py's do). Same generator,
 // same message, same rate: the difference to argus is argus's own cost.
 'use strict';
 const fs = require('node:fs');

@@ -48,6 +48,8 @@ def run_load(url, clients, duration, server_pid):
     result["server_cpu_pct"] = 100 * (cpu_seconds(server_pid) - cpu0) / (time.monotonic() - t0)
     if result["opened"] != clients or result["failed"] or result["closed_early"]:
         raise RuntimeError(f"load run lost clients: {result}")
+    if not result["latency_ms"]["n"]:
+        raise RuntimeError(f"no message carried published_unix_ms (argus needs ?ext=timing): {result}")
     return result
 
 
@@ -92,7 +94,9 @@ def main():
         status, body, _ = server.request("POST", "/sessions", {"camera_id": "cam_01"})
         if status not in (200, 201):
             raise RuntimeError(f"POST /sessions: {status} {body}")
-        argus_url = f"ws://127.0.0.1:{server.port}{body['ws_path']}"
+        # The default stream is the bare seed contract; the latency stamp
+        # is the opt-in timing extension.
+        argus_url = f"ws://127.0.0.1:{server.port}{body['ws_path']}?ext=timing"
         tick = capture_tick(argus_url)
         tick_path = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"argus-tick-{os.getpid()}.json")
         with open(tick_path, "w") as f:

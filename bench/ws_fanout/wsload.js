@@ -4,7 +4,8 @@
 //
 // Opens --clients connections to one loopback URL, only receives, and for
 // every JSON text message with a numeric `published_unix_ms` records
-// (receive wall clock - published_unix_ms). Server and generator share the
+// (receive wall clock - published_unix_ms); argus sends that stamp only on
+// `?ext=timing` connections. Server and generator share the
 // machine's clock, so this is one-way delivery latency. Prints one JSON line.
 'use strict';
 const { performance } = require('node:perf_hooks');

@@ -5,12 +5,26 @@
 #include "actors/tracker.hpp"
 #include "tests/actors/fixture.hpp"
 
+#include <map>
+
 using namespace argus;
 using namespace argus::test;
 
 namespace {
 
+/// The real JSON codec, counting the ticks it encodes per extension set, so
+/// a test can see that ticks are shared instead of encoded per client.
+struct counting_codec : json_wire_codec {
+  mutable std::map<wire_extensions, int> ticks;
+  text_ptr encode(const metadata_tick& x, wire_extensions ext) const override {
+    ++ticks[ext];
+    return json_wire_codec::encode(x, ext);
+  }
+  using json_wire_codec::encode;
+};
+
 struct session_fixture : fixture {
+  std::shared_ptr<counting_codec> counting = std::make_shared<counting_codec>();
   camera_actor cam;
   session_actor sess;
   std::shared_ptr<recording_connection> conn
@@ -24,7 +38,7 @@ struct session_fixture : fixture {
     setup.params.camera_id = "cam_01";
     setup.params.cfg.confirm_hits = 2;
     setup.params.labels = {"drone", "bird"};
-    setup.codec = codec;
+    setup.codec = counting;
     setup.camera = cam;
     setup.detector = sys.spawn(truth_detector);
     setup.tracker = sys.spawn(tracker, tracker_params{}, track_id_source{});
@@ -33,12 +47,14 @@ struct session_fixture : fixture {
   }
 
   client_actor add_client(std::shared_ptr<recording_connection> c,
-                          size_t max_events = 256) {
+                          size_t max_events = 256,
+                          wire_extensions extensions = 0) {
     client_setup cs;
     cs.connection = c;
     cs.session = sess;
     cs.codec = codec;
     cs.max_queued_events = max_events;
+    cs.extensions = extensions;
     auto hdl = sys.spawn(client, std::move(cs));
     drain();
     return hdl;
@@ -103,6 +119,35 @@ CAF_TEST(tracks become events at once and ticks at the publish rate) {
   CAF_CHECK_EQUAL(ticks[0]["tracks"][0]["label"], "drone");
   tick(); // nothing changed: no duplicate tick
   CAF_CHECK_EQUAL(conn->of_type("metadata_tick").size(), 1u);
+}
+
+CAF_TEST(ticks are encoded once per extension set and shared by clients) {
+  std::vector<std::shared_ptr<recording_connection>> plain, timed;
+  for (int i = 0; i < 3; ++i) {
+    plain.push_back(std::make_shared<recording_connection>());
+    add_client(plain.back());
+  }
+  for (int i = 0; i < 2; ++i) {
+    timed.push_back(std::make_shared<recording_connection>());
+    add_client(timed.back(), 256, wire_ext::timing);
+  }
+  push(0, {{100, 100, 40, 20}});
+  tick();
+  CAF_CHECK_EQUAL(counting->ticks[0], 1);
+  CAF_CHECK_EQUAL(counting->ticks[wire_ext::timing], 1);
+  // The default stream is the seed contract: no timing stamp, and no ptz
+  // block for a camera without PTZ.
+  for (auto& c : plain) {
+    auto ticks = c->of_type("metadata_tick");
+    CAF_REQUIRE_EQUAL(ticks.size(), 1u);
+    CAF_CHECK(!ticks[0].contains("published_unix_ms"));
+    CAF_CHECK(!ticks[0].contains("ptz"));
+  }
+  for (auto& c : timed) {
+    auto ticks = c->of_type("metadata_tick");
+    CAF_REQUIRE_EQUAL(ticks.size(), 1u);
+    CAF_CHECK(ticks[0]["published_unix_ms"].is_number());
+  }
 }
 
 CAF_TEST(target commands are acked or refused) {

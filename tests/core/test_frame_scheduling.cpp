@@ -5,7 +5,9 @@
 #include "core/clip_scheduler.hpp"
 #include "core/frame_requests.hpp"
 
+#include <algorithm>
 #include <gtest/gtest.h>
+#include <tuple>
 
 using namespace argus;
 
@@ -38,6 +40,26 @@ clip_index_ptr synthetic_index(int chunks, int gop) {
 
 bytes_ptr some_bytes() {
   return std::make_shared<const std::string>("x");
+}
+
+/// Like synthetic_index, with open GOPs: decode indices 1 and 2 of every
+/// chunk but the first are RASL pictures (display before their CRA).
+clip_index_ptr open_gop_index(int chunks, int gop) {
+  auto idx = std::const_pointer_cast<clip_index>(synthetic_index(chunks, gop));
+  for (int c = 1; c < chunks; ++c)
+    for (size_t d : {1, 2})
+      idx->iraps[static_cast<size_t>(c)].frames[d].from_previous_chunk = true;
+  return idx;
+}
+
+using lost = std::tuple<int32_t, int32_t, int32_t>;
+
+std::vector<lost> sorted(const std::vector<clip_scheduler::lost_frame>& v) {
+  std::vector<lost> out;
+  for (auto& x : v)
+    out.emplace_back(x.irap, x.decode_index, x.quality);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 } // namespace
@@ -191,14 +213,75 @@ TEST(clip_scheduler, a_failed_load_returns_its_waiters_and_keeps_others) {
   s.want(0, 1, 90);
   auto step = s.next(false);
   ASSERT_EQ(step.loads, std::vector<int32_t>{1});
-  auto failed = s.chunk_failed(1);
-  std::sort(failed.begin(), failed.end());
-  EXPECT_EQ(failed,
-            (std::vector<std::pair<int32_t, int32_t>>{{3, 90}, {4, 75}}));
+  EXPECT_EQ(sorted(s.chunk_failed(1)),
+            (std::vector<lost>{{1, 3, 90}, {1, 4, 75}}));
   auto left = s.next(true);
   ASSERT_TRUE(left.job);
   EXPECT_EQ(left.job->irap_index, 0);
   EXPECT_TRUE(left.loads.empty()) << "nothing waits for chunk 1 any more";
+}
+
+TEST(clip_scheduler, a_rasl_frame_waits_for_the_previous_chunk_too) {
+  clip_scheduler s{open_gop_index(3, 8), 4};
+  s.chunk_loaded(1, some_bytes());
+  s.want(1, 2, 90); // RASL: decodes from chunk 0's IRAP
+  auto first = s.next(true);
+  EXPECT_FALSE(first.job) << "chunk 0's bytes are not loaded yet";
+  EXPECT_EQ(first.loads, std::vector<int32_t>{0});
+  s.chunk_loaded(0, some_bytes());
+  auto step = s.next(true);
+  ASSERT_TRUE(step.job);
+  EXPECT_EQ(step.job->irap_index, 1);
+  EXPECT_EQ(step.job->wanted, std::vector<int32_t>{2});
+  EXPECT_TRUE(step.job->chunk);
+  EXPECT_TRUE(step.job->previous) << "the pass starts at chunk 0";
+  // A random pass for a frame of the CRA's own GOP needs no previous chunk.
+  s.want(1, 7, 90);
+  auto own = s.next(true);
+  ASSERT_TRUE(own.job);
+  EXPECT_FALSE(own.job->encode_all);
+  EXPECT_FALSE(own.job->previous);
+}
+
+TEST(clip_scheduler, a_failed_load_fails_the_next_chunks_rasl_frames) {
+  clip_scheduler s{open_gop_index(3, 8), 4};
+  s.chunk_loaded(1, some_bytes());
+  s.want(1, 1, 90); // RASL of chunk 1
+  s.want(1, 5, 90); // a trailing picture of chunk 1
+  s.want(0, 3, 75);
+  EXPECT_EQ(s.next(false).loads, std::vector<int32_t>{0});
+  EXPECT_EQ(sorted(s.chunk_failed(0)),
+            (std::vector<lost>{{0, 3, 75}, {1, 1, 90}}));
+  auto left = s.next(true);
+  ASSERT_TRUE(left.job);
+  EXPECT_EQ(left.job->irap_index, 1);
+  EXPECT_EQ(left.job->wanted, std::vector<int32_t>{5});
+}
+
+TEST(clip_scheduler, a_sequential_pass_gets_the_next_chunk_to_run_into) {
+  clip_scheduler s{open_gop_index(3, 8), 4, 32};
+  s.chunk_loaded(0, some_bytes());
+  s.want(0, 0, 90);
+  ASSERT_TRUE(s.next(true).job);
+  s.want(0, 2, 90);
+  auto seq = s.next(true);
+  ASSERT_TRUE(seq.job && seq.job->encode_all);
+  EXPECT_FALSE(seq.job->following) << "chunk 1 is still loading";
+  EXPECT_EQ(seq.loads, std::vector<int32_t>{1});
+  s.chunk_loaded(1, some_bytes());
+  auto ahead = s.next(true);
+  ASSERT_TRUE(ahead.job);
+  EXPECT_EQ(ahead.job->irap_index, 0);
+  EXPECT_TRUE(ahead.job->following)
+      << "the pass runs on through chunk 1's CRA to its RASL pictures";
+  EXPECT_EQ(ahead.loads, std::vector<int32_t>{}) << "chunk 1 is here";
+  s.next(true); // the rest of chunk 0
+  auto into = s.next(true);
+  ASSERT_TRUE(into.job);
+  EXPECT_EQ(into.job->irap_index, 1);
+  EXPECT_EQ(into.job->wanted, (std::vector<int32_t>{0, 1, 2, 3}));
+  EXPECT_TRUE(into.job->previous) << "RASL pictures 1 and 2";
+  EXPECT_EQ(into.loads, std::vector<int32_t>{2}) << "read ahead";
 }
 
 TEST(clip_scheduler, keeps_at_most_max_chunks_buffers) {

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // The frame server's core: index building (raw and MP4), decode passes that
-// skip non-reference pictures, JPEG range expansion and the frame cache.
-// Clips are encoded by the ffmpeg CLI (libx265) at test time; reference
-// pictures come from an independent libavformat + libavcodec decode.
+// skip non-reference pictures, open GOPs (RASL pictures decoded from the
+// previous IRAP), JPEG range expansion and the frame cache. Clips are
+// encoded by the ffmpeg CLI (libx265) at test time; reference pictures come
+// from an independent libavformat + libavcodec decode of the whole stream,
+// which is what the ffmpeg CLI does.
 #include "core/byte_source.hpp"
 #include "core/frame_cache.hpp"
 #include "core/hevc_decoder.hpp"
@@ -11,9 +13,12 @@
 #include "messages/error.hpp"
 #include "tests/support/temp_dir.hpp"
 
+#include <algorithm>
+#include <fstream>
 #include <gtest/gtest.h>
 #include <map>
 #include <random>
+#include <set>
 #include <turbojpeg.h>
 
 extern "C" {
@@ -33,6 +38,21 @@ std::string make_clip(const test::temp_dir& dir, const std::string& name,
              "-frames:v 64 -pix_fmt yuv420p -c:v libx265 -preset ultrafast "
              "-x265-params keyint=30:min-keyint=30:bframes=3:no-open-gop=1:"
              "log-level=error -f "
+             + format + " " + path;
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  return path;
+}
+
+/// x265 with its default parameters (open GOPs: CRA pictures whose RASL
+/// leading pictures predict from the previous GOP; B-frames) and a short
+/// keyint, so that 100 frames hold several CRAs.
+std::string make_open_gop_clip(const test::temp_dir& dir,
+                               const std::string& name,
+                               const std::string& format) {
+  auto path = dir.file(name);
+  auto cmd = "ffmpeg -v error -y -f lavfi -i testsrc2=size=320x180:rate=25 "
+             "-frames:v 100 -pix_fmt yuv420p -c:v libx265 "
+             "-x265-params keyint=24:log-level=error -f "
              + format + " " + path;
   EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
   return path;
@@ -91,24 +111,67 @@ std::string chunk_bytes(const std::string& path, const irap_entry& e) {
   return *data;
 }
 
-/// Decodes `wanted` of chunk `c` and returns display index -> luma.
+bytes_ptr chunk_ptr(const std::string& path, const clip_index& idx, int32_t c) {
+  if (c < 0 || c >= static_cast<int32_t>(idx.iraps.size()))
+    return nullptr;
+  return std::make_shared<const std::string>(
+      chunk_bytes(path, idx.iraps[static_cast<size_t>(c)]));
+}
+
+/// Which neighbouring chunks' bytes a job carries (the scheduler hands
+/// them over when loaded).
+enum class neighbours { none, previous, both };
+
+/// Decodes `wanted` of chunk `c` and returns display index -> luma of
+/// everything the pass hands out (of any chunk).
 std::map<int32_t, std::string>
 decode_luma(hevc_decoder& dec, const clip_index& idx, const std::string& path,
-            int32_t c, std::vector<int32_t> wanted, bool emit_all = false) {
+            int32_t c, std::vector<int32_t> wanted, bool emit_all = false,
+            neighbours with = neighbours::previous) {
   std::map<int32_t, std::string> out;
-  auto bytes = chunk_bytes(path, idx.iraps[c]);
+  decode_job job;
+  job.irap_index = c;
+  job.chunk = chunk_ptr(path, idx, c);
+  if (with != neighbours::none)
+    job.previous = chunk_ptr(path, idx, c - 1);
+  if (with == neighbours::both)
+    job.following = chunk_ptr(path, idx, c + 1);
+  job.wanted = std::move(wanted);
+  job.encode_all = emit_all;
+  std::string detail;
   auto failed = dec.decode(
-      c, bytes, wanted, emit_all, [&](const decoded_picture& p) {
+      job,
+      [&](const decoded_picture& p) {
         std::string y;
         const AVFrame& f = *p.frame;
         for (int r = 0; r < f.height; ++r)
           y.append(reinterpret_cast<const char*>(f.data[0] + r * f.linesize[0]),
                    f.width);
-        auto d = idx.iraps[c].frames[p.decode_index];
+        auto d = idx.iraps[p.irap_index].frames[p.decode_index];
+        EXPECT_FALSE(out.count(d.display_index)) << "emitted twice";
         out[d.display_index] = std::move(y);
-      });
-  EXPECT_TRUE(failed.empty());
+      },
+      &detail);
+  EXPECT_TRUE(failed.empty()) << "chunk " << c << ": " << detail;
   return out;
+}
+
+/// Every frame of the index as (chunk, decode index), in decode order.
+std::vector<std::pair<int32_t, int32_t>> all_frames(const clip_index& idx) {
+  std::vector<std::pair<int32_t, int32_t>> out;
+  for (size_t c = 0; c < idx.iraps.size(); ++c)
+    for (const auto& f : idx.iraps[c].frames)
+      out.push_back({static_cast<int32_t>(c), f.decode_index});
+  return out;
+}
+
+/// Every luma plane equals the reference's at its display index.
+void expect_bit_exact(const std::map<int32_t, std::string>& got,
+                      const std::vector<std::string>& ref) {
+  for (auto& [d, y] : got) {
+    ASSERT_LT(static_cast<size_t>(d), ref.size());
+    EXPECT_TRUE(y == ref[static_cast<size_t>(d)]) << "display " << d;
+  }
 }
 
 } // namespace
@@ -272,15 +335,133 @@ TEST(hevc_decoder, corrupt_chunk_fails_the_frame_with_a_reason) {
   for (size_t k = slice + 2; k < slice + 12; ++k)
     bytes[k] = static_cast<char>(0xff);
   std::string detail;
+  decode_job job;
+  job.irap_index = 1;
+  job.chunk = std::make_shared<const std::string>(bytes);
+  job.wanted = {3};
   auto failed = (*dec)->decode(
-      1, bytes, {3}, false, [](const decoded_picture&) {}, &detail);
+      job, [](const decoded_picture&) {}, &detail);
   EXPECT_EQ(failed, std::vector<int32_t>{3});
   EXPECT_FALSE(detail.empty());
   // The decoder is reusable after the failure.
-  auto good = chunk_bytes(path, idx->iraps[1]);
-  EXPECT_TRUE((*dec)
-                  ->decode(1, good, {3}, false, [](const decoded_picture&) {})
-                  .empty());
+  job.chunk = chunk_ptr(path, *idx, 1);
+  EXPECT_TRUE((*dec)->decode(job, [](const decoded_picture&) {}).empty());
+}
+
+TEST(hevc_index, open_gop_rasl_pictures_decode_from_the_previous_irap) {
+  test::temp_dir dir;
+  auto path = make_open_gop_clip(dir, "open.hevc", "hevc");
+  auto idx = index_of(path);
+  auto ref = reference_luma(path);
+  EXPECT_EQ(idx->frame_count, static_cast<int64_t>(ref.size()))
+      << "the same frames the ffmpeg CLI outputs";
+  int rasl = 0;
+  std::set<int32_t> open_cras;
+  for (size_t c = 0; c < idx->iraps.size(); ++c) {
+    const auto& chunk = idx->iraps[c];
+    EXPECT_TRUE(chunk.undecodable.empty()) << "the clip starts with an IDR";
+    for (const auto& f : chunk.frames) {
+      EXPECT_EQ(f.from_previous_chunk, is_rasl(f.nal_type));
+      if (!f.from_previous_chunk)
+        continue;
+      ++rasl;
+      open_cras.insert(static_cast<int32_t>(c));
+      ASSERT_GT(c, 0u);
+      EXPECT_EQ(chunk.frames[0].nal_type, 21) << "a CRA leads them";
+      EXPECT_LT(f.display_index, chunk.frames[0].display_index)
+          << "leading pictures show before their CRA";
+    }
+  }
+  EXPECT_GE(open_cras.size(), 2u) << "several open-GOP CRAs in the clip";
+  EXPECT_GT(rasl, 4);
+}
+
+// Regression: every RASL picture used to fail ("a leading picture that
+// needs the previous chunk").
+TEST(hevc_decoder, every_open_gop_frame_matches_a_full_decode_at_random) {
+  test::temp_dir dir;
+  auto path = make_open_gop_clip(dir, "open.hevc", "hevc");
+  auto idx = index_of(path);
+  auto ref = reference_luma(path);
+  auto dec = hevc_decoder::open(idx);
+  ASSERT_TRUE(dec) << render(dec.error());
+  auto frames = all_frames(*idx);
+  std::shuffle(frames.begin(), frames.end(), std::mt19937{5});
+  for (auto [c, i] : frames) {
+    auto got = decode_luma(**dec, *idx, path, c, {i});
+    const auto& f = idx->iraps[c].frames[i];
+    ASSERT_EQ(got.size(), 1u) << "chunk " << c << " frame " << i;
+    EXPECT_TRUE(got.begin()->second == ref[f.display_index])
+        << "chunk " << c << " frame " << i
+        << (f.from_previous_chunk ? " (RASL)" : "");
+  }
+}
+
+TEST(hevc_decoder, sequential_pass_runs_through_open_gop_cras) {
+  test::temp_dir dir;
+  auto path = make_open_gop_clip(dir, "open.hevc", "hevc");
+  auto idx = index_of(path);
+  auto ref = reference_luma(path);
+  // Stepping in decode order, the way decode-ahead slices go: with the
+  // next chunk's bytes at hand the pass never restarts; without them it
+  // drains at each chunk's end and a CRA's RASL pictures restart it at
+  // the previous IRAP. Both hand out every frame once, bit-exact.
+  for (auto with : {neighbours::both, neighbours::previous}) {
+    auto dec = hevc_decoder::open(idx);
+    ASSERT_TRUE(dec);
+    std::map<int32_t, std::string> all;
+    for (auto [c, i] : all_frames(*idx)) {
+      auto got = decode_luma(**dec, *idx, path, c, {i}, true, with);
+      for (auto& [d, y] : got)
+        EXPECT_TRUE(all.emplace(d, std::move(y)).second) << "display " << d;
+    }
+    EXPECT_EQ(all.size(), ref.size());
+    expect_bit_exact(all, ref);
+    if (with == neighbours::both)
+      EXPECT_EQ((*dec)->stats().passes, 1) << "one pass for the whole clip";
+    else
+      EXPECT_GT((*dec)->stats().passes, 1);
+  }
+}
+
+TEST(hevc_index, a_clip_starting_at_a_cra_lists_its_rasl_as_undecodable) {
+  test::temp_dir dir;
+  auto full = make_open_gop_clip(dir, "open.hevc", "hevc");
+  auto whole = index_of(full);
+  // Cut the stream at a CRA with RASL pictures (parameter sets first), as
+  // a segment of a longer recording would be.
+  size_t cra = 0;
+  for (size_t c = 1; c < whole->iraps.size() && cra == 0; ++c)
+    for (const auto& f : whole->iraps[c].frames)
+      if (f.from_previous_chunk)
+        cra = c;
+  ASSERT_GT(cra, 0u);
+  auto bytes = chunk_bytes(
+      full, irap_entry{whole->iraps[cra].offset, whole->object_size, {}, {}});
+  auto path = dir.file("cut.hevc");
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << whole->extradata << bytes;
+  }
+  auto idx = index_of(path);
+  auto ref = reference_luma(path);
+  EXPECT_EQ(idx->frame_count, static_cast<int64_t>(ref.size()))
+      << "numbered like the ffmpeg CLI, which drops them";
+  const auto& first = idx->iraps[0];
+  ASSERT_FALSE(first.undecodable.empty());
+  for (const auto& f : first.frames)
+    EXPECT_FALSE(f.from_previous_chunk);
+  auto lost = locate_frame(*idx, first.offset, first.undecodable[0].offset);
+  ASSERT_FALSE(lost);
+  EXPECT_EQ(lost.error(), ec::decode_failed);
+  EXPECT_NE(error_detail(lost.error()).find("RASL"), std::string::npos);
+  auto dec = hevc_decoder::open(idx);
+  ASSERT_TRUE(dec);
+  for (auto [c, i] : all_frames(*idx)) {
+    auto got = decode_luma(**dec, *idx, path, c, {i});
+    ASSERT_EQ(got.size(), 1u);
+    expect_bit_exact(got, ref);
+  }
 }
 
 TEST(jpeg_encoder, limited_range_is_expanded_to_full_range) {

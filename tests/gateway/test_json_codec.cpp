@@ -3,7 +3,10 @@
 #include "gateway/router.hpp"
 #include "messages/error.hpp"
 
+#include <algorithm>
 #include <gtest/gtest.h>
+#include <string>
+#include <vector>
 
 using namespace argus;
 using nlohmann::json;
@@ -43,7 +46,9 @@ TEST(parse_command, rejects_bad_input_with_precise_codes) {
   }
 }
 
-TEST(json_codec, metadata_tick_follows_the_contract) {
+namespace {
+
+metadata_tick sample_tick() {
   metadata_tick t;
   t.session_id = "s";
   t.camera_id = "cam_01";
@@ -51,15 +56,96 @@ TEST(json_codec, metadata_tick_follows_the_contract) {
   t.frame_h = 720;
   t.tracks.push_back({17, "drone", 0.83, {0.42, 0.31, 0.08, 0.06}});
   t.published_unix_us = 1'700'000'000'123'456;
+  return t;
+}
+
+/// The keys of a JSON object, sorted.
+std::vector<std::string> keys(const json& j) {
+  std::vector<std::string> out;
+  for (auto& [k, v] : j.items())
+    out.push_back(k);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+using names = std::vector<std::string>;
+
+} // namespace
+
+TEST(json_codec, default_tick_is_exactly_the_seed_contract) {
+  // Regression: strict clients validate with closed schemas, so a field
+  // the contract does not name (published_unix_ms, a ptz block with
+  // control_mode "none") makes them reject every tick.
+  auto j = to_json(sample_tick());
+  EXPECT_EQ(keys(j), (names{"camera_id", "frame_index", "frame_size", "schema",
+                            "selected_target_id", "session_id", "space",
+                            "tracking_phase", "tracks", "ts_mono_ms",
+                            "ts_unix_ms", "type"}));
+  EXPECT_FALSE(j.contains("published_unix_ms"));
+  EXPECT_FALSE(j.contains("ptz"));
+  EXPECT_EQ(keys(j["tracks"][0]), (names{"bbox", "conf", "id", "label"}));
+  EXPECT_EQ(keys(j["tracks"][0]["bbox"]), (names{"h", "w", "x", "y"}));
+  EXPECT_EQ(keys(j["frame_size"]), (names{"h", "w"}));
+  auto empty_mode = sample_tick();
+  empty_mode.ptz.control_mode.clear();
+  EXPECT_FALSE(to_json(empty_mode).contains("ptz"));
+}
+
+TEST(json_codec, ptz_block_only_for_the_contract_control_modes) {
+  for (auto mode : {"onvif", "octagon", "sim"}) {
+    auto t = sample_tick();
+    t.ptz = {mode, true, 0.12, -0.03, 0.44};
+    auto j = to_json(t);
+    ASSERT_TRUE(j.contains("ptz")) << mode;
+    EXPECT_EQ(j["ptz"],
+              json({{"control_mode", mode},
+                    {"active", true},
+                    {"cmd", {{"pan", 0.12}, {"tilt", -0.03}, {"zoom", 0.44}}}}))
+        << mode;
+  }
+}
+
+TEST(json_codec, timing_extension_adds_only_published_unix_ms) {
+  auto plain = to_json(sample_tick());
+  auto timed = to_json(sample_tick(), wire_ext::timing);
+  EXPECT_DOUBLE_EQ(timed["published_unix_ms"].get<double>(),
+                   1'700'000'000'123.456);
+  timed.erase("published_unix_ms");
+  EXPECT_EQ(timed, plain);
+  json_wire_codec codec;
+  EXPECT_EQ(json::parse(*codec.encode(sample_tick(), 0)), plain);
+  EXPECT_TRUE(json::parse(*codec.encode(sample_tick(), wire_ext::timing))
+                  .contains("published_unix_ms"));
+}
+
+TEST(json_codec, extension_names_parse_or_are_named_in_the_error) {
+  wire_extensions ext = 0;
+  std::string error;
+  EXPECT_TRUE(parse_extensions("timing", ext, error));
+  EXPECT_EQ(ext, wire_ext::timing);
+  ext = 0;
+  EXPECT_TRUE(parse_extensions("timing,timing", ext, error));
+  EXPECT_EQ(ext, wire_ext::timing);
+  for (auto bad : {"bogus", "timing,bogus", "", "timing,", "Timing"}) {
+    ext = 0;
+    error.clear();
+    EXPECT_FALSE(parse_extensions(bad, ext, error)) << bad;
+    EXPECT_NE(error.find("unknown extension"), std::string::npos) << error;
+    EXPECT_NE(error.find("timing"), std::string::npos) << error;
+  }
+  EXPECT_FALSE(parse_extensions("bogus", ext, error));
+  EXPECT_NE(error.find("'bogus'"), std::string::npos) << error;
+}
+
+TEST(json_codec, metadata_tick_follows_the_contract) {
+  auto t = sample_tick();
   auto j = to_json(t);
-  EXPECT_DOUBLE_EQ(j["published_unix_ms"].get<double>(), 1'700'000'000'123.456);
   EXPECT_EQ(j["schema"], "drone-ptz-metadata/1");
   EXPECT_EQ(j["type"], "metadata_tick");
   EXPECT_EQ(j["space"], "source");
   EXPECT_EQ(j["frame_size"], json({{"w", 1280}, {"h", 720}}));
   EXPECT_TRUE(j["selected_target_id"].is_null());
   EXPECT_EQ(j["tracking_phase"], "idle");
-  EXPECT_EQ(j["ptz"]["cmd"]["pan"], 0.0);
   EXPECT_EQ(j["tracks"][0]["bbox"]["x"], 0.42);
   t.selected_target_id = 17;
   EXPECT_EQ(to_json(t)["selected_target_id"], 17);
@@ -79,6 +165,12 @@ TEST(json_codec, track_event_has_before_and_after_summaries) {
   EXPECT_TRUE(j["before"]["end_ts_unix_ms"].is_null());
   ev.has_before = false;
   EXPECT_TRUE(to_json(ev)["before"].is_null());
+  // Every summary field is one the seed's track_event example names.
+  EXPECT_EQ(keys(j["after"]),
+            (names{"best_bbox", "confirmed", "end_ts_unix_ms", "id", "label",
+                   "start_ts_unix_ms", "top_conf", "track_id", "zones"}));
+  EXPECT_EQ(keys(j), (names{"after", "before", "camera_id", "event", "schema",
+                            "session_id", "ts_unix_ms", "type"}));
 }
 
 TEST(json_codec, replies_are_acks_or_errors) {
@@ -90,8 +182,14 @@ TEST(json_codec, replies_are_acks_or_errors) {
   EXPECT_EQ(to_json(clear),
             json({{"type", "ack"}, {"command", "clear_target"}}));
   command_reply err{false, "", none_id, "invalid_json", "bad"};
-  EXPECT_EQ(to_json(err)["type"], "error");
-  EXPECT_EQ(to_json(err)["error"], "invalid_json");
+  EXPECT_EQ(
+      to_json(err),
+      json({{"type", "error"}, {"error", "invalid_json"}, {"detail", "bad"}}));
+  // An error about a known command still has only the contract's fields.
+  command_reply unknown{false, "set_target_id", 987, "unknown_target", "gone"};
+  EXPECT_EQ(to_json(unknown), json({{"type", "error"},
+                                    {"error", "unknown_target"},
+                                    {"detail", "gone"}}));
 }
 
 TEST(router, maps_actor_errors_to_http_statuses) {

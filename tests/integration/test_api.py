@@ -9,6 +9,7 @@ python3-jsonschema.
 import argparse
 import collections
 import glob
+import http.client
 import json
 import os
 import signal
@@ -16,6 +17,7 @@ import socket
 import sys
 import time
 import unittest
+import urllib.parse
 
 import jsonschema
 import websocket
@@ -42,8 +44,8 @@ def load_schema(name):
 
 
 SCHEMAS = {n: load_schema(n) for n in
-           ["metadata_tick", "track_event", "command", "command_reply", "rest_error",
-            "session_created", "session_status", "cameras"]}
+           ["metadata_tick", "metadata_tick.timing", "track_event", "command", "command_reply",
+            "rest_error", "session_created", "session_status", "cameras"]}
 
 
 def validate(kind, doc):
@@ -51,17 +53,21 @@ def validate(kind, doc):
 
 
 class WsClient:
-    """A WebSocket client that validates every message it receives."""
+    """A WebSocket client that validates every message it receives.
 
-    def __init__(self, url, timeout=10):
+    `tick_schema` names the schema ticks must meet: the closed seed contract
+    by default, "metadata_tick.timing" for a ?ext=timing connection."""
+
+    def __init__(self, url, timeout=10, tick_schema="metadata_tick"):
         self.ws = websocket.create_connection(url, timeout=timeout)
         self.seen = collections.defaultdict(list)
+        self.tick_schema = tick_schema
 
     def recv_json(self):
         msg = json.loads(self.ws.recv())
         kind = msg.get("type")
         if kind == "metadata_tick":
-            validate("metadata_tick", msg)
+            validate(self.tick_schema, msg)
         elif kind == "track_event":
             validate("track_event", msg)
         elif kind in ("ack", "error"):
@@ -163,10 +169,113 @@ class LiveAnalyticsApi(unittest.TestCase):
         # The server is still healthy afterwards.
         self.assertEqual(self.server.request("GET", "/healthz")[0], 200)
 
+    def test_default_stream_is_the_seed_contract_and_extensions_are_opt_in(self):
+        status, info, _ = self.create({"camera_id": "cam_01"})
+        self.assertIn(status, (200, 201), info)
+        # Default: exactly the contract; cam_01 has no PTZ, so no ptz block.
+        ws = WsClient(self.ws_url(info["ws_path"]))
+        try:
+            tick = ws.wait_for(lambda m: m["type"] == "metadata_tick")
+            self.assertNotIn("published_unix_ms", tick)
+            self.assertNotIn("ptz", tick)
+        finally:
+            ws.close()
+        # ?ext=timing adds published_unix_ms (and validates against the
+        # timing schema, which is closed too).
+        ws = WsClient(self.ws_url(info["ws_path"] + "?ext=timing"),
+                      tick_schema="metadata_tick.timing")
+        try:
+            tick = ws.wait_for(lambda m: m["type"] == "metadata_tick")
+            self.assertIsInstance(tick["published_unix_ms"], (int, float))
+            self.assertGreaterEqual(tick["published_unix_ms"], tick["ts_unix_ms"])
+            self.assertLess(abs(tick["published_unix_ms"] - time.time() * 1000), 60_000)
+            self.assertNotIn("ptz", tick)
+        finally:
+            ws.close()
+        # An unknown extension is refused at the upgrade, naming it.
+        for query in ("?ext=bogus", "?ext=timing,bogus", "?ext=timing&ext=bogus"):
+            with self.subTest(query=query):
+                # http.client, not urllib: urllib forces "Connection: close",
+                # which would make this a plain GET instead of an upgrade.
+                conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=10)
+                try:
+                    conn.request("GET", info["ws_path"] + query, headers={
+                        "Connection": "Upgrade", "Upgrade": "websocket",
+                        "Sec-WebSocket-Version": "13",
+                        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="})
+                    res = conn.getresponse()
+                    status, body = res.status, json.loads(res.read())
+                finally:
+                    conn.close()
+                self.assertEqual(status, 400, body)
+                validate("rest_error", body)
+                self.assertEqual(body["error"], "invalid_argument")
+                self.assertIn("bogus", body["detail"])
+        with self.assertRaises(websocket.WebSocketBadStatusException) as ctx:
+            websocket.create_connection(self.ws_url(info["ws_path"] + "?ext=bogus"), timeout=5)
+        self.assertEqual(ctx.exception.status_code, 400)
+
     def test_upgrade_to_unknown_session_is_refused_with_404(self):
         with self.assertRaises(websocket.WebSocketBadStatusException) as ctx:
             websocket.create_connection(self.ws_url("/ws/sessions/nope"), timeout=5)
         self.assertEqual(ctx.exception.status_code, 404)
+
+    def test_escaped_ids_in_paths_are_decoded_once(self):
+        # What the web client sends: encodeURIComponent of ids holding ':'
+        # (a session id's time) and '/' (a track id is "<camera_id>/<n>").
+        def esc(text):
+            return urllib.parse.quote(text, safe="")
+
+        status, info, _ = self.create({"camera_id": "cam_01"})
+        self.assertIn(status, (200, 201), info)
+        sid = info["session_id"]
+        self.assertIn(":", sid)
+        try:
+            self.check_escaped_ids(sid, esc)
+        finally:
+            # Other tests expect to start cam_01's session (and see its first
+            # track events) themselves; the escaped id deletes it too.
+            status, body, _ = self.server.request("DELETE", "/sessions/" + esc(sid))
+            self.assertEqual((status, body), (200, {"deleted": True, "session_id": sid}))
+
+    def check_escaped_ids(self, sid, esc):
+        status, st, _ = self.server.request("GET", "/sessions/" + esc(sid))
+        self.assertEqual(status, 200, st)
+        validate("session_status", st)
+        self.assertEqual(st["session_id"], sid)
+        # Once, not until nothing is left: an escaped escape names another id.
+        status, body, _ = self.server.request("GET", "/sessions/" + esc(esc(sid)))
+        self.assertEqual((status, body["error"]), (404, "unknown_session"), body)
+        ws = WsClient(self.ws_url("/ws/sessions/" + esc(sid)))
+        try:
+            tick = ws.wait_for(lambda m: m["type"] == "metadata_tick")
+            self.assertEqual(tick["session_id"], sid)
+        finally:
+            ws.close()
+        tracks = self.server.wait_until(
+            "a stored cam_01 track", lambda: self.server.get("/tracks?camera_id=cam_01")["tracks"])
+        tid = tracks[0]["track_id"]
+        self.assertIn("/", tid)
+        for path in ("/tracks/" + esc(tid), "/tracks/" + tid):
+            with self.subTest(path=path):
+                self.assertEqual(self.server.get(path + "?samples=false")["track_id"], tid)
+        status, body, _ = self.server.request("GET", "/tracks/" + esc(esc(tid)))
+        self.assertEqual((status, body["error"]), (404, "unknown_track"), body)
+        # Paths that do not decode to text: 400 naming what is wrong.
+        for path, code, detail in [
+                ("/sessions/%zz", "invalid_argument", "malformed percent-escape"),
+                ("/sessions/a%2", "invalid_argument", "malformed percent-escape"),
+                ("/sessions/a%00b", "invalid_argument", "NUL"),
+                ("/tracks/cam_01%2F1%FF", "invalid_utf8", "not valid UTF-8"),
+                ("/cameras/%C3", "invalid_utf8", "not valid UTF-8")]:
+            with self.subTest(path=path):
+                status, body, _ = self.server.request("GET", path)
+                self.assertEqual((status, body["error"]), (400, code), body)
+                validate("rest_error", body)
+                self.assertIn(detail, body["detail"])
+        with self.assertRaises(websocket.WebSocketBadStatusException) as ctx:
+            websocket.create_connection(self.ws_url("/ws/sessions/%zz"), timeout=5)
+        self.assertEqual(ctx.exception.status_code, 400)
 
     # -- the live path -------------------------------------------------------
 
@@ -281,12 +390,63 @@ class LiveAnalyticsApi(unittest.TestCase):
         files = sorted(glob.glob(os.path.join(ROOT, "fixtures", "*.example.json")))
         self.assertGreaterEqual(len(files), 10)
         for path in files:
-            kind = os.path.basename(path).split(".")[0]
+            # "metadata_tick.timing.example.json" -> the timing schema;
+            # "metadata_tick.empty.example.json" -> metadata_tick.
+            parts = os.path.basename(path).split(".")
+            kind = ".".join(parts[:2]) if ".".join(parts[:2]) in SCHEMAS else parts[0]
             with self.subTest(fixture=os.path.basename(path)), open(path) as f:
                 validate(kind, json.load(f))
         # And a bad document is rejected (the schemas can fail).
         with self.assertRaises(jsonschema.ValidationError):
             validate("metadata_tick", {"type": "metadata_tick", "tracks": []})
+
+    def test_schemas_are_closed_like_the_seed_projects(self):
+        """Strict clients validate with closed schemas: any field the contract
+        does not name must fail here too, at every level."""
+        def load(name):
+            with open(os.path.join(ROOT, "fixtures", name + ".example.json")) as f:
+                return json.load(f)
+
+        tick, event = load("metadata_tick"), load("track_event.end")
+        cases = [
+            ("metadata_tick", tick, lambda d: d.update(published_unix_ms=1.0)),
+            ("metadata_tick", tick, lambda d: d.update(extra=1)),
+            ("metadata_tick", tick, lambda d: d["frame_size"].update(d=1)),
+            ("metadata_tick", tick, lambda d: d["tracks"][0].update(extra=1)),
+            ("metadata_tick", tick, lambda d: d["tracks"][0]["bbox"].update(extra=1)),
+            ("metadata_tick", tick, lambda d: d["ptz"].update(connected=True)),
+            ("metadata_tick", tick, lambda d: d["ptz"]["cmd"].update(extra=1)),
+            ("metadata_tick", tick, lambda d: d["ptz"].update(control_mode="none")),
+            ("metadata_tick.timing", load("metadata_tick.timing"), lambda d: d.update(extra=1)),
+            ("metadata_tick.timing", load("metadata_tick.timing"), lambda d: d.pop("published_unix_ms")),
+            ("track_event", event, lambda d: d.update(extra=1)),
+            ("track_event", event, lambda d: d["after"].update(extra=1)),
+            ("track_event", event, lambda d: d["before"].update(extra=1)),
+            ("track_event", event, lambda d: d["after"]["best_bbox"].update(extra=1)),
+            ("command", load("command.set_target_id"), lambda d: d.update(extra=1)),
+            ("command", load("command.clear_target"), lambda d: d.update(extra=1)),
+            ("command_reply", load("command_reply.ack_set"), lambda d: d.update(extra=1)),
+            ("command_reply", load("command_reply.ack_clear"), lambda d: d.update(extra=1)),
+            ("command_reply", load("command_reply.error"), lambda d: d.update(command="set_target_id")),
+        ]
+        for kind, doc, mutate in cases:
+            bad = json.loads(json.dumps(doc))
+            mutate(bad)
+            with self.subTest(kind=kind, doc=bad):
+                validate(kind, doc)  # the original is fine ...
+                with self.assertRaises(jsonschema.ValidationError):
+                    validate(kind, bad)  # ... one stray field is not
+        # ptz is optional: a camera without PTZ simply has no block.
+        no_ptz = json.loads(json.dumps(tick))
+        del no_ptz["ptz"]
+        validate("metadata_tick", no_ptz)
+        # The timing schema is the default one plus published_unix_ms only.
+        base, timing = SCHEMAS["metadata_tick"], SCHEMAS["metadata_tick.timing"]
+        self.assertEqual(timing["required"], base["required"] + ["published_unix_ms"])
+        self.assertEqual({k: v for k, v in timing["properties"].items() if k != "published_unix_ms"},
+                         base["properties"])
+        self.assertEqual(timing["$defs"], base["$defs"])
+        self.assertEqual(timing["additionalProperties"], False)
 
 
 class Lifecycle(unittest.TestCase):

@@ -5,7 +5,10 @@ Annex-B and MP4, encoded by the ffmpeg CLI (libx265) at test time. Served
 frames are compared with frames decoded independently by the ffmpeg CLI
 (PSNR >= 40 dB at quality 95) for random (IRAP, frame) pairs, including the
 first and last frame of chunks; the WebSocket protocol is checked against
-schemas/; bad input gets precise errors."""
+schemas/; bad input gets precise errors. Open GOPs (x265's default: CRA
+pictures with RASL leading pictures): every frame of the index is served
+and matches `ffmpeg -i clip -pix_fmt gray` (Y-PSNR >= 40 dB); a clip cut at
+a CRA lists that CRA's RASL pictures as undecodable, as ffmpeg drops them."""
 import argparse
 import json
 import os
@@ -15,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import unittest
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -53,6 +57,47 @@ def encode_clip(path, size, frames, gop, fmt):
          "-frames:v", str(frames), "-pix_fmt", "yuv420p", "-c:v", "libx265", "-preset", "ultrafast",
          "-x265-params", f"keyint={gop}:min-keyint={gop}:bframes=3:no-open-gop=1:log-level=error",
          "-f", fmt, path], check=True, timeout=120)
+
+
+def encode_open_gop_clip(path, frames, fmt):
+    """x265's default parameters (open GOPs, B-frames) with a short keyint,
+    so the clip has several CRAs with RASL leading pictures."""
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25",
+         "-frames:v", str(frames), "-pix_fmt", "yuv420p", "-c:v", "libx265",
+         "-x265-params", "keyint=24:log-level=error", "-f", fmt, path], check=True, timeout=120)
+
+
+def cut_at_cra(src, dst, irap_offset):
+    """The stream from the CRA at `irap_offset` on, behind the clip's
+    parameter sets: a segment cut out of a longer recording."""
+    with open(src, "rb") as f:
+        data = f.read()
+    i = 0
+    while True:  # the first VCL NAL unit ends the parameter sets
+        i = data.index(b"\0\0\1", i) + 3
+        if (data[i] >> 1) & 0x3F < 32:
+            head = data[:i - 3].rstrip(b"\0")
+            break
+    with open(dst, "wb") as f:
+        f.write(head + data[irap_offset:])
+
+
+def reference_gray(path, width, height):
+    """Every frame in display order as full-range luma (`-pix_fmt gray`),
+    decoded by the ffmpeg CLI."""
+    out = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", path, "-f", "rawvideo", "-pix_fmt", "gray", "-"],
+        check=True, capture_output=True, timeout=120).stdout
+    n = len(out) // (width * height)
+    return np.frombuffer(out, np.uint8).reshape(n, height, width)
+
+
+def jpeg_gray(data):
+    """The JPEG's own (full-range) luma channel."""
+    img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
+    assert img is not None, "not a JPEG"
+    return img
 
 
 def reference_frames(path, width, height):
@@ -143,6 +188,12 @@ class FrameServerTest(unittest.TestCase):
             encode_clip(path, size, frames, gop, fmt)
             cls.clips[name] = path
         cls.refs = {name: reference_frames(p, 320, 180) for name, p in cls.clips.items()}
+        cls.open_clips = {}
+        for name, fmt in [("open.hevc", "hevc"), ("open.mp4", "mp4")]:
+            path = os.path.join(cls.tmp, name)
+            encode_open_gop_clip(path, 100, fmt)
+            cls.open_clips[name] = path
+        cls.grays = {name: reference_gray(p, 320, 180) for name, p in cls.open_clips.items()}
         cls.s3 = S3Peer(cls.tmp)
         cls.s3.put("videos", "clips/cam 1/raw.hevc", cls.clips["raw.hevc"])
         cls.s3.put("videos", "clip.mp4", cls.clips["clip.mp4"])
@@ -207,6 +258,96 @@ class FrameServerTest(unittest.TestCase):
         self.check_random_frames("s3-raw", self.refs["raw.hevc"])
         self.register("s3-mp4", "s3://videos/clip.mp4")
         self.check_random_frames("s3-mp4", self.refs["clip.mp4"])
+
+    def frame_or_error(self, clip_id, irap, offset, quality=95):
+        """(status, JPEG bytes or the JSON error, display index or None)."""
+        url = f"{self.srv.base}/clips/{clip_id}/frame?irap={irap}&offset={offset}&quality={quality}"
+        try:
+            with urllib.request.urlopen(url, timeout=30) as res:
+                return res.status, res.read(), int(res.headers["X-Frame-Display-Index"])
+        except urllib.error.HTTPError as err:
+            return err.code, json.loads(err.read() or b"null"), None
+
+    def serve_every_frame(self, clip_id, gray, order):
+        """Requests every frame of the index (`order`: "display" steps like a
+        player, "random" shuffles) and compares each with ffmpeg's luma."""
+        index = self.srv.get(f"/clips/{clip_id}/index")
+        self.assertEqual(index["frame_count"], len(gray), "numbered like the ffmpeg CLI")
+        frames = [(f["display_index"], c["offset"], f) for c in index["iraps"] for f in c["frames"]]
+        self.assertEqual(sorted(d for d, _, _ in frames), list(range(len(gray))))
+        frames.sort(key=lambda x: x[0])
+        if order == "random":
+            random.Random(3).shuffle(frames)
+        for display, irap, f in frames:
+            status, data, got = self.frame_or_error(clip_id, irap, f["offset"])
+            self.assertEqual(status, 200, f"{clip_id} frame {display} (chunk at {irap}): {data}")
+            self.assertEqual(got, display)
+            quality = psnr_rgb(jpeg_gray(data), gray[display])
+            self.assertGreaterEqual(quality, 40.0, f"{clip_id} frame {display}: Y-PSNR {quality:.1f} dB")
+        validate(index, "clip_index.schema.json")
+        return index
+
+    def leading_frames(self, index):
+        """(chunk, frame) of every frame that decodes from an earlier IRAP,
+        checked to be the previous chunk's."""
+        out = []
+        for prev, chunk in zip(index["iraps"], index["iraps"][1:]):
+            for f in chunk["frames"]:
+                if f["decode_from_irap"] != chunk["offset"]:
+                    self.assertEqual(f["decode_from_irap"], prev["offset"])
+                    out.append((chunk, f))
+        for f in index["iraps"][0]["frames"]:
+            self.assertEqual(f["decode_from_irap"], index["iraps"][0]["offset"])
+        return out
+
+    def test_open_gop_clips_serve_every_frame_like_ffmpeg(self):
+        # Regression: RASL pictures used to answer 422 decode_failed.
+        for name, order in [("open.hevc", "display"), ("open.mp4", "random")]:
+            cid = "open-" + name.replace(".", "-")
+            self.register(cid, "file://" + self.open_clips[name])
+            index = self.serve_every_frame(cid, self.grays[name], order)
+            leading = self.leading_frames(index)
+            self.assertGreater(len({c["offset"] for c, _ in leading}), 1, "several CRAs with RASL pictures")
+            self.assertTrue(all("undecodable" not in c for c in index["iraps"]))
+            self.assertEqual(self.srv.get(f"/clips/{cid}")["stats"]["errors"], 0)
+
+    def test_open_gop_chunk_request_includes_its_leading_pictures(self):
+        conn = self.ws()
+        conn.send(json.dumps({"type": "register_clip", "request_id": "r1", "clip_id": "ws-open",
+                              "uri": "file://" + self.open_clips["open.hevc"]}))
+        self.assertEqual(self.recv_json(conn)["type"], "clip_registered")
+        index = self.srv.get("/clips/ws-open/index")
+        chunk = self.leading_frames(index)[-1][0]
+        conn.send(json.dumps({"type": "request_chunk", "request_id": "r2", "clip_id": "ws-open",
+                              "irap": chunk["offset"], "quality": 95}))
+        got = {}
+        while True:
+            msg = self.recv_json(conn)
+            if msg["type"] == "request_done":
+                break
+            self.assertEqual(msg["type"], "frame", msg)
+            got[msg["display_index"]] = conn.recv_data()[1]
+        conn.close()
+        self.assertEqual((msg["frames"], msg["errors"]), (len(chunk["frames"]), 0))
+        self.assertEqual(sorted(got), sorted(f["display_index"] for f in chunk["frames"]))
+        gray = self.grays["open.hevc"]
+        for d, jpg in got.items():
+            self.assertGreaterEqual(psnr_rgb(jpeg_gray(jpg), gray[d]), 40.0, f"frame {d}")
+
+    def test_a_clip_cut_at_a_cra_lists_its_rasl_pictures_as_undecodable(self):
+        self.register("open-src", "file://" + self.open_clips["open.hevc"])
+        chunk = self.leading_frames(self.srv.get("/clips/open-src/index"))[0][0]
+        cut = os.path.join(self.tmp, "cut.hevc")
+        cut_at_cra(self.open_clips["open.hevc"], cut, chunk["offset"])
+        gray = reference_gray(cut, 320, 180)
+        self.register("cut", "file://" + cut)
+        index = self.serve_every_frame("cut", gray, "random")
+        first = index["iraps"][0]
+        self.assertEqual(len(first["undecodable"]), sum(f["decode_from_irap"] != chunk["offset"]
+                                                        for f in chunk["frames"]))
+        status, body, _ = self.frame_or_error("cut", first["offset"], first["undecodable"][0]["offset"])
+        self.assertEqual((status, body["error"]), (422, "decode_failed"), body)
+        self.assertIn("RASL", body["detail"])
 
     def test_bad_input_gets_precise_errors(self):
         self.register("bad-base", "file://" + self.clips["raw.hevc"])

@@ -62,18 +62,43 @@ async function post(port, urlPath, body) {
   return JSON.parse(text);
 }
 
-/// The canvas colour at CSS pixel (x, y) and around it (3x3): true if any
-/// pixel is within `tol` of `rgb` per channel.
-async function colourNear(page, canvasId, x, y, rgb, tol = 40) {
-  return page.evaluate(({ canvasId, x, y, rgb, tol }) => {
-    const c = document.getElementById(canvasId);
-    const dpr = c.width / c.getBoundingClientRect().width;
-    const data = c.getContext('2d').getImageData(Math.round(x * dpr) - 2, Math.round(y * dpr) - 2, 5, 5).data;
-    for (let i = 0; i < data.length; i += 4)
-      if (Math.abs(data[i] - rgb[0]) <= tol && Math.abs(data[i + 1] - rgb[1]) <= tol && Math.abs(data[i + 2] - rgb[2]) <= tol)
-        return true;
-    return false;
-  }, { canvasId, x, y, rgb, tol });
+/// Page-side helpers, installed before the page's own scripts. The live
+/// canvas is redrawn on every animation frame from the newest tick, so a
+/// box's position and the pixels under it only belong together inside one
+/// synchronous page task: checks read __argus.live.boxes and sample the
+/// canvas in the same evaluate/waitForFunction call, never across two.
+function pageHelpers() {
+  window.__argusTest = {
+    /// True if a pixel around CSS (x, y) of the canvas (5x5 device pixels)
+    /// is within `tol` of `rgb` per channel.
+    colourNear(canvasId, x, y, rgb, tol = 40) {
+      const c = document.getElementById(canvasId);
+      const dpr = c.width / c.getBoundingClientRect().width;
+      const data = c.getContext('2d').getImageData(Math.round(x * dpr) - 2, Math.round(y * dpr) - 2, 5, 5).data;
+      for (let i = 0; i < data.length; i += 4)
+        if (Math.abs(data[i] - rgb[0]) <= tol && Math.abs(data[i + 1] - rgb[1]) <= tol
+            && Math.abs(data[i + 2] - rgb[2]) <= tol)
+          return true;
+      return false;
+    },
+    /// A point on the outline of `b` (left, right and bottom edges; the top
+    /// one carries the label) that no other box's outline or any label
+    /// covers: boxes overlap, and each is drawn over the ones before it.
+    clearPoint(b, boxes) {
+      const m = 4; // half the stroke, the sample window and some slack
+      const covers = (r, p) => p.x >= r.x - m && p.x <= r.x + r.w + m && p.y >= r.y - m && p.y <= r.y + r.h + m;
+      const blocked = [];
+      for (const o of boxes) {
+        blocked.push({ x: o.x, y: o.y - 16, w: o.labelW || 0, h: 16 });
+        if (o !== b) blocked.push(o);
+      }
+      const points = [];
+      for (const f of [0.5, 0.25, 0.75])
+        points.push({ x: b.x, y: b.y + f * b.h }, { x: b.x + b.w, y: b.y + f * b.h },
+                    { x: b.x + f * b.w, y: b.y + b.h });
+      return points.find((p) => !blocked.some((r) => covers(r, p))) || null;
+    },
+  };
 }
 
 async function main() {
@@ -82,8 +107,10 @@ async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-web-'));
   const clip = path.join(tmp, 'clip.hevc');
   execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=25', '-frames:v', '60',
-    '-pix_fmt', 'yuv420p', '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params',
-    'keyint=30:min-keyint=30:bframes=3:no-open-gop=1:log-level=error', '-f', 'hevc', clip], { timeout: 120000 });
+    // x265's default open GOPs: playback crosses CRAs whose RASL leading
+    // pictures decode from the previous IRAP.
+    '-pix_fmt', 'yuv420p', '-c:v', 'libx265', '-x265-params', 'keyint=24:log-level=error', '-f', 'hevc', clip],
+  { timeout: 120000 });
   const configPath = path.join(tmp, 'argus.yaml');
   fs.writeFileSync(configPath, `
 logging: {level: warn}
@@ -101,14 +128,26 @@ cameras: [{id: cam_01, source: synthetic, width: 640, height: 360, fps: 10, seed
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
            '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     viewport: { width: 1280, height: 800 } });
+  await ctx.addInitScript(pageHelpers);
   const page = ctx.pages()[0] || await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   const wait = (fn, arg, what, timeout = 20000) =>
     page.waitForFunction(fn, arg, { timeout }).catch((e) => { throw new Error(`waiting for ${what}: ${e.message}`); });
+  /// wait() for a truthy JSON value computed in the page; returns it.
+  const waitValue = async (fn, arg, what, timeout) => (await wait(fn, arg, what, timeout)).jsonValue();
   const shot = (name) => page.screenshot({ path: path.join(opts.artifacts, `${name}.png`) });
   let passed = 0;
   const step = async (name, fn) => { await fn(); passed++; console.log(`ok ${passed} - ${name}`); };
+
+  // Every GET /cameras answers what the first one said, taken before the
+  // page's viewer woke the camera: the picker can only show the camera
+  // going online from the state its relay pushes on the video socket.
+  let firstCameras = null;
+  await page.route('**/cameras', async (route) => {
+    firstCameras = firstCameras || route.fetch().then((res) => res.text());
+    await route.fulfill({ status: 200, contentType: 'application/json', body: await firstCameras });
+  });
 
   try {
     await page.goto(`http://127.0.0.1:${port}/`);
@@ -120,14 +159,30 @@ cameras: [{id: cam_01, source: synthetic, width: 640, height: 360, fps: 10, seed
       assert.ok(live.frameNo > 0);
     });
 
+    await step('the camera picker shows the state the relay pushes', async () => {
+      const polled = JSON.parse(await firstCameras).cameras[0];
+      assert.equal(polled.state, 'idle', 'the frozen poll predates the viewer');
+      await wait(() => /^cam_01 \(synthetic, online\)$/.test(document.getElementById('camera').selectedOptions[0].textContent),
+                 null, 'the picker saying online');
+      await page.unroute('**/cameras');
+    });
+
     await step('overlay boxes are drawn where the metadata says', async () => {
       await page.click('#session-start');
-      await wait(() => { const l = window.__argus.live; return l.tick && l.tick.tracks.length > 0 && l.boxes.length > 0; },
-                 null, 'a tick with tracks');
-      const { tick, boxes, canvas } = await page.evaluate(() => {
+      // One drawn tick with an unselected box whose outline nothing covers;
+      // its pixels are sampled in the same page task as the boxes are read.
+      const { tick, boxes, canvas, otherDrawn } = await waitValue((rgb) => {
         const l = window.__argus.live;
-        return { tick: l.tick, boxes: l.boxes, canvas: l.canvas };
-      });
+        const t = l.drawnTick;
+        if (!t || !t.tracks.length) return null;
+        for (const b of l.boxes) {
+          const p = b.id !== t.selected_target_id && window.__argusTest.clearPoint(b, l.boxes);
+          if (p)
+            return { tick: t, boxes: l.boxes, canvas: l.canvas,
+                     otherDrawn: window.__argusTest.colourNear('live-canvas', p.x, p.y, rgb) };
+        }
+        return null;
+      }, COLORS.other, 'a drawn tick with an unselected box in the clear');
       // Independent contain-rect mapping of the tick's normalized boxes.
       const { W, H } = canvas;
       const s = Math.min(W / tick.frame_size.w, H / tick.frame_size.h);
@@ -140,24 +195,67 @@ cameras: [{id: cam_01, source: synthetic, width: 640, height: 360, fps: 10, seed
         assert.ok(Math.abs(b.y - (rect.y + t.bbox.y * rect.h)) < 0.5, `y of ${t.id}`);
         assert.ok(Math.abs(b.w - t.bbox.w * rect.w) < 0.5, `w of ${t.id}`);
       }
-      const other = boxes.find((b) => b.id !== tick.selected_target_id);
-      assert.ok(await colourNear(page, 'live-canvas', other.x, other.y + other.h / 2, COLORS.other),
-                'an unselected box is drawn in the "other" colour on the canvas');
+      assert.ok(otherDrawn, 'an unselected box is drawn in the "other" colour on the canvas');
     });
 
     await step('clicking a box selects it: ack and the selected colour', async () => {
-      const target = await page.evaluate(() => {
-        const b = window.__argus.live.boxes.slice().sort((a, c) => c.w * c.h - a.w * a.h)[0];
-        return { id: b.id, x: b.x + b.w / 2, y: b.y + b.h / 2 };
-      });
-      const box = await page.locator('#live-canvas').boundingBox();
-      await page.mouse.click(box.x + target.x, box.y + target.y);
-      await wait((id) => { const l = window.__argus.live; return l.lastAck && l.lastAck.command === 'set_target_id'
-        && l.lastAck.target_id === id && l.tick.selected_target_id === id; }, target.id, 'the ack and a tick with the target');
-      await wait((id) => window.__argus.live.boxes.some((b) => b.id === id && b.color === '#ffd60a'), target.id, 'selected colour');
-      const b = await page.evaluate((id) => window.__argus.live.boxes.find((x) => x.id === id), target.id);
-      assert.ok(await colourNear(page, 'live-canvas', b.x, b.y + b.h / 2, COLORS.selected), 'selected colour on the canvas');
-      assert.match(await page.textContent('#feedback'), /ack: set_target_id/);
+      // The scene moves (a box crosses ~1/3 of the canvas per second) and
+      // tracks come and go, so a click aimed at a box can land on the sky,
+      // on a box that moved under the pointer, or on a track that just
+      // ended; and the canvas itself can move when the controls above it
+      // rewrap. Each of those is visible in the page (lastPick, the reply,
+      // the ticks) and leads to another click; what must hold is that the
+      // box the click hit gets selected and drawn selected.
+      const selectByClick = async () => {
+        // The largest box that a click at its centre would pick (the
+        // smallest box under the pointer wins), away from the canvas's top
+        // and bottom: if the controls rewrap before the click lands, it
+        // still lands on the canvas (one line is ~30 px), not on a button.
+        const target = await waitValue(() => {
+          const l = window.__argus.live;
+          const under = (x, y) => l.boxes.filter((b) => x >= b.x && x <= b.x + b.w && y >= b.y && y <= b.y + b.h)
+            .sort((a, c) => a.w * a.h - c.w * c.h)[0];
+          const b = l.boxes.slice().sort((a, c) => c.w * c.h - a.w * a.h)
+            .find((x) => under(x.x + x.w / 2, x.y + x.h / 2) === x
+                         && x.y + x.h / 2 > 70 && x.y + x.h / 2 < l.canvas.H - 70);
+          const r = document.getElementById('live-canvas').getBoundingClientRect();
+          return b && { picks: l.picks, replies: l.replies, x: b.x + b.w / 2, y: b.y + b.h / 2, left: r.left, top: r.top };
+        }, null, 'a box to click');
+        await page.mouse.click(target.left + target.x, target.top + target.y);
+        const pick = await waitValue((n) => window.__argus.live.picks > n && window.__argus.live.lastPick,
+                                     target.picks, 'the click reaching the canvas');
+        if (pick.left !== target.left || pick.top !== target.top) return null; // the canvas moved
+        assert.ok(Math.abs(pick.x - target.x) < 1 && Math.abs(pick.y - target.y) < 1,
+                  `clicked at ${target.x},${target.y}; the page saw ${pick.x},${pick.y}`);
+        if (pick.id === null) return null; // the box moved away
+        const reply = await waitValue((n) => { const l = window.__argus.live; return l.replies > n && l.lastReply; },
+                                      target.replies, 'the reply to set_target_id');
+        if (reply.type === 'error') return null; // the track ended meanwhile
+        assert.deepEqual(reply, { type: 'ack', command: 'set_target_id', target_id: pick.id });
+        assert.match(await page.textContent('#feedback'), new RegExp(`ack: set_target_id ${pick.id}`));
+        await wait((id) => window.__argus.live.tick.selected_target_id === id, pick.id, 'a tick with the target');
+        // Drawn in the selected colour, sampled in the same task as the
+        // boxes are read; unless the track ends first (the phase falls
+        // back to searching and its box is gone).
+        const seen = await waitValue(({ id, rgb }) => {
+          const l = window.__argus.live;
+          const t = l.drawnTick;
+          if (!t || t.selected_target_id !== id) return null;
+          if (t.tracking_phase === 'searching' && !t.tracks.some((x) => x.id === id)) return { gone: true };
+          const b = l.boxes.find((x) => x.id === id && x.color === '#ffd60a');
+          const p = b && window.__argusTest.clearPoint(b, l.boxes);
+          return p && { drawn: window.__argusTest.colourNear('live-canvas', p.x, p.y, rgb) };
+        }, { id: pick.id, rgb: COLORS.selected }, 'the target drawn selected');
+        return seen.gone ? null : { id: pick.id, drawn: seen.drawn };
+      };
+      let selected = null;
+      let attempt = 0;
+      // One click normally; a page slowed 10x by CDP CPU throttling needed
+      // up to 20, so 50 leaves room without hiding a page that never selects.
+      while (!selected && attempt < 50) { attempt++; selected = await selectByClick(); }
+      assert.ok(selected, 'a click selected a box within 50 tries');
+      console.log(`# selected track ${selected.id} with click ${attempt}`);
+      assert.ok(selected.drawn, `target ${selected.id} in the selected colour on the canvas`);
       await shot('live-overlays');
     });
 
@@ -180,6 +278,7 @@ cameras: [{id: cam_01, source: synthetic, width: 640, height: 360, fps: 10, seed
       const fps = await page.evaluate(() => window.__argus.frames.play_fps);
       await page.click('#frame-play');
       assert.ok(fps >= 18, `played at ${fps} FPS`);
+      assert.equal(await page.evaluate(() => window.__argus.frames.errors), 0, 'every frame served, no gaps');
     });
 
     await step('timeline: live events, history search and a track path', async () => {
@@ -198,7 +297,10 @@ cameras: [{id: cam_01, source: synthetic, width: 640, height: 360, fps: 10, seed
       await wait(() => window.__argus.status.refreshed > 0, null, 'a refresh');
       const text = await page.textContent('#status-cards');
       assert.match(text, /camera cam_01/);
-      assert.match(text, /session/);
+      // The session card: its id (with ':' in its time) reached the server
+      // escaped and was found.
+      assert.doesNotMatch(text, /unknown_session|error/);
+      assert.match(text, /latency p50 ms/);
       await shot('status');
     });
 

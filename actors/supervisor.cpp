@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "actors/supervisor.hpp"
+
+#include "actors/failure.hpp"
+
+#include <caf/exit_reason.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <spdlog/spdlog.h>
+
+namespace argus {
+
+namespace {
+
+using self_ptr = supervisor_actor::stateful_pointer<supervisor_state>;
+
+const std::string camera_prefix = "camera/";
+const std::string relay_prefix = "relay/";
+const std::string store_name = "store";
+
+/// True for the reasons an actor ends by design: nothing to restart.
+bool ended_by_design(const caf::error& reason) {
+  return !reason || reason == caf::exit_reason::normal
+         || reason == caf::exit_reason::user_shutdown;
+}
+
+/// The child name of the actor at `addr`, or "" when it is not one.
+std::string child_of(self_ptr self, const caf::actor_addr& addr) {
+  auto& st = self->state.setup;
+  for (auto& [id, cam] : st.cameras)
+    if (cam.address() == addr)
+      return camera_prefix + id;
+  for (auto& [id, relay] : st.relays)
+    if (relay.address() == addr)
+      return relay_prefix + id;
+  if (st.store && st.store.address() == addr)
+    return store_name;
+  return {};
+}
+
+void restart_camera(self_ptr self, const std::string& id) {
+  auto& st = self->state.setup;
+  auto cam = st.spawn_camera(id);
+  self->monitor(cam);
+  st.cameras[id] = cam;
+  if (st.registry)
+    self->send(st.registry, atom::replace_v, id, cam);
+  auto relay = st.relays.find(id);
+  if (relay != st.relays.end() && relay->second)
+    self->send(relay->second, atom::replace_v, cam);
+}
+
+void restart_relay(self_ptr self, const std::string& id) {
+  auto& st = self->state.setup;
+  auto relay = st.spawn_relay(id, st.cameras[id]);
+  self->monitor(relay);
+  st.relays[id] = relay;
+  st.handles->set_relay(id, relay);
+}
+
+void restart_store(self_ptr self) {
+  auto& st = self->state.setup;
+  st.store = st.spawn_store();
+  self->monitor(st.store);
+  st.handles->set_store(st.store);
+  if (st.registry)
+    self->send(st.registry, atom::replace_v, st.store);
+}
+
+void on_down(self_ptr self, const caf::down_msg& dm) {
+  auto name = child_of(self, dm.source);
+  if (name.empty())
+    return;
+  if (ended_by_design(dm.reason)) {
+    spdlog::info("supervisor: {} stopped", name);
+    return;
+  }
+  auto& st = self->state;
+  auto it = st.backoffs.find(name);
+  if (it == st.backoffs.end())
+    it = st.backoffs
+             .emplace(name, backoff{st.setup.restart_backoff,
+                                    std::hash<std::string>{}(name)})
+             .first;
+  auto delay = std::chrono::milliseconds(it->second.next_delay_ms());
+  spdlog::error("supervisor: {} failed ({}); restarting in {} ms", name,
+                render(dm.reason), delay.count());
+  self->delayed_send(self, delay, atom::next_v, name);
+}
+
+} // namespace
+
+supervisor_actor::behavior_type supervisor(self_ptr self,
+                                           supervisor_setup setup) {
+  log_failures(self, "supervisor");
+  auto& st = self->state;
+  st.setup = std::move(setup);
+  if (!st.setup.handles)
+    st.setup.handles = std::make_shared<supervised_handles>();
+  for (auto& [id, cam] : st.setup.cameras)
+    self->monitor(cam);
+  for (auto& [id, relay] : st.setup.relays) {
+    self->monitor(relay);
+    st.setup.handles->set_relay(id, relay);
+  }
+  if (st.setup.store) {
+    self->monitor(st.setup.store);
+    st.setup.handles->set_store(st.setup.store);
+  }
+  self->set_down_handler([=](const caf::down_msg& dm) { on_down(self, dm); });
+  return {
+      [=](atom::status) { return self->state.restarts; },
+      [=](atom::next, const std::string& name) {
+        ++self->state.restarts;
+        spdlog::warn("supervisor: restarting {}", name);
+        if (name.rfind(camera_prefix, 0) == 0)
+          restart_camera(self, name.substr(camera_prefix.size()));
+        else if (name.rfind(relay_prefix, 0) == 0)
+          restart_relay(self, name.substr(relay_prefix.size()));
+        else if (name == store_name)
+          restart_store(self);
+      },
+  };
+}
+
+} // namespace argus

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "actors/interfaces.hpp"
+#include "actors/supervised_handles.hpp"
+#include "core/backoff.hpp"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace argus {
+
+/// What the SUPERVISOR watches and how it restarts each kind of child.
+/// The children are spawned by the caller (so the registry and the gateway
+/// can be given their handles first); the factories make replacements.
+struct supervisor_setup {
+  std::map<std::string, camera_actor> cameras;
+  std::map<std::string, relay_actor> relays;
+  /// Null when the track history is disabled.
+  store_actor store;
+  std::function<camera_actor(const std::string& camera_id)> spawn_camera;
+  std::function<relay_actor(const std::string& camera_id, camera_actor)>
+      spawn_relay;
+  std::function<store_actor()> spawn_store;
+  /// Told about new cameras and a new store.
+  registry_actor registry;
+  /// Where the gateway finds the current relays and store.
+  std::shared_ptr<supervised_handles> handles;
+  /// Waits between restarts of one child grow with each failure.
+  backoff_policy restart_backoff{250, 10000, 2.0, 0.2};
+};
+
+/// State of the SUPERVISOR.
+struct supervisor_state {
+  static inline constexpr const char* name = "supervisor";
+
+  supervisor_setup setup;
+  /// One backoff per child name ("camera/<id>", "relay/<id>", "store").
+  std::map<std::string, backoff> backoffs;
+  int64_t restarts = 0;
+};
+
+/// The SUPERVISOR: monitors every camera, relay and the store. A child that
+/// ends with an error (an escaped exception, a crash of its source code) is
+/// restarted after a backoff and its peers get the new handle: a camera's
+/// relay and the registry; a relay's gateway entry; the store's registry
+/// (which passes it on to the sessions) and gateway entry. A child that
+/// ends normally or by shutdown is not restarted; an exit message stops
+/// the supervisor first in the staged shutdown so nothing is restarted
+/// while the engine stops.
+supervisor_actor::behavior_type
+supervisor(supervisor_actor::stateful_pointer<supervisor_state> self,
+           supervisor_setup setup);
+
+} // namespace argus

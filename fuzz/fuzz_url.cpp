@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+// The request target: percent_decode, parse_query and the WebSocket path
+// matchers, the first code every HTTP request and upgrade reaches.
+#include "fuzz/support/fuzz_check.hpp"
+#include "gateway/camera_routes.hpp"
+#include "gateway/router.hpp"
+#include "gateway/url.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+
+using namespace argus;
+
+namespace {
+
+/// Escapes everything but unreserved bytes, so decoding gives `raw` back.
+/// NUL stays raw: percent_decode refuses a decoded NUL by design.
+std::string encode(const std::string& raw) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : raw) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~'
+        || c == 0) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+void check_decode(const std::string& in, bool plus_is_space) {
+  std::string out;
+  if (!percent_decode(in, out, plus_is_space))
+    return;
+  FUZZ_CHECK(out.size() <= in.size(), "decoding grew the text");
+  FUZZ_CHECK(std::count(out.begin(), out.end(), '\0')
+                 == std::count(in.begin(), in.end(), '\0'),
+             "a %%00 escape decoded to NUL");
+  std::string again;
+  FUZZ_CHECK(percent_decode(encode(out), again, plus_is_space) && again == out,
+             "decode(encode(x)) != x");
+}
+
+void check_path_match(const std::string& target) {
+  std::string id;
+  for (bool matched :
+       {match_ws_session_path(target, id), match_ws_camera_path(target, id)})
+    if (matched)
+      FUZZ_CHECK(!id.empty() && id.find('/') == std::string::npos
+                     && id.find('?') == std::string::npos,
+                 "matched a WebSocket path with a bad id");
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string in(reinterpret_cast<const char*>(data), size);
+  check_decode(in, false);
+  check_decode(in, true);
+  check_path_match(in);
+  query_params params;
+  std::string error;
+  if (!parse_query(in, params, error)) {
+    FUZZ_CHECK(!error.empty(), "parse_query failed without saying why");
+    return 0;
+  }
+  // Re-encoding the parameters and parsing them again must give the same
+  // list: nothing is lost, reordered or merged.
+  std::string target = "/p?";
+  for (auto& [k, v] : params) {
+    FUZZ_CHECK(!k.empty(), "empty parameter name accepted");
+    target += encode(k) + "=" + encode(v) + "&";
+  }
+  query_params again;
+  FUZZ_CHECK(parse_query(target, again, error) && again == params,
+             "parse_query is not stable under re-encoding");
+  return 0;
+}

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: Apache-2.0
+#define CAF_SUITE actors.supervisor
+#include "actors/failure.hpp"
+#include "actors/supervisor.hpp"
+#include "tests/actors/fixture.hpp"
+
+#include <stdexcept>
+
+using namespace argus;
+using namespace argus::test;
+
+namespace {
+
+/// A CAMERA whose reinit handler throws: an escaped exception, as a bug in
+/// a source would raise one.
+camera_actor::behavior_type faulty_camera(camera_actor::pointer self) {
+  log_failures(self, "faulty_camera");
+  return {
+      [=](atom::subscribe, frame_sink_actor) {},
+      [=](atom::unsubscribe, frame_sink_actor) {},
+      [=](atom::watch, camera_watcher_actor) {},
+      [=](atom::status) { return camera_status{}; },
+      [=](atom::reinit) -> camera_status {
+        throw std::runtime_error("decoder exploded");
+      },
+      [=](atom::next, uint64_t) {},
+      [=](atom::idle, uint64_t) {},
+  };
+}
+
+/// What the probes were told by the SUPERVISOR.
+struct told {
+  std::vector<camera_actor> relay_cameras;
+  std::vector<std::pair<std::string, camera_actor>> registry_cameras;
+  std::vector<store_actor> registry_stores;
+};
+using told_ptr = std::shared_ptr<told>;
+
+/// A RELAY that records the cameras it is told to use.
+relay_actor::behavior_type relay_probe(told_ptr log) {
+  return {
+      [=](camera_status&) {},
+      [=](const frame_ptr&) {},
+      [=](atom::join, viewer_actor, double) {},
+      [=](atom::leave, viewer_actor) {},
+      [=](atom::latest) { return relay_frame{}; },
+      [=](atom::status) { return relay_status{}; },
+      [=](atom::reinit) { return camera_status{}; },
+      [=](atom::replace, camera_actor cam) {
+        log->relay_cameras.push_back(cam);
+      },
+      [=](atom::idle, uint64_t) {},
+  };
+}
+
+/// A STORE whose status handler throws.
+store_actor::behavior_type faulty_store(store_actor::pointer self) {
+  log_failures(self, "faulty_store");
+  return {
+      [=](const store_update&) {},
+      [=](const session_record&) {},
+      [=](atom::status) -> store_status {
+        throw std::logic_error("sqlite wrapper bug");
+      },
+      [=](atom::remove, const std::string& id) { return id; },
+      [=](atom::retain, const std::string& id, bool) { return id; },
+      [=](atom::flush, uint64_t) {},
+      [=](atom::expire) {},
+  };
+}
+
+/// A REGISTRY that records the cameras and stores it is told about.
+registry_actor::behavior_type registry_probe(told_ptr log) {
+  return {
+      [=](atom::list) { return std::vector<camera_info>{}; },
+      [=](atom::create, const std::string&) { return session_info{}; },
+      [=](atom::get, const std::string&) -> caf::result<session_actor> {
+        return caf::make_error(ec::unknown_session);
+      },
+      [=](atom::status, const std::string&) -> caf::result<session_status> {
+        return caf::make_error(ec::unknown_session);
+      },
+      [=](atom::remove, const std::string& id) { return id; },
+      [=](atom::ready) { return true; },
+      [=](atom::replace, const std::string& id, camera_actor cam) {
+        log->registry_cameras.emplace_back(id, cam);
+      },
+      [=](atom::replace, store_actor store) {
+        log->registry_stores.push_back(store);
+      },
+  };
+}
+
+struct supervisor_fixture : fixture {
+  camera_actor camera;
+  relay_actor relay;
+  store_actor store;
+  registry_actor registry;
+  supervisor_actor sup;
+  std::shared_ptr<supervised_handles> handles
+      = std::make_shared<supervised_handles>();
+  int cameras_made = 0;
+  int relays_made = 0;
+  int stores_made = 0;
+  told_ptr log = std::make_shared<told>();
+
+  supervisor_fixture() {
+    camera = sys.spawn(faulty_camera);
+    relay = sys.spawn(relay_probe, log);
+    store = sys.spawn(faulty_store);
+    registry = sys.spawn(registry_probe, log);
+    supervisor_setup setup;
+    setup.cameras["cam_a"] = camera;
+    setup.relays["cam_a"] = relay;
+    setup.store = store;
+    setup.registry = registry;
+    setup.handles = handles;
+    setup.spawn_camera = [this](const std::string&) {
+      ++cameras_made;
+      return camera_actor{sys.spawn(faulty_camera)};
+    };
+    setup.spawn_relay = [this](const std::string&, camera_actor) {
+      ++relays_made;
+      return relay_actor{sys.spawn(relay_probe, log)};
+    };
+    setup.spawn_store = [this] {
+      ++stores_made;
+      return store_actor{sys.spawn(faulty_store)};
+    };
+    sup = sys.spawn(supervisor, std::move(setup));
+    drain();
+  }
+
+  ~supervisor_fixture() override {
+    caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+    for (auto& [id, r] : handles->relays())
+      caf::anon_send_exit(r, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
+    drain();
+  }
+
+  /// Lets every pending restart timer fire and runs what follows.
+  void run_restarts() {
+    drain();
+    while (sched.trigger_timeout())
+      drain();
+  }
+
+  int64_t restarts() {
+    int64_t n = -1;
+    auto rh = self->request(sup, caf::infinite, atom::status_v);
+    drain();
+    rh.receive([&](int64_t x) { n = x; }, [&](caf::error&) {});
+    return n;
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(supervisor_tests, supervisor_fixture)
+
+CAF_TEST(a camera that throws is restarted and its peers get the new one) {
+  caf::anon_send(camera, atom::reinit_v);
+  run_restarts();
+  CAF_CHECK_EQUAL(cameras_made, 1);
+  CAF_CHECK_EQUAL(restarts(), 1);
+  CAF_REQUIRE_EQUAL(log->registry_cameras.size(), 1u);
+  CAF_CHECK_EQUAL(log->registry_cameras[0].first, "cam_a");
+  auto fresh = log->registry_cameras[0].second;
+  CAF_CHECK(fresh && fresh != camera);
+  CAF_REQUIRE_EQUAL(log->relay_cameras.size(), 1u);
+  CAF_CHECK(log->relay_cameras[0] == fresh);
+  // The replacement is supervised too: a second failure restarts again.
+  caf::anon_send(fresh, atom::reinit_v);
+  run_restarts();
+  CAF_CHECK_EQUAL(cameras_made, 2);
+  CAF_CHECK_EQUAL(restarts(), 2);
+}
+
+CAF_TEST(
+    a store that throws is restarted and published to registry and gateway) {
+  CAF_CHECK(handles->store() == store);
+  auto rh = self->request(store, caf::infinite, atom::status_v);
+  run_restarts();
+  // The request failed with the actor, not the process.
+  bool failed = false;
+  rh.receive([&](store_status&) { CAF_FAIL("status answered"); },
+             [&](caf::error& err) { failed = static_cast<bool>(err); });
+  CAF_CHECK(failed);
+  CAF_CHECK_EQUAL(stores_made, 1);
+  CAF_REQUIRE_EQUAL(log->registry_stores.size(), 1u);
+  CAF_CHECK(log->registry_stores[0] != store);
+  CAF_CHECK(handles->store() == log->registry_stores[0]);
+}
+
+CAF_TEST(a relay that stops by shutdown is not restarted; one that fails is) {
+  caf::anon_send_exit(relay, caf::exit_reason::user_shutdown);
+  run_restarts();
+  CAF_CHECK_EQUAL(relays_made, 0);
+  CAF_CHECK_EQUAL(restarts(), 0);
+  auto second = handles->relay("cam_a");
+  CAF_CHECK(second == relay); // the gateway still names it; nothing new
+  // A relay ending with an error is replaced in the gateway's handles.
+  auto other = relay_actor{sys.spawn(relay_probe, log)};
+  supervisor_setup setup;
+  setup.relays["cam_b"] = other;
+  setup.cameras["cam_b"] = camera;
+  setup.handles = handles;
+  setup.spawn_relay = [this](const std::string&, camera_actor) {
+    ++relays_made;
+    return relay_actor{sys.spawn(relay_probe, log)};
+  };
+  auto sup2 = sys.spawn(supervisor, std::move(setup));
+  drain();
+  caf::anon_send_exit(other, caf::exit_reason::unhandled_exception);
+  run_restarts();
+  CAF_CHECK_EQUAL(relays_made, 1);
+  auto now = handles->relay("cam_b");
+  CAF_CHECK(now && now != other);
+  caf::anon_send_exit(sup2, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()

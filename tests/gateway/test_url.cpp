@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "gateway/camera_routes.hpp"
+#include "gateway/router.hpp"
+#include "gateway/url.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace argus;
+
+namespace {
+
+path_segments split_ok(const std::string& target) {
+  path_segments out;
+  path_error err;
+  EXPECT_TRUE(split_path(target, out, err)) << target << ": " << err.detail;
+  return out;
+}
+
+path_error split_bad(const std::string& target) {
+  path_segments out;
+  path_error err;
+  EXPECT_FALSE(split_path(target, out, err)) << target;
+  return err;
+}
+
+} // namespace
+
+TEST(split_path, splits_on_slash_and_drops_the_query) {
+  EXPECT_EQ(split_ok("/sessions/abc"), (path_segments{"sessions", "abc"}));
+  EXPECT_EQ(split_ok("/sessions/abc?x=%2F&y=1"),
+            (path_segments{"sessions", "abc"}));
+  EXPECT_EQ(split_ok("/"), (path_segments{""}));
+  EXPECT_EQ(split_ok("/sessions/"), (path_segments{"sessions", ""}));
+  EXPECT_EQ(split_ok("/a//b"), (path_segments{"a", "", "b"}));
+}
+
+TEST(split_path, decodes_each_segment_once) {
+  // The web client's encodeURIComponent of a session id with its time.
+  EXPECT_EQ(
+      split_ok("/sessions/session-cam_01-2026-01-02T18%3A30%3A07.382Z-1"),
+      (path_segments{"sessions", "session-cam_01-2026-01-02T18:30:07.382Z-1"}));
+  // An escaped '/' stays inside its segment: split first, decode after.
+  EXPECT_EQ(split_ok("/tracks/cam_01%2F17/retain"),
+            (path_segments{"tracks", "cam_01/17", "retain"}));
+  EXPECT_EQ(split_ok("/tracks/cam_01%2f17"),
+            (path_segments{"tracks", "cam_01/17"}));
+  // Once only: "%252F" is the three characters "%2F", not a slash.
+  EXPECT_EQ(split_ok("/tracks/cam_01%252F17"),
+            (path_segments{"tracks", "cam_01%2F17"}));
+  // '+' is a plus in a path (only forms turn it into a space).
+  EXPECT_EQ(split_ok("/cameras/a+b%20c"), (path_segments{"cameras", "a+b c"}));
+  // Raw and escaped UTF-8 decode to the same text.
+  EXPECT_EQ(split_ok("/cameras/caf%C3%A9"), split_ok("/cameras/caf\xC3\xA9"));
+}
+
+TEST(split_path, refuses_what_does_not_decode_to_text) {
+  struct {
+    const char* target;
+    const char* code;
+    const char* detail;
+  } cases[] = {
+      {"/sessions/%", "invalid_argument", "malformed percent-escape"},
+      {"/sessions/a%2", "invalid_argument", "malformed percent-escape"},
+      {"/sessions/%G1", "invalid_argument", "malformed percent-escape"},
+      {"/sessions/%%41", "invalid_argument", "malformed percent-escape"},
+      {"/sessions/ok/%zz", "invalid_argument", "malformed percent-escape"},
+      {"/%/sessions", "invalid_argument", "malformed percent-escape"},
+      // A NUL would cut an id short wherever it reaches a C string.
+      {"/sessions/a%00b", "invalid_argument", "NUL"},
+      {"/sessions/%FF", "invalid_utf8", "not valid UTF-8"},
+      {"/sessions/%C3", "invalid_utf8", "not valid UTF-8"},       // truncated
+      {"/cameras/%C0%AF", "invalid_utf8", "not valid UTF-8"},     // overlong
+      {"/sessions/%ED%A0%80", "invalid_utf8", "not valid UTF-8"}, // surrogate
+      {"/tracks/ok/%F4%90%80%80", "invalid_utf8", "not valid UTF-8"},
+  };
+  for (auto& c : cases) {
+    auto err = split_bad(c.target);
+    EXPECT_EQ(err.code, c.code) << c.target;
+    EXPECT_NE(err.detail.find(c.detail), std::string::npos) << err.detail;
+  }
+}
+
+TEST(split_path, quotes_at_most_a_prefix_of_a_long_segment) {
+  auto err = split_bad("/sessions/" + std::string(10000, 'x') + "%");
+  EXPECT_EQ(err.code, "invalid_argument");
+  EXPECT_LT(err.detail.size(), 200u);
+}
+
+TEST(match_ws_paths, decode_the_id) {
+  std::string id;
+  EXPECT_TRUE(match_ws_session_path("/ws/sessions/s-T18%3A30%3A07Z-1?x=1", id));
+  EXPECT_EQ(id, "s-T18:30:07Z-1");
+  EXPECT_TRUE(match_ws_session_path("/ws/sessions/a%2Fb", id));
+  EXPECT_EQ(id, "a/b");
+  EXPECT_FALSE(match_ws_session_path("/ws/sessions/%zz", id));
+  EXPECT_TRUE(match_ws_camera_path("/ws/cameras/cam%5F01?fps=2", id));
+  EXPECT_EQ(id, "cam_01");
+  EXPECT_FALSE(match_ws_camera_path("/ws/cameras/", id));
+  EXPECT_FALSE(match_ws_camera_path("/ws/cameras/a/b", id));
+  EXPECT_FALSE(match_ws_camera_path("/ws/sessions/a", id));
+}
