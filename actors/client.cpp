@@ -95,7 +95,10 @@ void reply_in_order(self_ptr self, uint64_t seq, text_ptr text) {
 } // namespace
 
 client_actor::behavior_type client(self_ptr self, client_setup setup) {
-  log_failures(self, "client");
+  log_failures(self, "client", [conn = setup.connection] {
+    if (auto c = conn.lock())
+      c->close(1011, "internal error");
+  });
   self->state.setup = std::move(setup);
   self->monitor(self->state.setup.session);
   // Down messages overtake ordinary ones, so the session's last events and

@@ -258,7 +258,10 @@ void on_command(self_ptr self, frame_command& cmd) {
 
 frame_client_actor::behavior_type frame_client(self_ptr self,
                                                frame_client_setup setup) {
-  log_failures(self, "frame_client");
+  log_failures(self, "frame_client", [conn = setup.connection] {
+    if (auto c = conn.lock())
+      c->close(1011, "internal error");
+  });
   self->state.requests = frame_request_stack(setup.lifo_depth);
   self->state.setup = std::move(setup);
   return {

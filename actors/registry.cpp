@@ -106,6 +106,11 @@ registry_actor::behavior_type registry(self_ptr self, registry_setup setup) {
       return;
     st.shutting_down = true;
     spdlog::info("registry stopping {} session(s)", st.sessions.size());
+    // Sessions first: a camera's exit produces a down message at its
+    // session, and that must arrive after the session's own exit, so
+    // clients hear "server shutting down" (1001), not "session ended".
+    for (auto& [id, e] : st.sessions)
+      self->send_exit(e.handle, caf::make_error(ec::shutting_down));
     for (auto& [id, cam] : st.setup.cameras)
       if (cam)
         self->send_exit(cam, msg.reason);
@@ -113,8 +118,6 @@ registry_actor::behavior_type registry(self_ptr self, registry_setup setup) {
       self->quit(msg.reason);
       return;
     }
-    for (auto& [id, e] : st.sessions)
-      self->send_exit(e.handle, caf::make_error(ec::shutting_down));
   });
   return {
       [=](atom::list) {

@@ -178,7 +178,10 @@ relay_actor::behavior_type relay(self_ptr self, relay_setup setup) {
       [=](atom::join, viewer_actor v, double fps) {
         auto& st = self->state;
         self->monitor(v);
-        self->send(v, st.status.camera);
+        // Until the camera has answered the watch, there is no state to
+        // tell; the viewer gets the first one with everyone else.
+        if (!st.status.camera.state.empty())
+          self->send(v, st.status.camera);
         // A new viewer sees a picture at once, from memory, at no cost;
         // that counts as its frame of the current slot.
         bool served = st.latest && st.status.camera.state != "disconnected";

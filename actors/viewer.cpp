@@ -37,7 +37,10 @@ void flush(self_ptr self) {
 } // namespace
 
 viewer_actor::behavior_type viewer(self_ptr self, viewer_setup setup) {
-  log_failures(self, "viewer");
+  log_failures(self, "viewer", [conn = setup.connection] {
+    if (auto c = conn.lock())
+      c->close(1011, "internal error");
+  });
   self->state.setup = std::move(setup);
   self->send(self->state.setup.relay, atom::join_v,
              caf::actor_cast<viewer_actor>(self), self->state.setup.fps);

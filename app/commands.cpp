@@ -280,7 +280,12 @@ int run_serve(const serve_options& opts) {
   setup.cameras = sup.cameras;
   auto reg = sys.spawn(registry, std::move(setup));
   sup.registry = reg;
+  // Filled here, before the server starts: the supervisor's own start runs
+  // later on a scheduler thread, and the first requests must find them.
   auto handles = std::make_shared<supervised_handles>();
+  for (auto& [id, relay_hdl] : sup.relays)
+    handles->set_relay(id, relay_hdl);
+  handles->set_store(sup.store);
   sup.handles = handles;
   auto guardian = sys.spawn(supervisor, std::move(sup));
 

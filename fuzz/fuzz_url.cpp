@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// The request target: percent_decode, parse_query and the WebSocket path
-// matchers, the first code every HTTP request and upgrade reaches.
+// The request target: percent_decode, parse_query, split_path and the
+// WebSocket path matchers, the first code every HTTP request and upgrade
+// reaches.
+#include "core/text.hpp"
 #include "fuzz/support/fuzz_check.hpp"
 #include "gateway/camera_routes.hpp"
 #include "gateway/router.hpp"
@@ -45,14 +47,40 @@ void check_decode(const std::string& in, bool plus_is_space) {
              "decode(encode(x)) != x");
 }
 
-void check_path_match(const std::string& target) {
+/// Segments are decoded text (they end up in JSON replies and actor ids)
+/// and splitting is lossless: escaping each segment again and joining
+/// gives the same segments.
+void check_split(const std::string& target) {
+  path_segments segments;
+  path_error error;
+  if (!split_path(target, segments, error)) {
+    FUZZ_CHECK(
+        (error.code == "invalid_argument" || error.code == "invalid_utf8")
+            && !error.detail.empty() && valid_utf8(error.detail),
+        "split_path error '%s' or its detail is not UTF-8", error.code.c_str());
+    return;
+  }
+  auto path = target.substr(0, target.find('?'));
+  auto slashes = std::count(path.begin(), path.end(), '/');
+  if (!path.empty() && path[0] == '/')
+    --slashes;
+  FUZZ_CHECK(segments.size() == static_cast<size_t>(slashes) + 1,
+             "%zu segments for %ld slashes", segments.size(),
+             static_cast<long>(slashes));
+  std::string joined;
+  for (auto& seg : segments) {
+    FUZZ_CHECK(valid_utf8(seg) && seg.find('\0') == std::string::npos,
+               "a segment is not NUL-free UTF-8");
+    joined += "/" + encode(seg);
+  }
+  path_segments again;
+  FUZZ_CHECK(split_path(joined, again, error) && again == segments,
+             "split_path is not stable under re-encoding");
+  // The WebSocket matchers take exactly one non-empty segment as the id.
   std::string id;
-  for (bool matched :
-       {match_ws_session_path(target, id), match_ws_camera_path(target, id)})
-    if (matched)
-      FUZZ_CHECK(!id.empty() && id.find('/') == std::string::npos
-                     && id.find('?') == std::string::npos,
-                 "matched a WebSocket path with a bad id");
+  if (match_ws_session_path(target, id) || match_ws_camera_path(target, id))
+    FUZZ_CHECK(segments.size() == 3 && !id.empty() && id == segments[2],
+               "WebSocket path matched with a bad id");
 }
 
 } // namespace
@@ -61,7 +89,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string in(reinterpret_cast<const char*>(data), size);
   check_decode(in, false);
   check_decode(in, true);
-  check_path_match(in);
+  check_split(in);
   query_params params;
   std::string error;
   if (!parse_query(in, params, error)) {

@@ -10,8 +10,15 @@ if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
 endif()
 # -O1: the usual libFuzzer trade between speed and build time. UBSan
 # findings abort (no recover) so libFuzzer records them as crashes.
+set(ARGUS_UBSAN_IGNORE ${CMAKE_CURRENT_LIST_DIR}/ubsan_ignore.txt)
+if(CMAKE_CXX_COMPILER_LAUNCHER)
+  # ccache 4.7 does not hash the ignore list's content: name it, or an
+  # edited list would be answered with objects built under the old one.
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${CMAKE_COMMAND} -E env
+      CCACHE_EXTRAFILES=${ARGUS_UBSAN_IGNORE} ${CMAKE_CXX_COMPILER_LAUNCHER})
+endif()
 add_compile_options(-O1 -g -fno-omit-frame-pointer
                     -fsanitize=fuzzer-no-link,address,undefined
                     -fno-sanitize-recover=all
-                    -fsanitize-ignorelist=${CMAKE_CURRENT_LIST_DIR}/ubsan_ignore.txt)
+                    -fsanitize-ignorelist=${ARGUS_UBSAN_IGNORE})
 add_link_options(-fsanitize=address,undefined)
