@@ -69,8 +69,9 @@ void check_split(const std::string& target) {
              static_cast<long>(slashes));
   std::string joined;
   for (auto& seg : segments) {
-    FUZZ_CHECK(valid_utf8(seg) && seg.find('\0') == std::string::npos,
-               "a segment is not NUL-free UTF-8");
+    // Raw NUL can only come from a caller, not from Beast's parser; only
+    // an escaped one (%00) is refused.
+    FUZZ_CHECK(valid_utf8(seg), "a segment is not UTF-8");
     joined += "/" + encode(seg);
   }
   path_segments again;
