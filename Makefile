@@ -34,13 +34,12 @@ build: deps
 
 ## build-test: the argus binary plus the test programs (optimized, with asserts)
 build-test: deps
-	@cmake -S . -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DARGUS_ENABLE_TESTS=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake -S . -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DARGUS_ENABLE_TESTS=ON -DARGUS_FUZZ_DIR=$(abspath $(FUZZ_DIR)) $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(TEST_DIR) -j$(JOBS)
 
 ## test: every unit, actor and integration test through ctest
-# The fuzz smoke runs (ctest fuzz.*) join `make test` once every target is
-# green over its corpus; until then `make fuzz-smoke` runs them alone.
-test: build-test node-deps
+# Includes the fuzz smoke runs (ctest fuzz.*, the clang tree's entries).
+test: build-test build-fuzz node-deps
 	@cd $(TEST_DIR) && ctest --output-on-failure --timeout 600 -j$(JOBS)
 
 ## build-fuzz: the libFuzzer targets (clang, ASan + UBSan), also run by make test

@@ -6,6 +6,10 @@
 namespace argus {
 
 bool valid_utf8(std::string_view text) {
+  // A default string_view's data() is null; Beast's checker would do
+  // pointer arithmetic on it (UBSan: applying an offset to null).
+  if (text.empty())
+    return true;
   return boost::beast::websocket::detail::check_utf8(text.data(), text.size());
 }
 

@@ -5,6 +5,7 @@
 // set to "ftyp"), so each target's corpus stays on its own parser. An
 // index that comes back must be consistent: every listed frame inside the
 // object and found again by locate_frame, display order a permutation.
+#include "core/ffmpeg_limits.hpp"
 #include "core/hevc_index.hpp"
 #include "fuzz/support/fuzz_check.hpp"
 #include "fuzz/support/memory_source.hpp"
@@ -70,6 +71,8 @@ void check_index(const clip_index& idx) {
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   // FFmpeg's complaints about broken input are the expected case here.
   av_log_set_level(AV_LOG_QUIET);
+  // As in main(): sample counts an MP4 declares must not size a 2 GB table.
+  apply_ffmpeg_limits();
   return 0;
 }
 

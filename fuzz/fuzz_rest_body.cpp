@@ -13,7 +13,8 @@
 using namespace argus;
 using namespace argus::fuzz;
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
+extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
+  default_flags(argc, argv);
   gateway_harness::get();
   return 0;
 }

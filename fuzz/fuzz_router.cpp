@@ -23,7 +23,8 @@ bool mentions_token(const std::string& raw) {
 
 } // namespace
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
+extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
+  default_flags(argc, argv);
   gateway_harness::get();
   return 0;
 }

@@ -5,6 +5,7 @@
 #include "core/text.hpp"
 #include "fuzz/support/fuzz_check.hpp"
 #include "gateway/camera_routes.hpp"
+#include "gateway/json_codec.hpp"
 #include "gateway/router.hpp"
 #include "gateway/url.hpp"
 
@@ -56,8 +57,12 @@ void check_split(const std::string& target) {
   if (!split_path(target, segments, error)) {
     FUZZ_CHECK(
         (error.code == "invalid_argument" || error.code == "invalid_utf8")
-            && !error.detail.empty() && valid_utf8(error.detail),
-        "split_path error '%s' or its detail is not UTF-8", error.code.c_str());
+            && !error.detail.empty(),
+        "split_path error '%s' without a detail", error.code.c_str());
+    // The detail quotes the raw segment (maybe not UTF-8); what the
+    // gateway sends with it must still be JSON text.
+    auto body = error_body(error.code, error.detail);
+    FUZZ_CHECK(valid_utf8(body), "error body is not UTF-8: %s", body.c_str());
     return;
   }
   auto path = target.substr(0, target.find('?'));

@@ -28,7 +28,8 @@ const std::set<std::string>& error_codes() {
 
 } // namespace
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
+extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
+  default_flags(argc, argv);
   gateway_harness::get();
   FUZZ_CHECK(!error_codes().empty(), "no error codes in the schema");
   return 0;

@@ -43,6 +43,13 @@ struct gateway_harness {
   std::shared_ptr<gateway_context> locked;
 };
 
+/// Called from LLVMFuzzerInitialize of every target that runs actors:
+/// adds -detect_leaks=0 unless the command line sets it. Actors end
+/// asynchronously after an input, so mallocs and frees never balance per
+/// input and libFuzzer would run a full leak scan after every one (30x
+/// slower); LeakSanitizer still checks the whole run at exit.
+void default_flags(int* argc, char*** argv);
+
 /// Parses raw request bytes the way http_session does (same limits).
 /// @returns false when Beast rejects them (the session answers 400 and
 /// never reaches route()).

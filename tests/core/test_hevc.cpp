@@ -6,6 +6,7 @@
 // from an independent libavformat + libavcodec decode of the whole stream,
 // which is what the ffmpeg CLI does.
 #include "core/byte_source.hpp"
+#include "core/ffmpeg_limits.hpp"
 #include "core/frame_cache.hpp"
 #include "core/hevc_decoder.hpp"
 #include "core/hevc_index.hpp"
@@ -24,6 +25,7 @@
 extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
+#include <libavutil/mem.h>
 }
 
 using namespace argus;
@@ -237,6 +239,24 @@ TEST(hevc_index, mp4_agrees_with_the_raw_stream_it_was_muxed_from) {
                 b->iraps[c].frames[i].reference);
     }
   }
+}
+
+TEST(hevc_index, declared_sample_counts_cannot_size_a_huge_table) {
+  // The fuzz find: a 6 KB fragmented MP4 whose trun declares 83,886,080
+  // samples; FFmpeg sizes its index (2 GB) from that count. Under argus'
+  // allocation ceiling the clip is refused and a real clip still indexes.
+  apply_ffmpeg_limits();
+  EXPECT_EQ(av_malloc(ffmpeg_max_alloc_bytes + 1), nullptr);
+  auto src = open_byte_source(
+      "file://" ARGUS_SOURCE_DIR
+      "/fixtures/fuzz/hevc_mp4/regression-huge-sample-count",
+      {});
+  ASSERT_TRUE(src);
+  auto idx = build_clip_index(**src);
+  ASSERT_FALSE(idx);
+  EXPECT_EQ(idx.error(), ec::unsupported_clip);
+  test::temp_dir dir;
+  EXPECT_FALSE(index_of(make_clip(dir, "clip.mp4", "mp4"))->iraps.empty());
 }
 
 TEST(hevc_index, locate_frame_names_what_is_wrong) {
