@@ -22,15 +22,41 @@ int main(int argc, char** argv) {
 
   argus::track_options track;
   auto* track_cmd = app.add_subcommand(
-      "track", "replay MOTChallenge detections through the tracker");
+      "track", "replay MOTChallenge detections through the tracker, or "
+               "detect and track every frame of a video");
+  // Exactly one of --mot-det and --video: checked after parsing, so both
+  // mistakes exit 2 with one message.
   track_cmd->add_option("--mot-det", track.mot_det, "det.txt to read")
-      ->required()
       ->check(CLI::ExistingFile);
+  // Not CLI::ExistingFile: a missing video is an input error (exit 2).
+  auto* video_opt = track_cmd->add_option(
+      "--video", track.video, "video file to detect and track, every frame");
   track_cmd->add_option("--out", track.out, "tracks file to write")->required();
   track_cmd->add_option("--config", track.config_path,
-                        "YAML config whose tracker section to use");
+                        "YAML config whose detector/tracker/session to use");
   track_cmd->add_option("--frame-rate", track.frame_rate,
                         "sequence frame rate (scales the lost buffer)");
+  track_cmd
+      ->add_option("--detections", track.detections_out,
+                   "with --video: also write the detections (argus detect's "
+                   "CSV)")
+      ->needs(video_opt);
+  track_cmd
+      ->add_option("--timing", track.timing_out,
+                   "with --video: also write per-frame detect milliseconds")
+      ->needs(video_opt);
+
+  argus::detect_options detect;
+  auto* detect_cmd = app.add_subcommand(
+      "detect", "run the detector on every frame of a video, write CSV");
+  detect_cmd->add_option("--video", detect.video, "video file to read")
+      ->required();
+  detect_cmd->add_option("--out", detect.out, "CSV file to write")->required();
+  detect_cmd->add_option("--config", detect.config_path,
+                         "YAML config whose detector section to use "
+                         "(default: the built-in defaults)");
+  detect_cmd->add_option("--timing", detect.timing_out,
+                         "also write per-frame detect milliseconds");
 
   argus::synthetic_export_options synth;
   auto* synth_cmd = app.add_subcommand(
@@ -46,8 +72,17 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   if (*serve_cmd)
     return argus::run_serve(serve);
-  if (*track_cmd)
-    return argus::run_track(track);
+  if (*track_cmd) {
+    if (track.mot_det.empty() == track.video.empty()) {
+      std::cerr << "argus track: exactly one of --mot-det and --video is "
+                   "required\n";
+      return 2;
+    }
+    return track.video.empty() ? argus::run_track(track)
+                               : argus::run_track_video(track);
+  }
+  if (*detect_cmd)
+    return argus::run_detect(detect);
   if (*synth_cmd) {
     auto n = argus::export_synthetic(synth);
     std::cout << "wrote " << n << " images to " << synth.out_dir << "\n";

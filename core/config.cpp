@@ -338,16 +338,20 @@ config parse_root(const YAML::Node& root) {
       fail(p + ".id", "duplicate camera id '" + cam.id + "'");
     cfg.cameras.push_back(std::move(cam));
   }
-  if (cfg.detector.names.empty()) {
-    auto m = cfg.detector.model;
-    auto dot = m.rfind('.');
-    cfg.detector.names
-        = (dot == std::string::npos ? m : m.substr(0, dot)) + ".names";
-  }
+  if (cfg.detector.names.empty())
+    cfg.detector.names = names_for_model(cfg.detector.model);
   return cfg;
 }
 
 } // namespace
+
+std::string names_for_model(const std::string& model_path) {
+  auto dot = model_path.rfind('.');
+  auto slash = model_path.rfind('/');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash))
+    return model_path + ".names";
+  return model_path.substr(0, dot) + ".names";
+}
 
 std::string describe_session(const config& cfg, const camera_config& cam) {
   auto& t = cfg.tracker;

@@ -156,6 +156,10 @@ caf::expected<config> parse_config(const std::string& yaml_text);
 /// Reads and parses a config file.
 caf::expected<config> load_config(const std::string& path);
 
+/// The names file a model implies when none is configured: the model path
+/// with its extension replaced by `.names`.
+std::string names_for_model(const std::string& model_path);
+
 /// Parses "HOST:PORT" into the server section.
 caf::error apply_listen(config& cfg, const std::string& host_port);
 

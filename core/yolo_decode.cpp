@@ -25,13 +25,17 @@ void letterbox(const cv::Mat& src, cv::Size input, cv::Mat& dst,
   tf = compute_letterbox(src.size(), input);
   auto nw = int(std::lround(src.cols * tf.scale));
   auto nh = int(std::lround(src.rows * tf.scale));
-  dst.create(input, CV_8UC3);
-  dst.setTo(cv::Scalar(114, 114, 114));
-  cv::Mat roi = dst(cv::Rect(int(tf.pad_x), int(tf.pad_y), nw, nh));
+  // The padding repeats the frame's edge pixels instead of a flat grey:
+  // a grey band makes a sharp seam that a detector trained on real
+  // footage reads as an object edge (phantom tracks along the seam).
+  cv::Mat scaled;
   if (nw == src.cols && nh == src.rows)
-    src.copyTo(roi);
+    scaled = src;
   else
-    cv::resize(src, roi, roi.size(), 0, 0, cv::INTER_AREA);
+    cv::resize(src, scaled, cv::Size(nw, nh), 0, 0, cv::INTER_AREA);
+  auto left = int(tf.pad_x), top = int(tf.pad_y);
+  cv::copyMakeBorder(scaled, dst, top, input.height - nh - top, left,
+                     input.width - nw - left, cv::BORDER_REPLICATE);
 }
 
 bool guess_layout(const cv::Mat& out, int num_classes, yolo_layout& layout) {
@@ -109,6 +113,9 @@ std::vector<detection> decode_yolo(const cv::Mat& out, yolo_layout layout,
       continue;
     auto cx = (at(i, 0) - tf.pad_x) / tf.scale;
     auto cy = (at(i, 1) - tf.pad_y) / tf.scale;
+    // A centre in the padding is never an object of the frame.
+    if (cx < 0 || cy < 0 || cx >= src_size.width || cy >= src_size.height)
+      continue;
     auto w = at(i, 2) / tf.scale, h = at(i, 3) / tf.scale;
     auto x1 = std::clamp(cx - w / 2, 0.0, double(src_size.width));
     auto y1 = std::clamp(cy - h / 2, 0.0, double(src_size.height));

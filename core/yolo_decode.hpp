@@ -26,7 +26,8 @@ struct letterbox_transform {
 /// The scale and padding that fit `src` into `input` keeping aspect ratio.
 letterbox_transform compute_letterbox(cv::Size src, cv::Size input);
 
-/// Resizes `src` into a gray-padded (114) image of size `input`.
+/// Resizes `src` into an image of size `input`, centred; the padding
+/// repeats the edge pixels (no seam for the detector to see).
 void letterbox(const cv::Mat& src, cv::Size input, cv::Mat& dst,
                letterbox_transform& tf);
 
@@ -41,7 +42,8 @@ struct yolo_decode_params {
 };
 
 /// Turns a raw output tensor into detections in source pixels: confidence
-/// threshold, box mapping through the letterbox, clipping to the frame and
+/// threshold, box mapping through the letterbox, dropping boxes centred in
+/// the padding, clipping to the frame and
 /// class-aware NMS (boxes of different classes never suppress each other).
 std::vector<detection> decode_yolo(const cv::Mat& out, yolo_layout layout,
                                    int num_classes,

@@ -119,3 +119,10 @@ TEST(config, listen_parsing) {
   EXPECT_TRUE(apply_listen(*cfg, "localhost"));
   EXPECT_TRUE(apply_listen(*cfg, "1.2.3.4:99999"));
 }
+
+TEST(config, names_file_defaults_to_the_model_path_with_names) {
+  EXPECT_EQ(names_for_model("models/argus-sky.onnx"), "models/argus-sky.names");
+  // A dot in a folder name is not the extension.
+  EXPECT_EQ(names_for_model("../v1.2/model"), "../v1.2/model.names");
+  EXPECT_EQ(names_for_model("model"), "model.names");
+}

@@ -49,8 +49,26 @@ TEST(letterbox, keeps_aspect_and_centers_the_image) {
   cv::Mat src(360, 640, CV_8UC3, cv::Scalar(0, 0, 255)), dst;
   letterbox(src, {320, 192}, dst, tf);
   ASSERT_EQ(dst.size(), cv::Size(320, 192));
-  EXPECT_EQ(dst.at<cv::Vec3b>(2, 100), cv::Vec3b(114, 114, 114)); // padding
-  EXPECT_EQ(dst.at<cv::Vec3b>(96, 160), cv::Vec3b(0, 0, 255));    // image
+  EXPECT_EQ(dst.at<cv::Vec3b>(96, 160), cv::Vec3b(0, 0, 255)); // image
+}
+
+TEST(letterbox, padding_repeats_the_edge_so_there_is_no_seam) {
+  // Top half blue, bottom half green, one bright column: every padded row
+  // copies the nearest image row, so no row or column of the input holds a
+  // value the frame's edge does not.
+  cv::Mat src(360, 640, CV_8UC3, cv::Scalar(255, 0, 0)), dst;
+  src.rowRange(180, 360).setTo(cv::Scalar(0, 255, 0));
+  src.col(300).setTo(cv::Scalar(255, 255, 255));
+  letterbox_transform tf;
+  letterbox(src, {640, 512}, dst, tf);
+  ASSERT_EQ(dst.size(), cv::Size(640, 512));
+  ASSERT_DOUBLE_EQ(tf.pad_y, 76);
+  for (int y = 0; y < 76; ++y)
+    ASSERT_EQ(cv::norm(dst.row(y), dst.row(76), cv::NORM_INF), 0) << y;
+  for (int y = 436; y < 512; ++y)
+    ASSERT_EQ(cv::norm(dst.row(y), dst.row(435), cv::NORM_INF), 0) << y;
+  EXPECT_EQ(dst.at<cv::Vec3b>(0, 300), cv::Vec3b(255, 255, 255));
+  EXPECT_EQ(dst.at<cv::Vec3b>(511, 10), cv::Vec3b(0, 255, 0));
 }
 
 TEST(yolo_layout, is_recognized_from_the_output_shape) {
@@ -106,6 +124,20 @@ TEST_P(decode_both_layouts, clips_to_the_frame_and_drops_degenerate_boxes) {
   ASSERT_EQ(dets.size(), 1u);
   EXPECT_FLOAT_EQ(dets[0].bbox.x, 0);
   EXPECT_FLOAT_EQ(dets[0].bbox.w, 15);
+}
+
+TEST_P(decode_both_layouts, boxes_centred_in_the_padding_are_dropped) {
+  // 640x360 in 640x512: 76 rows of padding above and below the frame.
+  auto tf = compute_letterbox({640, 360}, {640, 512});
+  auto out = make_output(GetParam(), 1,
+                         {{320, 40, 30, 30, {0.9f}},    // in the top band
+                          {320, 470, 30, 30, {0.9f}},   // in the bottom band
+                          {100, 80, 30, 30, {0.8f}}});  // overlaps, centre in
+  auto dets = decode_yolo(out, GetParam(), 1, tf, {640, 360}, {0.25f, 0.45f});
+  ASSERT_EQ(dets.size(), 1u);
+  EXPECT_FLOAT_EQ(dets[0].conf, 0.8f);
+  EXPECT_FLOAT_EQ(dets[0].bbox.y, 0);
+  EXPECT_FLOAT_EQ(dets[0].bbox.h, 19);
 }
 
 INSTANTIATE_TEST_SUITE_P(layouts, decode_both_layouts,
