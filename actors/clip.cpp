@@ -20,6 +20,7 @@ void schedule(self_ptr self);
 
 /// Answers everyone waiting for `key` with an error.
 void fail_waiters(self_ptr self, const frame_key& key, const caf::error& err) {
+  self->state.requeued.erase(key);
   auto it = self->state.waiting.find(key);
   if (it == self->state.waiting.end())
     return;
@@ -98,6 +99,11 @@ void finish_pass(self_ptr self, int32_t irap, int32_t quality,
       for (auto& rp : st.waiting[key])
         rp.deliver(frame);
       st.waiting.erase(key);
+      st.requeued.erase(key);
+    } else if (st.requeued.insert(key).second) {
+      // Produced, then evicted by other players' frames before this pass
+      // ended (a request_chunk player asking late): one more pass.
+      st.scheduler->want(irap, d, quality);
     } else {
       fail_waiters(self, key,
                    caf::make_error(ec::decode_failed,
@@ -260,6 +266,7 @@ clip_actor::behavior_type clip(self_ptr self, clip_setup setup) {
         for (auto& rp : it->second)
           rp.deliver(frame);
         st.waiting.erase(it);
+        st.requeued.erase(frame.key);
       },
   };
 }

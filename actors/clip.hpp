@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,10 @@ struct clip_state {
   /// Pub/sub of FRAME_DONE: everyone waiting for each frame.
   std::map<frame_key, std::vector<caf::typed_response_promise<encoded_frame>>>
       waiting;
+  /// Frames asked for again after the cache evicted them before their
+  /// pass ended: each gets one more pass, then fails (a cache too small to
+  /// hold even that one frame must not loop).
+  std::set<frame_key> requeued;
   clip_info info;
 };
 
