@@ -45,8 +45,8 @@ struct detector_config {
   std::string model = defaults::detector::model;
   /// Class names, one per line; defaults to the model path with .names.
   std::string names;
-  int input_width = 320;
-  int input_height = 192;
+  int input_width = defaults::detector::input_width;
+  int input_height = defaults::detector::input_height;
   /// "auto", "yolov8" ([1,4+C,N]) or "yolov5" ([1,N,5+C]).
   std::string layout = "auto";
   float conf_threshold = defaults::detector::conf_threshold;

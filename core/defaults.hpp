@@ -88,6 +88,10 @@ inline constexpr int snapshot_timeout_ms = 5000;
 namespace detector {
 /// Shipped model (trained by scripts/train_detector.py).
 inline constexpr const char* model = "models/argus-sky.onnx";
+/// The shipped model's input: the real footage's native 640x512, since
+/// objects of 3-15 px vanish in any downscaled frame.
+inline constexpr int input_width = 640;
+inline constexpr int input_height = 512;
 /// Minimum class score of a reported detection.
 inline constexpr float conf_threshold = 0.25f;
 /// IoU above which NMS suppresses a same-class box.

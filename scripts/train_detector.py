@@ -340,10 +340,10 @@ def main():
     ap.add_argument("--first-seed", type=int, default=1000)
     ap.add_argument("--seeds", type=int, default=40)
     ap.add_argument("--frames-per-seed", type=int, default=20)
-    ap.add_argument("--frame-step", type=int, default=8,
+    ap.add_argument("--frame-step", type=int, default=6,
                     help="every n-th frame of each training video")
     ap.add_argument("--crops-per-frame", type=int, default=2)
-    ap.add_argument("--epochs", type=int, default=8)
+    ap.add_argument("--epochs", type=int, default=10)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=4e-3)
     ap.add_argument("--threads", type=int, default=os.cpu_count())

@@ -47,8 +47,8 @@ TEST(byte_tracker, later_births_need_a_second_hit_and_the_birth_threshold) {
   EXPECT_EQ(out[0].id, 1);
   byte_tracker weak;
   weak.update({});
-  for (int i = 0; i < 5; ++i) // 0.55 < new_track_thresh 0.6: never born
-    EXPECT_TRUE(weak.update({det(10 + i, 10, 20, 20, 0.55f)}).empty());
+  for (int i = 0; i < 5; ++i) // 0.38 < new_track_thresh 0.4: never born
+    EXPECT_TRUE(weak.update({det(10 + i, 10, 20, 20, 0.38f)}).empty());
 }
 
 TEST(byte_tracker, low_score_detections_keep_a_track_alive) {

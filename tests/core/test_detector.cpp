@@ -79,8 +79,9 @@ TEST(detector, missing_model_or_names_is_a_clear_error) {
 TEST(detector, shipped_model_finds_the_synthetic_drones) {
   auto d = detector::load(shipped());
   ASSERT_TRUE(d) << error_detail(d.error());
-  ASSERT_EQ(d->names().size(), 2u);
+  ASSERT_EQ(d->names().size(), 4u);
   EXPECT_EQ(d->names()[0], "drone");
+  EXPECT_EQ(d->names()[1], "bird");
   int drones = 0, found = 0, false_pos = 0, total_dets = 0;
   for (uint64_t seed : {7u, 123u}) {
     synthetic_params p;
