@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/config.hpp"
-#include "core/text.hpp"
 
+#include "core/text.hpp"
 #include "messages/error.hpp"
 
 #include <fmt/format.h>

@@ -247,10 +247,10 @@ TEST(hevc_index, declared_sample_counts_cannot_size_a_huge_table) {
   // allocation ceiling the clip is refused and a real clip still indexes.
   apply_ffmpeg_limits();
   EXPECT_EQ(av_malloc(ffmpeg_max_alloc_bytes + 1), nullptr);
-  auto src = open_byte_source(
-      "file://" ARGUS_SOURCE_DIR
-      "/fixtures/fuzz/hevc_mp4/regression-huge-sample-count",
-      {});
+  auto src
+      = open_byte_source("file://" ARGUS_SOURCE_DIR
+                         "/fixtures/fuzz/hevc_mp4/regression-huge-sample-count",
+                         {});
   ASSERT_TRUE(src);
   auto idx = build_clip_index(**src);
   ASSERT_FALSE(idx);

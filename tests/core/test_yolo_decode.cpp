@@ -130,9 +130,9 @@ TEST_P(decode_both_layouts, boxes_centred_in_the_padding_are_dropped) {
   // 640x360 in 640x512: 76 rows of padding above and below the frame.
   auto tf = compute_letterbox({640, 360}, {640, 512});
   auto out = make_output(GetParam(), 1,
-                         {{320, 40, 30, 30, {0.9f}},    // in the top band
-                          {320, 470, 30, 30, {0.9f}},   // in the bottom band
-                          {100, 80, 30, 30, {0.8f}}});  // overlaps, centre in
+                         {{320, 40, 30, 30, {0.9f}},   // in the top band
+                          {320, 470, 30, 30, {0.9f}},  // in the bottom band
+                          {100, 80, 30, 30, {0.8f}}}); // overlaps, centre in
   auto dets = decode_yolo(out, GetParam(), 1, tf, {640, 360}, {0.25f, 0.45f});
   ASSERT_EQ(dets.size(), 1u);
   EXPECT_FLOAT_EQ(dets[0].conf, 0.8f);
