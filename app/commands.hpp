@@ -23,6 +23,8 @@ struct track_options {
   std::string detections_out;
   /// With `video`: also write per-frame detect milliseconds.
   std::string timing_out;
+  /// With `video`: track this `argus detect` CSV instead of detecting.
+  std::string replay_detections;
 };
 
 /// Options of `argus detect`.

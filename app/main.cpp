@@ -45,6 +45,11 @@ int main(int argc, char** argv) {
       ->add_option("--timing", track.timing_out,
                    "with --video: also write per-frame detect milliseconds")
       ->needs(video_opt);
+  track_cmd
+      ->add_option("--replay-detections", track.replay_detections,
+                   "with --video: track this argus-detect CSV instead of "
+                   "running the detector (tune the tracker quickly)")
+      ->needs(video_opt);
 
   argus::detect_options detect;
   auto* detect_cmd = app.add_subcommand(

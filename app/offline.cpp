@@ -26,6 +26,8 @@ struct offline_request {
   std::string tracks_out;
   std::string detections_out;
   std::string timing_out;
+  /// Tracks these recorded detections instead of running the detector.
+  std::string replay_detections;
   /// Overrides the video's frame rate when > 0.
   double frame_rate = 0;
 };
@@ -132,18 +134,53 @@ void write_frame(offline_outputs& outs, std::optional<published_tracks>& pub,
                      bgr.cols, bgr.rows);
 }
 
+/// Where each frame's detections come from: the detector, or a recorded
+/// `argus detect` CSV (replay skips the model, to tune the tracker fast).
+class detection_source {
+public:
+  caf::error open(const std::string& replay_path,
+                  const std::vector<std::string>& names) {
+    if (replay_path.empty())
+      return caf::none;
+    std::ifstream in(replay_path);
+    if (!in)
+      return caf::make_error(ec::invalid_argument,
+                             "cannot read " + replay_path);
+    auto rows = read_detection_rows(in, names);
+    if (!rows)
+      return rows.error();
+    replay_ = std::move(*rows);
+    return caf::none;
+  }
+
+  caf::expected<std::vector<detection>> detect(detector& det, int64_t frame,
+                                               const cv::Mat& bgr) {
+    if (!replay_)
+      return det.detect(bgr);
+    auto it = replay_->find(frame);
+    return it == replay_->end() ? std::vector<detection>{} : it->second;
+  }
+
+private:
+  std::optional<detections_by_frame> replay_;
+};
+
 /// Detects every frame in order (no dropping, no pacing). The timing covers
 /// detector::detect only, the figure the live session reports as detect_ms.
 caf::error process_frames(offline_input& in, offline_outputs& outs,
-                          double frame_rate) {
+                          const offline_request& req) {
   auto& names = in.det.names();
+  detection_source source;
+  if (auto err = source.open(req.replay_detections, names))
+    return err;
+  auto frame_rate = req.frame_rate;
   std::optional<published_tracks> pub;
   if (outs.tracks.stream())
     pub.emplace(in.cfg, names, frame_rate > 0 ? frame_rate : in.video.fps());
   cv::Mat bgr;
   while (in.video.next(bgr)) {
     auto t0 = std::chrono::steady_clock::now();
-    auto dets = in.det.detect(bgr);
+    auto dets = source.detect(in.det, in.video.frame_number(), bgr);
     std::chrono::duration<double, std::milli> ms
         = std::chrono::steady_clock::now() - t0;
     if (!dets)
@@ -161,7 +198,7 @@ int run_offline(const offline_request& req) {
   offline_outputs outs;
   auto err = in ? outs.open(req) : in.error();
   if (!err)
-    err = process_frames(*in, outs, req.frame_rate);
+    err = process_frames(*in, outs, req);
   if (!err)
     err = outs.close();
   if (!err)
@@ -173,14 +210,15 @@ int run_offline(const offline_request& req) {
 } // namespace
 
 int run_detect(const detect_options& opts) {
-  // Fields: config, video, tracks, detections, timing, frame rate.
+  // Fields: config, video, tracks, detections, timing, replay, frame rate.
   return run_offline(
-      {opts.config_path, opts.video, "", opts.out, opts.timing_out, 0});
+      {opts.config_path, opts.video, "", opts.out, opts.timing_out, "", 0});
 }
 
 int run_track_video(const track_options& opts) {
   return run_offline({opts.config_path, opts.video, opts.out,
-                      opts.detections_out, opts.timing_out, opts.frame_rate});
+                      opts.detections_out, opts.timing_out,
+                      opts.replay_detections, opts.frame_rate});
 }
 
 } // namespace argus

@@ -35,6 +35,22 @@ pixel_box byte_tracker::strack::box() const {
   return {float(mean(0) - w / 2), float(mean(1) - h / 2), float(w), float(h)};
 }
 
+void byte_tracker::strack::vote(const detection& det) {
+  if (det.class_id < 0) { // not a class the votes can index: follow it
+    class_id = det.class_id;
+    return;
+  }
+  auto c = size_t(det.class_id);
+  if (class_votes.size() <= c)
+    class_votes.resize(c + 1, 0.0f);
+  class_votes[c] += det.conf;
+  // Ties keep the current class, so the label does not flicker.
+  auto best = std::max_element(class_votes.begin(), class_votes.end());
+  if (class_id < 0 || size_t(class_id) >= class_votes.size()
+      || *best > class_votes[size_t(class_id)])
+    class_id = int32_t(best - class_votes.begin());
+}
+
 byte_tracker::byte_tracker(tracker_params params) : params_(params) {
   // nop
 }
@@ -44,6 +60,7 @@ byte_tracker::strack byte_tracker::make_track(const detection& det) {
   kf_.initiate(to_xyah(det.bbox), t.mean, t.cov);
   t.score = det.conf;
   t.class_id = det.class_id;
+  t.vote(det);
   return t;
 }
 
@@ -60,7 +77,7 @@ void byte_tracker::activate(strack& t) {
 void byte_tracker::update_track(strack& t, const detection& det) {
   kf_.update(t.mean, t.cov, to_xyah(det.bbox));
   t.score = det.conf;
-  t.class_id = det.class_id;
+  t.vote(det);
   t.phase = track_phase::tracked;
   t.activated = true;
   t.frame_id = frame_id_;

@@ -9,7 +9,10 @@
 #include "core/config.hpp"
 #include "messages/types.hpp"
 
+#include <caf/expected.hpp>
 #include <cstdint>
+#include <istream>
+#include <map>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -51,6 +54,16 @@ inline constexpr const char* track_csv_header = "frame,id,x,y,w,h,class,score";
 void write_detection_rows(std::ostream& out, int64_t frame,
                           const std::vector<detection>& dets,
                           const std::vector<std::string>& names);
+
+/// Detections by 1-based frame number, as `argus detect` wrote them.
+using detections_by_frame = std::map<int64_t, std::vector<detection>>;
+
+/// Reads what write_detection_rows wrote (header first); class names map
+/// back to ids through `names`. Fails with ec::invalid_argument naming the
+/// line when a row is malformed or names a class `names` lacks. Lets the
+/// tracker be tuned on recorded detections without running the detector.
+caf::expected<detections_by_frame>
+read_detection_rows(std::istream& in, const std::vector<std::string>& names);
 
 /// Writes one frame's published tracks as `frame,id,x,y,w,h,class,score`
 /// rows, their normalized boxes scaled back to a frame_w x frame_h frame.

@@ -169,30 +169,34 @@ def file_stamp(path):
         return f"{path}:missing"
 
 
-def run_key(argus, variant, video):
-    """What the cached outputs depend on: binary, config, model files, video."""
+def run_key(argus, variant, video, replay):
+    """What the cached outputs depend on: binary, config, model files, video
+    and the replayed detections."""
     parts = [file_stamp(argus), variant.config_text, file_stamp(video)]
+    parts += [file_stamp(replay)] if replay else []
     parts += [file_stamp(p) for p in variant.files]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def run_video(argus, variant, video_path, out_dir):
+def run_video(argus, variant, video_path, out_dir, replay_dir=None):
     """Runs argus on one video unless the cached outputs match; returns the
-    paths of tracks, detections and timing."""
+    paths of tracks, detections and timing. With replay_dir, the detections
+    are that folder's <video>.det.csv (no detector runs; timing is ~0)."""
     stem = os.path.splitext(os.path.basename(video_path))[0]
     paths = {k: os.path.join(out_dir, f"{stem}.{k}.csv") for k in ("tracks", "det", "timing")}
     key_path = os.path.join(out_dir, f"{stem}.key")
-    key = run_key(argus, variant, video_path)
+    replay = os.path.join(replay_dir, f"{stem}.det.csv") if replay_dir else None
+    key = run_key(argus, variant, video_path, replay)
     if os.path.exists(key_path) and all(os.path.exists(p) for p in paths.values()):
         with open(key_path) as f:
             if f.read().strip() == key:
                 return paths, 0.0
     config_path = os.path.join(out_dir, "config.yaml")
     t0 = time.monotonic()
-    proc = subprocess.run([argus, "track", "--video", video_path, "--config", config_path,
-                           "--out", paths["tracks"], "--detections", paths["det"],
-                           "--timing", paths["timing"]],
-                          cwd=ROOT, capture_output=True, text=True)
+    cmd = [argus, "track", "--video", video_path, "--config", config_path, "--out", paths["tracks"],
+           "--detections", paths["det"], "--timing", paths["timing"]]
+    cmd += ["--replay-detections", replay] if replay else []
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     if proc.returncode != 0:
         sys.exit(f"argus failed on {video_path} ({variant.label}): {proc.stderr.strip()}")
     with open(key_path, "w") as f:
@@ -403,6 +407,9 @@ def parse_args():
     ap.add_argument("--compare-input-size", action="append")
     ap.add_argument("--videos", type=int, default=0, help="score N videos (round-robin over classes); 0: all")
     ap.add_argument("--out", required=True, help="folder for cached outputs and summary.json")
+    ap.add_argument("--replay-detections", metavar="DIR",
+                    help="track the <video>.det.csv files of an earlier run's folder instead of "
+                         "detecting (tune the tracker fast; detection figures are then that run's)")
     return ap.parse_args()
 
 
@@ -414,7 +421,7 @@ def evaluate_variant(args, variant, videos, index):
     sc = Scores()
     for k, name in enumerate(videos):
         base = os.path.join(args.footage, args.split, name)
-        paths, secs = run_video(args.argus, variant, base + ".mp4", out_dir)
+        paths, secs = run_video(args.argus, variant, base + ".mp4", out_dir, args.replay_detections)
         note = f"{secs:.1f} s" if secs else "cached"
         print(f"[{variant.label}] {k + 1}/{len(videos)} {name} ({note})", file=sys.stderr)
         score_video(sc, name, index[name], base + ".csv", paths)

@@ -114,7 +114,9 @@ TEST(byte_tracker, crossing_objects_keep_their_ids) {
 }
 
 TEST(byte_tracker, class_aware_matching_keeps_classes_apart) {
-  byte_tracker trk;
+  tracker_params p;
+  p.class_aware = true;
+  byte_tracker trk(p);
   trk.update({det(10, 10, 40, 40, 0.9f, 0)});
   auto out = trk.update({det(10, 10, 40, 40, 0.9f, 1)});
   EXPECT_TRUE(out.empty()); // the bird is a new (unconfirmed) track
@@ -122,6 +124,26 @@ TEST(byte_tracker, class_aware_matching_keeps_classes_apart) {
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].id, 2);
   EXPECT_EQ(out[0].class_id, 1);
+}
+
+TEST(byte_tracker,
+     class_agnostic_tracks_keep_one_id_and_report_the_voted_class) {
+  byte_tracker trk; // class_aware is off by default
+  // One object, called class 1 three times at 0.8 and class 0 twice at 0.9:
+  // class 1 leads the vote from its first frame on (the latest call would
+  // report class 0 in frames 3 and 5).
+  std::vector<int32_t> calls{1, 1, 0, 1, 0};
+  std::set<int64_t> ids;
+  std::vector<int32_t> reported;
+  for (size_t f = 0; f < calls.size(); ++f) {
+    auto conf = calls[f] == 1 ? 0.8f : 0.9f;
+    auto out = trk.update({det(10 + 2.0f * f, 10, 20, 20, conf, calls[f])});
+    ASSERT_EQ(out.size(), 1u) << "frame " << f;
+    ids.insert(out[0].id);
+    reported.push_back(out[0].class_id);
+  }
+  EXPECT_EQ(ids.size(), 1u);
+  EXPECT_EQ(reported, (std::vector<int32_t>(5, 1)));
 }
 
 TEST(byte_tracker, synthetic_scenes_with_crossings_and_occlusions) {

@@ -80,6 +80,38 @@ TEST(offline_csv, detection_rows_name_the_class_in_pixels) {
                        "7,0.000,0.000,1.000,1.000,class_9,0.5000\n");
 }
 
+TEST(offline_csv, detection_rows_read_back_as_written) {
+  std::vector<std::string> names{"drone", "bird"};
+  std::ostringstream out;
+  out << detection_csv_header << "\n";
+  write_detection_rows(out, 7, {det(1.5f, 2.25f, 30, 40, 0.875f, 1)}, names);
+  write_detection_rows(out, 9, {det(3, 4, 5, 6, 0.5f, 0)}, names);
+  std::istringstream in(out.str());
+  auto got = read_detection_rows(in, names);
+  ASSERT_TRUE(got) << error_detail(got.error());
+  ASSERT_EQ(got->size(), 2u);
+  auto& d7 = got->at(7).at(0);
+  EXPECT_FLOAT_EQ(d7.bbox.y, 2.25f);
+  EXPECT_FLOAT_EQ(d7.bbox.h, 40.0f);
+  EXPECT_FLOAT_EQ(d7.conf, 0.875f);
+  EXPECT_EQ(d7.class_id, 1);
+  EXPECT_EQ(got->at(9).at(0).class_id, 0);
+}
+
+TEST(offline_csv, a_malformed_detection_row_is_an_error_naming_its_line) {
+  std::vector<std::string> names{"drone"};
+  for (auto row :
+       {"1,2,3,4,5,plane,0.5", "1,2,3,4,5,drone", "x,2,3,4,5,drone,1",
+        "0,2,3,4,5,drone,0.5", "1,2,3,4,5,drone,0.5junk"}) {
+    std::istringstream in(std::string(detection_csv_header) + "\n" + row);
+    auto got = read_detection_rows(in, names);
+    ASSERT_FALSE(got) << row;
+    EXPECT_NE(error_detail(got.error()).find("line 2"), std::string::npos);
+  }
+  std::istringstream no_header("1,2,3,4,5,drone,0.5\n");
+  EXPECT_FALSE(read_detection_rows(no_header, names));
+}
+
 TEST(offline_csv, track_rows_scale_the_published_box_back_to_pixels) {
   std::ostringstream out;
   tick_track t{42, "drone", 0.75, {0.25, 0.5, 0.1, 0.05}};
