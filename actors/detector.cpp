@@ -13,7 +13,7 @@ detector_actor::behavior_type
 detector_worker(detector_actor::stateful_pointer<detector_state> self,
                 detector_config cfg) {
   log_failures(self, "detector_worker");
-  auto loaded = detector::load(cfg);
+  auto loaded = detection_stage::load(cfg);
   if (!loaded) {
     spdlog::error("detector failed to load: {}", render(loaded.error()));
     self->quit(loaded.error());

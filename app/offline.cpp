@@ -3,7 +3,7 @@
 // tracking stages over every frame of a file, for offline evaluation.
 #include "app/commands.hpp"
 #include "core/config.hpp"
-#include "core/detector.hpp"
+#include "core/detection_stage.hpp"
 #include "core/offline_tracks.hpp"
 #include "core/video_file.hpp"
 #include "messages/error.hpp"
@@ -50,7 +50,7 @@ caf::expected<config> offline_config(const std::string& path) {
 /// A loaded config and detector and an opened video.
 struct offline_input {
   config cfg;
-  detector det;
+  detection_stage det;
   video_file video;
 };
 
@@ -61,7 +61,7 @@ caf::expected<offline_input> open_input(const offline_request& req) {
   auto video = video_file::open(req.video);
   if (!video)
     return video.error();
-  auto det = detector::load(cfg->detector);
+  auto det = detection_stage::load(cfg->detector);
   if (!det)
     return det.error();
   return offline_input{std::move(*cfg), std::move(*det), std::move(*video)};
@@ -153,12 +153,15 @@ public:
     return caf::none;
   }
 
-  caf::expected<std::vector<detection>> detect(detector& det, int64_t frame,
-                                               const cv::Mat& bgr) {
+  /// Replayed detections still pass the motion stage, which needs the
+  /// frame: what a replay measures is the same stage with the model cached.
+  caf::expected<std::vector<detection>>
+  detect(detection_stage& det, int64_t frame, const cv::Mat& bgr) {
     if (!replay_)
       return det.detect(bgr);
     auto it = replay_->find(frame);
-    return it == replay_->end() ? std::vector<detection>{} : it->second;
+    return det.apply_motion(bgr, it == replay_->end() ? std::vector<detection>{}
+                                                      : it->second);
   }
 
 private:

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
-// Pipeline throughput on the synthetic 640x360 camera, detection + tracking:
-// the actor engine (registry -> session -> camera/detector/tracker actors)
-// side by side with a plain single-threaded loop calling the same renderer,
-// detector and tracker. Each run measures frames processed per second over
-// a fixed window after a warm-up; 5 runs each, alternating, median reported.
+// Pipeline throughput, detection + tracking, on the synthetic 640x360 camera
+// or (--video FILE) a real clip decoded as fast as it goes: the actor engine
+// (registry -> session -> camera/detector/tracker actors) side by side with
+// a plain single-threaded loop calling the same frame source, detection
+// stage and tracker. Each run measures frames processed per second over a
+// fixed window after a warm-up; 5 runs each, alternating, median reported.
 #include "actors/registry.hpp"
 #include "actors/store.hpp"
 #include "actors/system_config.hpp"
 #include "core/byte_tracker.hpp"
-#include "core/detector.hpp"
+#include "core/detection_stage.hpp"
 #include "core/synthetic_scene.hpp"
+#include "core/video_file.hpp"
 #include "gateway/json_codec.hpp"
 #include "messages/error.hpp"
 
@@ -19,6 +21,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <spdlog/spdlog.h>
 #include <string>
 #include <sys/resource.h>
@@ -32,22 +35,55 @@ namespace {
 constexpr auto warmup = seconds(2);
 constexpr auto window = seconds(8);
 
-config bench_config(const std::string& root) {
-  // fps 240: the camera offers frames faster than detection takes them, so
-  // the measurement is the pipeline's capacity, not the camera's pacing.
-  auto cfg = parse_config("cameras: [{id: bench, fps: 240, seed: 7}]");
+config bench_config(const std::string& root, const std::string& video) {
+  // fps 240 / realtime false: the camera offers frames faster than
+  // detection takes them, so the measurement is the pipeline's capacity,
+  // not the camera's pacing.
+  auto yaml = video.empty()
+                  ? std::string("cameras: [{id: bench, fps: 240, seed: 7}]")
+                  : "cameras: [{id: bench, source: file, url: '" + video
+                        + "', realtime: false, fps: 30}]";
+  auto cfg = parse_config(yaml);
+  if (!cfg) {
+    std::fprintf(stderr, "%s\n", error_detail(cfg.error()).c_str());
+    std::exit(2);
+  }
   cfg->detector.model = root + "/models/argus-sky.onnx";
   cfg->detector.names = root + "/models/argus-sky.names";
   return *cfg;
 }
 
+/// Frames of the plain loop: the synthetic scene, or the clip, looped.
+class plain_frames {
+public:
+  explicit plain_frames(const camera_config& cam)
+      : cam_(cam), scene_(cam.synthetic) {}
+
+  void next(cv::Mat& img) {
+    if (cam_.source == source_kind::synthetic) {
+      std::vector<truth_box> truth;
+      scene_.render(i_++, img, truth);
+      return;
+    }
+    if (!video_ || !video_->next(img)) { // open, or rewind at the end
+      video_.emplace(*video_file::open(cam_.url));
+      video_->next(img);
+    }
+  }
+
+private:
+  camera_config cam_;
+  synthetic_scene scene_;
+  std::optional<video_file> video_;
+  int64_t i_ = 0;
+};
+
 double plain_loop_fps(const config& cfg) {
-  auto det = detector::load(cfg.detector);
+  auto det = detection_stage::load(cfg.detector);
   byte_tracker trk(cfg.tracker);
-  synthetic_scene scene(cfg.cameras[0].synthetic);
+  plain_frames frames(cfg.cameras[0]);
   cv::Mat img;
-  std::vector<truth_box> truth;
-  int64_t i = 0, counted = 0;
+  int64_t counted = 0;
   auto start = steady_clock::now();
   auto begin = start + warmup;
   auto end = begin + window;
@@ -55,7 +91,7 @@ double plain_loop_fps(const config& cfg) {
     auto now = steady_clock::now();
     if (now >= end)
       break;
-    scene.render(i++, img, truth);
+    frames.next(img);
     auto dets = det->detect(img);
     trk.update(*dets);
     if (now >= begin)
@@ -86,7 +122,7 @@ engine_run engine_fps(const config& cfg, const std::string& store_path = "") {
   caf::actor_system sys{acfg};
   registry_setup setup;
   setup.cfg = cfg;
-  setup.labels = {"drone", "bird"};
+  setup.labels = *read_names(cfg.detector.names);
   setup.codec = std::make_shared<json_wire_codec>();
   store_actor store_hdl;
   if (!store_path.empty()) {
@@ -143,7 +179,10 @@ double median(std::vector<double> v) {
 
 int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::warn);
-  auto cfg = bench_config(argc > 1 ? argv[1] : ".");
+  std::string video;
+  if (argc > 3 && std::string(argv[2]) == "--video")
+    video = argv[3];
+  auto cfg = bench_config(argc > 1 ? argv[1] : ".", video);
   if (argc > 2 && std::string(argv[2]) == "--store") {
     // The engine with and without the track store, alternating. Besides fps
     // (noisy on a shared machine) each run reports process CPU per frame,

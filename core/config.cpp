@@ -97,11 +97,24 @@ void parse_server(const YAML::Node& n, server_config& s) {
   read(n, p, "web_root", s.web_root, "a string");
 }
 
+void parse_motion(const YAML::Node& n, motion_config& m) {
+  const std::string p = "detector.motion";
+  check_keys(n, p,
+             {"enabled", "still_score_factor", "work_width", "diff_threshold",
+              "min_area", "max_regions"});
+  read(n, p, "enabled", m.enabled, "a boolean");
+  read_range(n, p, "still_score_factor", m.still_score_factor, 0.0, 1.0);
+  read_range(n, p, "work_width", m.params.work_width, 32, 4096);
+  read_range(n, p, "diff_threshold", m.params.diff_threshold, 1, 255);
+  read_range(n, p, "min_area", m.params.min_area, 1, 1 << 20);
+  read_range(n, p, "max_regions", m.params.max_regions, 1, 1024);
+}
+
 void parse_detector(const YAML::Node& n, detector_config& d) {
   const std::string p = "detector";
   check_keys(n, p,
              {"model", "names", "input_width", "input_height", "layout",
-              "conf_threshold", "nms_threshold", "threads"});
+              "conf_threshold", "nms_threshold", "threads", "motion"});
   read(n, p, "model", d.model, "a string");
   read(n, p, "names", d.names, "a string");
   read_range(n, p, "input_width", d.input_width, 32, 4096);
@@ -114,6 +127,8 @@ void parse_detector(const YAML::Node& n, detector_config& d) {
   read_range(n, p, "conf_threshold", d.conf_threshold, 0.0, 1.0);
   read_range(n, p, "nms_threshold", d.nms_threshold, 0.0, 1.0);
   read_range(n, p, "threads", d.threads, 1, 64);
+  if (n["motion"])
+    parse_motion(n["motion"], d.motion);
 }
 
 void parse_tracker(const YAML::Node& n, tracker_params& t) {

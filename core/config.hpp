@@ -3,6 +3,7 @@
 
 #include "core/byte_tracker.hpp"
 #include "core/defaults.hpp"
+#include "core/motion_stage.hpp"
 #include "core/synthetic_scene.hpp"
 
 #include <caf/expected.hpp>
@@ -40,6 +41,15 @@ struct camera_config {
   double retain_days = -1;
 };
 
+/// The detection stage's use of motion (detector.motion).
+struct motion_config {
+  /// Run the motion stage and damp detections where nothing moved.
+  bool enabled = defaults::detector::motion_enabled;
+  /// Score factor of a detection that overlaps no moving region.
+  float still_score_factor = defaults::detector::still_score_factor;
+  motion_params params;
+};
+
 /// Detector settings.
 struct detector_config {
   std::string model = defaults::detector::model;
@@ -52,6 +62,7 @@ struct detector_config {
   float conf_threshold = defaults::detector::conf_threshold;
   float nms_threshold = defaults::detector::nms_threshold;
   int threads = defaults::detector::threads;
+  motion_config motion;
 };
 
 /// Per-session analytics settings.

@@ -100,6 +100,15 @@ inline constexpr float conf_threshold = 0.3f;
 inline constexpr float nms_threshold = 0.45f;
 /// OpenCV threads per detector.
 inline constexpr int threads = 1;
+/// Whether the motion stage damps detections where nothing moved. On the
+/// tune split it cut false drone tracks per minute from 3.9 to 2.9 and
+/// raised drone IDF1 from 0.63 to 0.65 (docs/benchmarks.md §8, tuning
+/// figures; decision 0004).
+inline constexpr bool motion_enabled = true;
+/// Score factor of such a still detection: 0.5 puts the shipped model's
+/// typical true score (0.4) under the tracker's first-stage threshold
+/// (0.35) but above its low-score one (0.1).
+inline constexpr float still_score_factor = 0.5f;
 } // namespace detector
 
 namespace store {

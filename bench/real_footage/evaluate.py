@@ -69,7 +69,9 @@ def read_truth(path):
 
 
 def read_detections(path):
-    """{frame: [(box, cls, score)]} from argus detect's CSV."""
+    """{frame: [(box, cls, score)]} from argus detect's CSV, or from the
+    tracks CSV (same columns plus id): a published track is a detection of
+    what users see."""
     out = {}
     with open(path) as f:
         for r in csv.DictReader(f):
@@ -211,6 +213,7 @@ class Scores:
 
     def __init__(self):
         self.counts = {(thr, aware): m.DetectionCounts() for thr in THRESHOLDS for aware in (True, False)}
+        self.served = {(thr, aware): m.DetectionCounts() for thr in THRESHOLDS for aware in (True, False)}
         self.ranked, self.n_gt = {}, {}
         self.size_bins = {thr: {} for thr in THRESHOLDS}
         self.dist_bins = {thr: {} for thr in THRESHOLDS}
@@ -279,6 +282,9 @@ def score_video(sc, name, info, truth_path, paths):
     frames, fps = int(info["frames"]), float(info["fps"] or 30)
     score_detection(sc, truth, dets, info["distance_bin"])
     false = score_tracking(sc, truth, paths["tracks"])
+    served = read_detections(paths["tracks"])
+    for (thr, aware), counts in sc.served.items():
+        counts.merge(m.count_detections(truth, served, thr, aware))
     timing = read_timing(paths["timing"])
     sc.detect_ms += timing
     sc.frames += frames
@@ -300,6 +306,11 @@ def summarize(sc):
         per["all"] = aware.prf()
         per["any"] = sc.counts[(thr, False)].prf("any")
         out[f"detection@{thr}"] = per
+        served = sc.served[(thr, True)]
+        per = {c: served.prf(c) for c in served.classes()}
+        per["all"] = served.prf()
+        per["any"] = sc.served[(thr, False)].prf("any")
+        out[f"served@{thr}"] = per
         out[f"recall_by_size@{thr}"] = {k: ratio(v) for k, v in sorted(sc.size_bins[thr].items(), key=size_order)}
         out[f"recall_by_distance@{thr}"] = {k: ratio(v) for k, v in sorted(sc.dist_bins[thr].items())}
         mot = sc.mot[thr] or {"gt": 0, "hyp": 0, "fp": 0, "fn": 0, "idsw": 0, "idtp": 0}
@@ -338,6 +349,19 @@ def f3(x):
     return f"{x:.3f}"
 
 
+def prf_table(results, labels, classes, kind):
+    """P / R / F1 per class and IoU threshold, one column per label."""
+    rows = []
+    for cls in classes + ["all", "any"]:
+        for thr in THRESHOLDS:
+            row = [cls if thr == THRESHOLDS[0] else "", f"{thr}"]
+            for lb in labels:
+                d = results[lb].get(f"{kind}@{thr}", {}).get(cls)
+                row.append(" / ".join(f3(d[k]) for k in ("precision", "recall", "f1")) if d else "-")
+            rows.append(row)
+    return table(["class", "IoU"] + labels, rows)
+
+
 def report(results):
     labels = list(results)
     first = results[labels[0]]
@@ -345,16 +369,10 @@ def report(results):
     for extra in labels[1:]:
         classes += [c for c in results[extra]["detection@0.5"] if c not in ("all", "any") and c not in classes]
     out = [f"Frames: {first['frames']} ({first['minutes']:.1f} min of video)", ""]
-    out.append("### Detection (P / R / F1) at the detector's own threshold")
-    rows = []
-    for cls in classes + ["all", "any"]:
-        for thr in THRESHOLDS:
-            row = [cls if thr == THRESHOLDS[0] else "", f"{thr}"]
-            for lb in labels:
-                d = results[lb][f"detection@{thr}"].get(cls)
-                row.append(" / ".join(f3(d[k]) for k in ("precision", "recall", "f1")) if d else "-")
-            rows.append(row)
-    out += [table(["class", "IoU"] + labels, rows), ""]
+    out += ["### Detection (P / R / F1): every box of the detection stage",
+            prf_table(results, labels, classes, "detection"), "",
+            "### Published tracks as detections (P / R / F1): what a metadata_tick shows",
+            prf_table(results, labels, classes, "served"), ""]
     rows = [[c] + [f3(results[lb]["ap@0.5"].get(c, 0.0)) for lb in labels] for c in classes]
     rows.append(["mAP"] + [f3(results[lb]["map@0.5"]) for lb in labels])
     out += ["### AP@0.5", table(["class"] + labels, rows), ""]

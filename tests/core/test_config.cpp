@@ -101,6 +101,31 @@ TEST(config, unknown_keys_are_errors) {
             std::string::npos);
 }
 
+TEST(config, detector_motion_settings) {
+  auto cfg = parse_config("detector: {motion: {enabled: false, "
+                          "still_score_factor: 0.25, work_width: 640, "
+                          "diff_threshold: 12, min_area: 3, max_regions: 4}}\n"
+                          "cameras: [{id: a}]");
+  ASSERT_TRUE(cfg) << error_detail(cfg.error());
+  auto& m = cfg->detector.motion;
+  EXPECT_FALSE(m.enabled);
+  EXPECT_FLOAT_EQ(m.still_score_factor, 0.25f);
+  EXPECT_EQ(m.params.work_width, 640);
+  EXPECT_EQ(m.params.diff_threshold, 12);
+  EXPECT_EQ(m.params.min_area, 3);
+  EXPECT_EQ(m.params.max_regions, 4);
+  auto defaults = parse_config("cameras: [{id: a}]");
+  ASSERT_TRUE(defaults);
+  EXPECT_TRUE(defaults->detector.motion.enabled);
+  EXPECT_NE(error_of("detector: {motion: {still_score_factor: 2}}\n"
+                     "cameras: [{id: a}]")
+                .find("detector.motion.still_score_factor"),
+            std::string::npos);
+  EXPECT_NE(error_of("detector: {motion: {speed: 1}}\ncameras: [{id: a}]")
+                .find("detector.motion.speed: unknown key"),
+            std::string::npos);
+}
+
 TEST(config, malformed_yaml_and_missing_files_are_clear_errors) {
   EXPECT_FALSE(error_of("cameras: [{id: a").empty());
   EXPECT_FALSE(error_of("").empty());
