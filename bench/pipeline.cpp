@@ -66,7 +66,12 @@ public:
       return;
     }
     if (!video_ || !video_->next(img)) { // open, or rewind at the end
-      video_.emplace(*video_file::open(cam_.url));
+      auto opened = video_file::open(cam_.url);
+      if (!opened) {
+        std::fprintf(stderr, "%s\n", error_detail(opened.error()).c_str());
+        std::exit(2);
+      }
+      video_.emplace(std::move(*opened));
       video_->next(img);
     }
   }

@@ -48,14 +48,24 @@ motion_stage::motion_stage(motion_params params) : params_(params) {
 }
 
 cv::Mat motion_stage::fit_camera_motion(const cv::Mat& cur) const {
+  // Corners are picked on a half-size copy: a quarter of the cost (the
+  // eigenvalue pass covers every pixel), and the fit needs spread-out
+  // corners, not precise ones; the flow then refines them at full size.
+  cv::Mat half;
+  cv::resize(prev_, half, cv::Size(), 0.5, 0.5, cv::INTER_AREA);
   std::vector<cv::Point2f> from;
-  cv::goodFeaturesToTrack(prev_, from, params_.max_corners, 0.01, 8);
+  cv::goodFeaturesToTrack(half, from, params_.max_corners, 0.01, 4);
   if (int(from.size()) < params_.min_inliers)
     return {};
+  for (auto& p : from)
+    p *= 2.0f;
   std::vector<cv::Point2f> to;
   std::vector<uchar> found;
   std::vector<float> err;
-  cv::calcOpticalFlowPyrLK(prev_, cur, from, to, found, err);
+  // A 15 px window over 3 pyramid levels follows shifts up to ~60 work px
+  // (120 px of a 640 px frame) between two frames.
+  cv::calcOpticalFlowPyrLK(prev_, cur, from, to, found, err, cv::Size(15, 15),
+                           2);
   std::vector<cv::Point2f> a, b;
   for (size_t i = 0; i < from.size(); ++i)
     if (found[i]) {

@@ -17,7 +17,7 @@ struct motion_params {
   /// Frames are converted to grey and downscaled to this width first.
   int work_width = 320;
   /// Corners tracked for the camera-motion fit.
-  int max_corners = 200;
+  int max_corners = 100;
   /// Fewer tracked corners than this: no fit, the frame counts as still.
   int min_inliers = 8;
   /// Grey-level change (after compensation) that counts as motion. Low:
