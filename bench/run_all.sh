@@ -6,6 +6,14 @@ dir="${1:-build-bench}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 echo "## tracker update cost"; "$dir/bench/argus_bench_tracker"
 echo "## pipeline throughput"; "$dir/bench/argus_bench_pipeline" "$root"
+clip="$root/../shared/data/drone-footage/tune/V_DRONE_021.mp4"
+if [ -f "$clip" ]; then
+  echo "## live path on a real 640x512 clip"
+  "$dir/bench/argus_bench_pipeline" "$root" --video "$clip"
+  "$dir/bench/argus_bench_pipeline" "$root" --video "$clip" --paced
+else
+  echo "## live path on a real clip: skipped, no $clip"
+fi
 echo "## pipeline throughput with and without the track store"
 "$dir/bench/argus_bench_pipeline" "$root" --store "${TMPDIR:-/tmp}" 7
 echo "## track store: inserts and queries"; "$dir/bench/argus_bench_store" "${TMPDIR:-/tmp}"
