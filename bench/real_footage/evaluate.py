@@ -427,7 +427,9 @@ def parse_args():
     ap.add_argument("--out", required=True, help="folder for cached outputs and summary.json")
     ap.add_argument("--replay-detections", metavar="DIR",
                     help="track the <video>.det.csv files of an earlier run's folder instead of "
-                         "detecting (tune the tracker fast; detection figures are then that run's)")
+                         "detecting (tune the tracker fast; detection figures are then that run's). "
+                         "Record that run with detector.motion.enabled: false: replayed boxes pass "
+                         "the motion stage again")
     return ap.parse_args()
 
 

@@ -206,6 +206,31 @@ class TrackCli(OfflineCase):
         with open(dets) as a, open(plain) as b:
             self.assertEqual(a.read(), b.read())
 
+    def test_replayed_detections_give_the_tracks_of_a_direct_run(self):
+        # Recorded without the motion stage (the model's own output), then
+        # replayed through the default stage: the same tracks as detecting.
+        raw_cfg = self.path("no_motion.yaml")
+        with open(raw_cfg, "w") as f:
+            f.write("detector: {motion: {enabled: false}}\ncameras: [{id: offline}]\n")
+        raw = self.path("raw.csv")
+        self.assertEqual(run("detect", "--video", self.clip, "--config", raw_cfg,
+                             "--out", raw).returncode, 0)
+        direct = self.run_csv(self.path("direct.csv"), "frame,id,x,y,w,h,class,score", "track")
+        replayed = self.run_csv(self.path("replayed.csv"), "frame,id,x,y,w,h,class,score", "track",
+                                "--replay-detections", raw)
+        self.assertEqual([r[:2] + r[6:7] for r in replayed], [r[:2] + r[6:7] for r in direct])
+        for a, b in zip(replayed, direct):  # the CSV keeps 3 decimals
+            for k in range(2, 6):
+                self.assertAlmostEqual(float(a[k]), float(b[k]), delta=0.05)
+
+    def test_a_malformed_replay_file_exits_2(self):
+        bad = self.path("bad_replay.csv")
+        with open(bad, "w") as f:
+            f.write("frame,x,y,w,h,class,score\n1,2,3,4,5,zeppelin,0.9\n")
+        proc = run("track", "--video", self.clip, "--out", self.path("x.csv"),
+                   "--replay-detections", bad)
+        self.assert_fails_cleanly(proc, "line 2")
+
     def precision(self, rows):
         hits = 0
         for r in rows:
