@@ -13,7 +13,7 @@
 #include "core/byte_tracker.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
-#include "core/detector.hpp"
+#include "core/detection_stage.hpp"
 #include "core/mot.hpp"
 #include "gateway/json_codec.hpp"
 #include "gateway/server.hpp"
@@ -245,11 +245,11 @@ int run_serve(const serve_options& opts) {
       return 2;
     }
   setup_logging(cfg->log_level);
-  // Load the model once up front: a bad model is a config error, and the
-  // class names are needed by every session.
-  auto probe = detector::load(cfg->detector);
+  // Load the models once up front: a bad model or classifier is a config
+  // error, and the class names are needed by every session.
+  auto probe = detection_stage::load(cfg->detector);
   if (!probe) {
-    std::cerr << "argus: config error: detector.model: "
+    std::cerr << "argus: config error: detector: "
               << error_detail(probe.error()) << "\n";
     return 2;
   }

@@ -153,15 +153,16 @@ public:
     return caf::none;
   }
 
-  /// Replayed detections still pass the motion stage, which needs the
-  /// frame: what a replay measures is the same stage with the model cached.
+  /// Replayed detections still pass the classifier and the motion stage,
+  /// which need the frame: a replay is the same stage with the model's
+  /// output cached.
   caf::expected<std::vector<detection>>
   detect(detection_stage& det, int64_t frame, const cv::Mat& bgr) {
     if (!replay_)
       return det.detect(bgr);
     auto it = replay_->find(frame);
-    return det.apply_motion(bgr, it == replay_->end() ? std::vector<detection>{}
-                                                      : it->second);
+    return det.refine(bgr, it == replay_->end() ? std::vector<detection>{}
+                                                : it->second);
   }
 
 private:

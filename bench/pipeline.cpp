@@ -52,6 +52,7 @@ config bench_config(const std::string& root, const std::string& video,
   }
   cfg->detector.model = root + "/models/argus-sky.onnx";
   cfg->detector.names = root + "/models/argus-sky.names";
+  cfg->detector.classifier = root + "/models/argus-sky-cls.onnx";
   return *cfg;
 }
 

@@ -114,7 +114,8 @@ void parse_detector(const YAML::Node& n, detector_config& d) {
   const std::string p = "detector";
   check_keys(n, p,
              {"model", "names", "input_width", "input_height", "layout",
-              "conf_threshold", "nms_threshold", "threads", "motion"});
+              "conf_threshold", "nms_threshold", "threads", "classifier",
+              "motion"});
   read(n, p, "model", d.model, "a string");
   read(n, p, "names", d.names, "a string");
   read_range(n, p, "input_width", d.input_width, 32, 4096);
@@ -127,6 +128,7 @@ void parse_detector(const YAML::Node& n, detector_config& d) {
   read_range(n, p, "conf_threshold", d.conf_threshold, 0.0, 1.0);
   read_range(n, p, "nms_threshold", d.nms_threshold, 0.0, 1.0);
   read_range(n, p, "threads", d.threads, 1, 64);
+  read(n, p, "classifier", d.classifier, "a string");
   if (n["motion"])
     parse_motion(n["motion"], d.motion);
 }

@@ -62,6 +62,9 @@ struct detector_config {
   float conf_threshold = defaults::detector::conf_threshold;
   float nms_threshold = defaults::detector::nms_threshold;
   int threads = defaults::detector::threads;
+  /// Crop classifier ONNX model (names: its path with .names); empty: the
+  /// detector's own classes are kept.
+  std::string classifier = defaults::detector::classifier;
   motion_config motion;
 };
 

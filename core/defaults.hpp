@@ -100,6 +100,12 @@ inline constexpr float conf_threshold = 0.3f;
 inline constexpr float nms_threshold = 0.45f;
 /// OpenCV threads per detector.
 inline constexpr int threads = 1;
+/// Crop classifier that relabels each detection ("" for none). Opt-in:
+/// models/argus-sky-cls.onnx (scripts/train_classifier.py) cut false drone
+/// tracks on the tune split from 2.9 to 1.1 per minute, but relabels every
+/// drone of one tune video as airplane (docs/benchmarks.md §8.2, decision
+/// 0005).
+inline constexpr const char* classifier = "";
 /// Whether the motion stage damps detections where nothing moved. On the
 /// tune split it cut false drone tracks per minute from 3.9 to 2.9 and
 /// raised drone IDF1 from 0.63 to 0.65 (docs/benchmarks.md §8, tuning

@@ -13,7 +13,14 @@ detection_stage::load(const detector_config& cfg) {
   auto model = detector::load(cfg);
   if (!model)
     return model.error();
-  return detection_stage(std::move(*model), cfg.motion);
+  detection_stage stage(std::move(*model), cfg.motion);
+  if (!cfg.classifier.empty()) {
+    auto cls = crop_classifier::load(cfg.classifier, stage.names());
+    if (!cls)
+      return cls.error();
+    stage.classifier_.emplace(std::move(*cls));
+  }
+  return stage;
 }
 
 caf::expected<std::vector<detection>>
@@ -21,15 +28,17 @@ detection_stage::detect(const cv::Mat& bgr) {
   auto dets = model_.detect(bgr);
   if (!dets)
     return dets;
-  return apply_motion(bgr, std::move(*dets));
+  return refine(bgr, std::move(*dets));
 }
 
-std::vector<detection>
-detection_stage::apply_motion(const cv::Mat& bgr, std::vector<detection> dets) {
-  if (!motion_cfg_.enabled)
-    return dets;
-  damp_still_detections(dets, motion_.update(bgr),
-                        motion_cfg_.still_score_factor);
+caf::expected<std::vector<detection>>
+detection_stage::refine(const cv::Mat& bgr, std::vector<detection> dets) {
+  if (classifier_)
+    if (auto err = classifier_->relabel(bgr, dets))
+      return err;
+  if (motion_cfg_.enabled)
+    damp_still_detections(dets, motion_.update(bgr),
+                          motion_cfg_.still_score_factor);
   return dets;
 }
 

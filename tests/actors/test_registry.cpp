@@ -17,6 +17,7 @@ struct registry_fixture : fixture {
     CAF_REQUIRE(cfg);
     cfg->detector.model = ARGUS_SOURCE_DIR "/models/argus-sky.onnx";
     cfg->detector.names = ARGUS_SOURCE_DIR "/models/argus-sky.names";
+    cfg->detector.classifier = ARGUS_SOURCE_DIR "/models/argus-sky-cls.onnx";
     registry_setup setup;
     setup.cfg = *cfg;
     setup.labels = {"drone", "bird"};

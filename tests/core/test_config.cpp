@@ -117,6 +117,11 @@ TEST(config, detector_motion_settings) {
   auto defaults = parse_config("cameras: [{id: a}]");
   ASSERT_TRUE(defaults);
   EXPECT_TRUE(defaults->detector.motion.enabled);
+  EXPECT_EQ(defaults->detector.classifier, ""); // opt-in (decision 0005)
+  auto on = parse_config(
+      "detector: {classifier: models/argus-sky-cls.onnx}\ncameras: [{id: a}]");
+  ASSERT_TRUE(on);
+  EXPECT_EQ(on->detector.classifier, "models/argus-sky-cls.onnx");
   EXPECT_NE(error_of("detector: {motion: {still_score_factor: 2}}\n"
                      "cameras: [{id: a}]")
                 .find("detector.motion.still_score_factor"),

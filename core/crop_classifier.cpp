@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/crop_classifier.hpp"
+
+#include "core/config.hpp"
+#include "core/detector.hpp"
+#include "messages/error.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <opencv2/imgproc.hpp>
+
+namespace argus {
+
+cv::Rect2f classifier_square(const pixel_box& box) {
+  auto side = std::floor(
+      std::clamp(2.5f * std::max(box.w, box.h), 32.0f, 256.0f) + 0.5f);
+  auto cx = box.x + box.w / 2, cy = box.y + box.h / 2;
+  return {cx - side / 2, cy - side / 2, side, side};
+}
+
+cv::Mat classifier_crop(const cv::Mat& bgr, const pixel_box& box) {
+  auto sq = classifier_square(box);
+  cv::Mat patch, out;
+  cv::getRectSubPix(bgr, cv::Size(int(sq.width), int(sq.height)),
+                    cv::Point2f(box.x + box.w / 2, box.y + box.h / 2), patch);
+  cv::resize(patch, out, cv::Size(classifier_input, classifier_input), 0, 0,
+             cv::INTER_AREA);
+  return out;
+}
+
+caf::expected<crop_classifier>
+crop_classifier::load(const std::string& model,
+                      const std::vector<std::string>& detector_names) {
+  auto names = read_names(names_for_model(model));
+  if (!names)
+    return names.error();
+  crop_classifier c;
+  try {
+    c.net_ = cv::dnn::readNetFromONNX(model);
+  } catch (const cv::Exception& e) {
+    return caf::make_error(ec::model_failed,
+                           "cannot load classifier " + model + ": " + e.what());
+  }
+  c.net_.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+  c.net_.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+  bool any = false;
+  for (auto& n : *names) {
+    auto it = std::find(detector_names.begin(), detector_names.end(), n);
+    c.to_detector_.push_back(
+        it == detector_names.end() ? -1 : int32_t(it - detector_names.begin()));
+    any = any || it != detector_names.end();
+  }
+  if (!any)
+    return caf::make_error(ec::model_failed,
+                           "classifier " + model
+                               + " shares no class name with the detector "
+                                 "(set detector.classifier: \"\" to run "
+                                 "without it)");
+  return c;
+}
+
+caf::error crop_classifier::relabel(const cv::Mat& bgr,
+                                    std::vector<detection>& dets) {
+  try {
+    for (auto& d : dets) {
+      cv::dnn::blobFromImage(classifier_crop(bgr, d.bbox), blob_, 1.0 / 255.0,
+                             cv::Size(), cv::Scalar(), /*swapRB*/ true, false);
+      net_.setInput(blob_);
+      cv::Mat probs = net_.forward().reshape(1, 1);
+      int best = -1;
+      float best_p = -1;
+      for (int k = 0; k < probs.cols && size_t(k) < to_detector_.size(); ++k)
+        if (to_detector_[size_t(k)] >= 0 && probs.at<float>(0, k) > best_p) {
+          best_p = probs.at<float>(0, k);
+          best = to_detector_[size_t(k)];
+        }
+      if (best >= 0)
+        d.class_id = best;
+    }
+  } catch (const cv::Exception& e) {
+    return caf::make_error(ec::model_failed,
+                           std::string("classifier failed: ") + e.what());
+  }
+  return caf::none;
+}
+
+} // namespace argus

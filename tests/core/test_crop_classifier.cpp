@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+// The crop classifier's geometry (shared with scripts/train_classifier.py)
+// and its loading rules.
+#include "core/crop_classifier.hpp"
+#include "messages/error.hpp"
+
+#include <gtest/gtest.h>
+#include <opencv2/imgproc.hpp>
+
+using namespace argus;
+
+TEST(crop_classifier, the_square_is_two_and_a_half_times_the_box_clamped) {
+  // 20x10 box: side 2.5 * 20 = 50, centred on (110, 105).
+  auto sq = classifier_square({100, 100, 20, 10});
+  EXPECT_FLOAT_EQ(sq.width, 50);
+  EXPECT_FLOAT_EQ(sq.height, 50);
+  EXPECT_FLOAT_EQ(sq.x, 85);
+  EXPECT_FLOAT_EQ(sq.y, 80);
+  // A 6 px object still gets 32 px of context; a huge one at most 256.
+  EXPECT_FLOAT_EQ(classifier_square({0, 0, 6, 4}).width, 32);
+  EXPECT_FLOAT_EQ(classifier_square({0, 0, 300, 100}).width, 256);
+  // Sides round to whole pixels, halves up (the script's int(x + 0.5)).
+  EXPECT_FLOAT_EQ(classifier_square({0, 0, 15, 15}).width, 38); // 37.5
+}
+
+TEST(crop_classifier, a_crop_past_the_frame_edge_repeats_the_edge) {
+  cv::Mat frame(100, 100, CV_8UC3, cv::Scalar(0, 0, 0));
+  frame.col(0).setTo(cv::Scalar(0, 0, 255)); // red left edge
+  // A 10x10 box in the top-left corner: its 32 px square reaches 11 px
+  // past the left edge, which must read as the red edge, not black.
+  auto crop = classifier_crop(frame, {0, 0, 10, 10});
+  ASSERT_EQ(crop.size(), cv::Size(classifier_input, classifier_input));
+  ASSERT_EQ(crop.type(), CV_8UC3);
+  auto left = crop.at<cv::Vec3b>(24, 2);
+  EXPECT_GT(left[2], 200);
+  auto inside = crop.at<cv::Vec3b>(24, 40);
+  EXPECT_EQ(inside[2], 0);
+}
+
+TEST(crop_classifier, a_missing_model_is_an_error_naming_it) {
+  auto c = crop_classifier::load("models/none.onnx", {"drone"});
+  ASSERT_FALSE(c);
+  EXPECT_NE(error_detail(c.error()).find("none"), std::string::npos);
+}
+
+TEST(crop_classifier, a_classifier_sharing_no_class_is_refused) {
+  auto c = crop_classifier::load(std::string(ARGUS_SOURCE_DIR)
+                                     + "/models/argus-sky-cls.onnx",
+                                 {"person", "car"});
+  ASSERT_FALSE(c);
+  EXPECT_NE(error_detail(c.error()).find("detector.classifier"),
+            std::string::npos);
+}
+
+TEST(crop_classifier, the_shipped_model_relabels_into_the_detector_classes) {
+  // The detector's names in another order: labels must map by name.
+  std::vector<std::string> names{"helicopter", "airplane", "bird", "drone"};
+  auto c = crop_classifier::load(
+      std::string(ARGUS_SOURCE_DIR) + "/models/argus-sky-cls.onnx", names);
+  ASSERT_TRUE(c) << error_detail(c.error());
+  cv::Mat sky(512, 640, CV_8UC3, cv::Scalar(210, 180, 160));
+  std::vector<detection> dets{{{100, 100, 20, 12}, 0.9f, 3},
+                              {{630, 500, 30, 30}, 0.5f, 0}};
+  ASSERT_FALSE(c->relabel(sky, dets));
+  for (auto& d : dets) {
+    EXPECT_GE(d.class_id, 0);
+    EXPECT_LT(d.class_id, 4);
+  }
+  EXPECT_FLOAT_EQ(dets[0].conf, 0.9f); // scores are the detector's
+}
