@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/detection_stage.hpp"
 
+#include "messages/error.hpp"
+
 namespace argus {
 
 detection_stage::detection_stage(detector model, const motion_config& cfg)
@@ -36,9 +38,18 @@ detection_stage::refine(const cv::Mat& bgr, std::vector<detection> dets) {
   if (classifier_)
     if (auto err = classifier_->relabel(bgr, dets))
       return err;
-  if (motion_cfg_.enabled)
+  if (!motion_cfg_.enabled)
+    return dets;
+  // OpenCV reports bad input by throwing; like detector::detect, the stage
+  // answers with an error instead, so `argus detect` exits 2 and a session
+  // sees a failed request rather than a dead DETECTOR.
+  try {
     damp_still_detections(dets, motion_.update(bgr),
                           motion_cfg_.still_score_factor);
+  } catch (const cv::Exception& e) {
+    return caf::make_error(ec::model_failed,
+                           std::string("motion stage failed: ") + e.what());
+  }
   return dets;
 }
 
