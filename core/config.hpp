@@ -65,6 +65,9 @@ struct detector_config {
   /// Crop classifier ONNX model (names: its path with .names); empty: the
   /// detector's own classes are kept.
   std::string classifier = defaults::detector::classifier;
+  /// A detection keeps its class unless the classifier gives that class
+  /// less than this probability (0: never relabel, 1: always).
+  float classifier_keep_prob = defaults::detector::classifier_keep_prob;
   motion_config motion;
 };
 

@@ -28,13 +28,27 @@ cv::Mat classifier_crop(const cv::Mat& bgr, const pixel_box& box) {
   return out;
 }
 
+int32_t relabelled_class(const std::vector<float>& probs,
+                         int32_t detector_class, float keep_prob) {
+  auto own = detector_class >= 0 && size_t(detector_class) < probs.size()
+                 ? probs[size_t(detector_class)]
+                 : -1.0f;
+  if (own < 0 || own >= keep_prob)
+    return detector_class;
+  auto best = std::max_element(probs.begin(), probs.end());
+  return int32_t(best - probs.begin());
+}
+
 caf::expected<crop_classifier>
 crop_classifier::load(const std::string& model,
-                      const std::vector<std::string>& detector_names) {
+                      const std::vector<std::string>& detector_names,
+                      float keep_prob) {
   auto names = read_names(names_for_model(model));
   if (!names)
     return names.error();
   crop_classifier c;
+  c.detector_classes_ = detector_names.size();
+  c.keep_prob_ = keep_prob;
   try {
     c.net_ = cv::dnn::readNetFromONNX(model);
   } catch (const cv::Exception& e) {
@@ -61,21 +75,24 @@ crop_classifier::load(const std::string& model,
 
 caf::error crop_classifier::relabel(const cv::Mat& bgr,
                                     std::vector<detection>& dets) {
+  if (dets.empty())
+    return caf::none;
   try {
-    for (auto& d : dets) {
-      cv::dnn::blobFromImage(classifier_crop(bgr, d.bbox), blob_, 1.0 / 255.0,
-                             cv::Size(), cv::Scalar(), /*swapRB*/ true, false);
-      net_.setInput(blob_);
-      cv::Mat probs = net_.forward().reshape(1, 1);
-      int best = -1;
-      float best_p = -1;
+    crops_.clear();
+    for (auto& d : dets)
+      crops_.push_back(classifier_crop(bgr, d.bbox));
+    cv::dnn::blobFromImages(crops_, blob_, 1.0 / 255.0, cv::Size(),
+                            cv::Scalar(), /*swapRB*/ true, false);
+    net_.setInput(blob_);
+    cv::Mat probs = net_.forward().reshape(1, int(dets.size()));
+    std::vector<float> by_class(detector_classes_);
+    for (int i = 0; i < probs.rows; ++i) {
+      std::fill(by_class.begin(), by_class.end(), -1.0f);
       for (int k = 0; k < probs.cols && size_t(k) < to_detector_.size(); ++k)
-        if (to_detector_[size_t(k)] >= 0 && probs.at<float>(0, k) > best_p) {
-          best_p = probs.at<float>(0, k);
-          best = to_detector_[size_t(k)];
-        }
-      if (best >= 0)
-        d.class_id = best;
+        if (auto id = to_detector_[size_t(k)]; id >= 0)
+          by_class[size_t(id)] = probs.at<float>(i, k);
+      auto& d = dets[size_t(i)];
+      d.class_id = relabelled_class(by_class, d.class_id, keep_prob_);
     }
   } catch (const cv::Exception& e) {
     return caf::make_error(ec::model_failed,

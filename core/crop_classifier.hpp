@@ -22,19 +22,28 @@ cv::Rect2f classifier_square(const pixel_box& box);
 /// past the frame edge repeat the edge), resized to 48x48.
 cv::Mat classifier_crop(const cv::Mat& bgr, const pixel_box& box);
 
+/// The class a detection of class `detector_class` ends with, given the
+/// classifier's probability for each detector class (`probs[i]`, or a
+/// negative value where the classifier has no such class). The detector's
+/// class stays unless the classifier knows it and gives it less than
+/// `keep_prob`; then the classifier's most likely class wins.
+int32_t relabelled_class(const std::vector<float>& probs,
+                         int32_t detector_class, float keep_prob);
+
 /// A second opinion on each detection's class: a small CNN on a
 /// native-resolution crop around it (decision 0005). Not thread-safe.
 class crop_classifier {
 public:
   /// Loads the model and its names; its classes are matched by name to
   /// `detector_names` (a class the detector lacks, e.g. "background", never
-  /// becomes a label). Fails with ec::model_failed naming the file.
+  /// becomes a label). `keep_prob`: see relabelled_class. Fails with
+  /// ec::model_failed naming the file.
   static caf::expected<crop_classifier>
-  load(const std::string& model,
-       const std::vector<std::string>& detector_names);
+  load(const std::string& model, const std::vector<std::string>& detector_names,
+       float keep_prob);
 
-  /// Sets each detection's class to the classifier's most likely class
-  /// among the detector's.
+  /// Relabels each detection (relabelled_class), all crops of the frame in
+  /// one forward pass.
   caf::error relabel(const cv::Mat& bgr, std::vector<detection>& dets);
 
 private:
@@ -43,6 +52,9 @@ private:
   cv::dnn::Net net_;
   /// Classifier output index -> detector class id, or -1.
   std::vector<int32_t> to_detector_;
+  size_t detector_classes_ = 0;
+  float keep_prob_ = 0;
+  std::vector<cv::Mat> crops_;
   cv::Mat blob_;
 };
 

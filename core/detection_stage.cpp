@@ -17,7 +17,8 @@ detection_stage::load(const detector_config& cfg) {
     return model.error();
   detection_stage stage(std::move(*model), cfg.motion);
   if (!cfg.classifier.empty()) {
-    auto cls = crop_classifier::load(cfg.classifier, stage.names());
+    auto cls = crop_classifier::load(cfg.classifier, stage.names(),
+                                     cfg.classifier_keep_prob);
     if (!cls)
       return cls.error();
     stage.classifier_.emplace(std::move(*cls));

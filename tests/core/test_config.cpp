@@ -117,11 +117,17 @@ TEST(config, detector_motion_settings) {
   auto defaults = parse_config("cameras: [{id: a}]");
   ASSERT_TRUE(defaults);
   EXPECT_TRUE(defaults->detector.motion.enabled);
-  EXPECT_EQ(defaults->detector.classifier, ""); // opt-in (decision 0005)
-  auto on = parse_config(
-      "detector: {classifier: models/argus-sky-cls.onnx}\ncameras: [{id: a}]");
-  ASSERT_TRUE(on);
-  EXPECT_EQ(on->detector.classifier, "models/argus-sky-cls.onnx");
+  EXPECT_EQ(defaults->detector.classifier, "models/argus-sky-cls.onnx");
+  EXPECT_FLOAT_EQ(defaults->detector.classifier_keep_prob, 0.05f);
+  auto off = parse_config("detector: {classifier: \"\", classifier_keep_prob: "
+                          "1}\ncameras: [{id: a}]");
+  ASSERT_TRUE(off);
+  EXPECT_EQ(off->detector.classifier, "");
+  EXPECT_FLOAT_EQ(off->detector.classifier_keep_prob, 1.0f);
+  EXPECT_NE(error_of("detector: {classifier_keep_prob: 1.5}\n"
+                     "cameras: [{id: a}]")
+                .find("detector.classifier_keep_prob"),
+            std::string::npos);
   EXPECT_NE(error_of("detector: {motion: {still_score_factor: 2}}\n"
                      "cameras: [{id: a}]")
                 .find("detector.motion.still_score_factor"),

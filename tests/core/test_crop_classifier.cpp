@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The crop classifier's geometry (shared with scripts/train_classifier.py)
-// and its loading rules.
+// and its loading and relabelling rules.
 #include "core/crop_classifier.hpp"
 #include "messages/error.hpp"
 
@@ -38,7 +38,7 @@ TEST(crop_classifier, a_crop_past_the_frame_edge_repeats_the_edge) {
 }
 
 TEST(crop_classifier, a_missing_model_is_an_error_naming_it) {
-  auto c = crop_classifier::load("models/none.onnx", {"drone"});
+  auto c = crop_classifier::load("models/none.onnx", {"drone"}, 0.05f);
   ASSERT_FALSE(c);
   EXPECT_NE(error_detail(c.error()).find("none"), std::string::npos);
 }
@@ -46,17 +46,31 @@ TEST(crop_classifier, a_missing_model_is_an_error_naming_it) {
 TEST(crop_classifier, a_classifier_sharing_no_class_is_refused) {
   auto c = crop_classifier::load(std::string(ARGUS_SOURCE_DIR)
                                      + "/models/argus-sky-cls.onnx",
-                                 {"person", "car"});
+                                 {"person", "car"}, 0.05f);
   ASSERT_FALSE(c);
   EXPECT_NE(error_detail(c.error()).find("detector.classifier"),
             std::string::npos);
 }
 
+TEST(crop_classifier,
+     the_detector_class_stays_unless_the_classifier_rules_it_out) {
+  // probs by detector class: drone, bird, airplane (unknown to it), heli
+  std::vector<float> probs{0.04f, 0.9f, -1.0f, 0.06f};
+  EXPECT_EQ(relabelled_class(probs, 0, 0.05f), 1); // drone at 0.04: bird
+  EXPECT_EQ(relabelled_class(probs, 3, 0.05f), 3); // heli at 0.06 stays
+  EXPECT_EQ(relabelled_class(probs, 3, 0.1f), 1);
+  EXPECT_EQ(relabelled_class(probs, 2, 1.0f), 2); // no opinion on airplane
+  EXPECT_EQ(relabelled_class(probs, 0, 0.0f), 0); // 0: never relabel
+  EXPECT_EQ(relabelled_class(probs, 1, 1.0f), 1); // already the best
+  EXPECT_EQ(relabelled_class(probs, 7, 1.0f), 7); // out of range: kept
+  EXPECT_EQ(relabelled_class(probs, -1, 1.0f), -1);
+}
+
 TEST(crop_classifier, the_shipped_model_relabels_into_the_detector_classes) {
   // The detector's names in another order: labels must map by name.
   std::vector<std::string> names{"helicopter", "airplane", "bird", "drone"};
-  auto c = crop_classifier::load(
-      std::string(ARGUS_SOURCE_DIR) + "/models/argus-sky-cls.onnx", names);
+  auto model = std::string(ARGUS_SOURCE_DIR) + "/models/argus-sky-cls.onnx";
+  auto c = crop_classifier::load(model, names, 1.0f);
   ASSERT_TRUE(c) << error_detail(c.error());
   cv::Mat sky(512, 640, CV_8UC3, cv::Scalar(210, 180, 160));
   std::vector<detection> dets{{{100, 100, 20, 12}, 0.9f, 3},
@@ -67,4 +81,26 @@ TEST(crop_classifier, the_shipped_model_relabels_into_the_detector_classes) {
     EXPECT_LT(d.class_id, 4);
   }
   EXPECT_FLOAT_EQ(dets[0].conf, 0.9f); // scores are the detector's
+}
+
+TEST(crop_classifier, one_batched_pass_equals_one_pass_per_box) {
+  std::vector<std::string> names{"drone", "bird", "airplane", "helicopter"};
+  auto model = std::string(ARGUS_SOURCE_DIR) + "/models/argus-sky-cls.onnx";
+  auto c = crop_classifier::load(model, names, 1.0f);
+  ASSERT_TRUE(c) << error_detail(c.error());
+  cv::Mat frame(512, 640, CV_8UC3);
+  cv::randu(frame, 0, 255);
+  std::vector<detection> all;
+  for (int i = 0; i < 12; ++i)
+    all.push_back(
+        {{float(40 * i), float(30 * i), 10.0f + 4 * i, 12.0f}, 0.5f, i % 4});
+  auto batched = all;
+  ASSERT_FALSE(c->relabel(frame, batched));
+  for (size_t i = 0; i < all.size(); ++i) {
+    std::vector<detection> one{all[i]};
+    ASSERT_FALSE(c->relabel(frame, one));
+    EXPECT_EQ(one[0].class_id, batched[i].class_id) << "box " << i;
+  }
+  std::vector<detection> none;
+  EXPECT_FALSE(c->relabel(frame, none));
 }
