@@ -15,9 +15,11 @@ overlaps no label). The same from argus' synthetic sky (`argus synth`,
 seeds 1000-1039, as the detector), so the demo's sprites keep their class. Never the tune/ split for training: it is only scored
 on, and those are tuning figures.
 
-The crop geometry is core/crop_classifier.cpp's, exactly: a square of side
-clamp(2.5 * max(w, h), 32, 256) centred on the box, pixels past the frame
-edge repeated (cv2.getRectSubPix), resized to 48x48 (INTER_AREA), RGB / 255.
+The crop geometry is core/crop_classifier.cpp's, exactly (classifier_crop.py;
+fixtures/classifier_crops.json holds both to the same pixels): a square of
+side clamp(2.5 * max(w, h), 32, 256) centred on the box, pixels past the
+frame edge repeated (cv2.getRectSubPix), resized to 48x48 (INTER_AREA),
+RGB / 255.
 
 Uses a GPU when torch sees one, else the CPU. Run with Debian's
 interpreter (python3-torch, python3-opencv):
@@ -37,16 +39,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from classifier_crop import SIZE, crop
+
 CLASSES = ["drone", "bird", "airplane", "helicopter", "background"]
-SIZE = 48
-SIDE_FACTOR, SIDE_MIN, SIDE_MAX = 2.5, 32, 256
-
-
-def crop(img, cx, cy, w, h):
-    """The classifier's input for a box: see the module doc."""
-    side = int(min(max(SIDE_FACTOR * max(w, h), SIDE_MIN), SIDE_MAX) + 0.5)
-    patch = cv2.getRectSubPix(img, (side, side), (float(cx), float(cy)))
-    return cv2.resize(patch, (SIZE, SIZE), interpolation=cv2.INTER_AREA)
 
 
 def read_labels(csv_path):

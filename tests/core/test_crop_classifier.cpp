@@ -4,7 +4,9 @@
 #include "core/crop_classifier.hpp"
 #include "messages/error.hpp"
 
+#include <fstream>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
 
 using namespace argus;
@@ -103,4 +105,37 @@ TEST(crop_classifier, one_batched_pass_equals_one_pass_per_box) {
   }
   std::vector<detection> none;
   EXPECT_FALSE(c->relabel(frame, none));
+}
+
+TEST(crop_classifier, crops_match_the_training_scripts_pixels) {
+  // fixtures/classifier_crops.json was written by the training side
+  // (scripts/classifier_crop.py, tests/scripts/test_classifier_crop.py):
+  // the model must see at run time the crops it was trained on.
+  std::ifstream in(std::string(ARGUS_SOURCE_DIR)
+                   + "/fixtures/classifier_crops.json");
+  ASSERT_TRUE(in) << "fixtures/classifier_crops.json missing";
+  auto fixture = nlohmann::json::parse(in);
+  // pattern_frame(): B = (7x + 13y) mod 256, G = 3x mod 256, R = 5y mod 256
+  cv::Mat frame(512, 640, CV_8UC3);
+  for (int y = 0; y < frame.rows; ++y)
+    for (int x = 0; x < frame.cols; ++x)
+      frame.at<cv::Vec3b>(y, x) = {uchar((7 * x + 13 * y) % 256),
+                                   uchar((3 * x) % 256), uchar((5 * y) % 256)};
+  ASSERT_GE(fixture["cases"].size(), 8u);
+  for (auto& c : fixture["cases"]) {
+    auto b = c["box"];
+    pixel_box box{b[0].get<float>(), b[1].get<float>(), b[2].get<float>(),
+                  b[3].get<float>()};
+    EXPECT_EQ(int(classifier_square(box).width), c["side"].get<int>())
+        << b.dump();
+    auto crop = classifier_crop(frame, box);
+    auto sums = cv::sum(crop);
+    for (int k = 0; k < 3; ++k)
+      EXPECT_EQ(int64_t(sums[k]), c["channel_sums"][size_t(k)].get<int64_t>())
+          << b.dump() << " channel " << k;
+    auto centre = crop.at<cv::Vec3b>(24, 24);
+    for (int k = 0; k < 3; ++k)
+      EXPECT_EQ(int(centre[k]), c["centre_pixel"][size_t(k)].get<int>())
+          << b.dump() << " channel " << k;
+  }
 }
