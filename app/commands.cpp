@@ -33,6 +33,23 @@ namespace argus {
 
 namespace {
 
+/// One line that says what the detection stage runs, so an operator sees
+/// which models and classes a server uses without reading its config.
+void log_detection_stage(const detector_config& d,
+                         const std::vector<std::string>& labels) {
+  std::string classes;
+  for (auto& l : labels)
+    classes += (classes.empty() ? "" : ", ") + l;
+  auto classifier = d.classifier.empty()
+                        ? std::string("off")
+                        : fmt::format("{} (keep_prob {})", d.classifier,
+                                      d.classifier_keep_prob);
+  spdlog::info("detector {} ({}x{}, threshold {}; classes: {}), classifier "
+               "{}, motion stage {}",
+               d.model, d.input_width, d.input_height, d.conf_threshold,
+               classes, classifier, d.motion.enabled ? "on" : "off");
+}
+
 /// How long shutdown waits for sessions, then for WebSocket close frames.
 constexpr auto session_stop_grace = std::chrono::seconds(5);
 constexpr auto socket_close_grace = std::chrono::milliseconds(2000);
@@ -254,6 +271,7 @@ int run_serve(const serve_options& opts) {
     return 2;
   }
   auto labels = probe->names();
+  log_detection_stage(cfg->detector, labels);
   auto stop_signals = block_stop_signals();
   // A file-size limit then fails the write (the store reports it) instead
   // of killing the server.
