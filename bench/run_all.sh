@@ -11,6 +11,9 @@ if [ -f "$clip" ]; then
   echo "## live path on a real 640x512 clip"
   "$dir/bench/argus_bench_pipeline" "$root" --video "$clip"
   "$dir/bench/argus_bench_pipeline" "$root" --video "$clip" --paced
+  echo "## detection stage cost: detector, + motion, + classifier"
+  cmake --build "$dir" --target argus >/dev/null
+  /usr/bin/python3 "$root/bench/real_footage/stage_cost.py" --argus "$dir/argus" --clip "$clip"
 else
   echo "## live path on a real clip: skipped, no $clip"
 fi

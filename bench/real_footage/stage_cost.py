@@ -1,0 +1,107 @@
+#!/usr/bin/python3
+"""What the detection stage costs per frame, and what its parts add
+(docs/benchmarks.md §8.1 and §8.3).
+
+1. `argus detect --timing` on real clips with three set-ups: the detector
+   alone, + motion stage, and the default (+ crop classifier), run
+   alternately --runs times each; per run the p50 and p99 of the per-frame
+   stage time, then the median over runs.
+2. The crop classifier alone (OpenCV DNN, one thread): N crops as one batch
+   against N passes of one crop, medians of --runs x 100 passes.
+
+    /usr/bin/python3 bench/real_footage/stage_cost.py --argus build-bench/argus \\
+        --clip ../shared/data/drone-footage/tune/V_DRONE_021.mp4
+"""
+import argparse
+import csv
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import cv2
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SETUPS = {
+    "detector alone": "detector: {classifier: '', motion: {enabled: false}}\n",
+    "+ motion": "detector: {classifier: ''}\n",
+    "default (+ classifier)": "",
+}
+
+
+def percentile(sorted_values, q):
+    return sorted_values[min(len(sorted_values) - 1, int(q / 100 * len(sorted_values)))]
+
+
+def stage_run(argus, clip, config_text, tmp):
+    cfg = os.path.join(tmp, "cfg.yaml")
+    with open(cfg, "w") as f:
+        f.write(config_text + "cameras: [{id: offline}]\n")
+    timing = os.path.join(tmp, "timing.csv")
+    subprocess.run([argus, "detect", "--video", clip, "--config", cfg,
+                    "--out", os.path.join(tmp, "det.csv"), "--timing", timing],
+                   check=True, cwd=ROOT, capture_output=True, timeout=600)
+    with open(timing) as f:
+        ms = sorted(float(r["detect_ms"]) for r in csv.DictReader(f))
+    return percentile(ms, 50), percentile(ms, 99)
+
+
+def stage_table(argus, clips, runs):
+    print("| clip | " + " | ".join(f"{s}, p50 / p99 ms" for s in SETUPS) + " |")
+    print("|---" * (len(SETUPS) + 1) + "|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for clip in clips:
+            got = {s: [] for s in SETUPS}
+            for _ in range(runs):  # alternate, so drift hits every set-up
+                for name, text in SETUPS.items():
+                    got[name].append(stage_run(argus, clip, text, tmp))
+            cells = [f"{statistics.median(p[0] for p in v):.1f} / "
+                     f"{statistics.median(p[1] for p in v):.1f}" for v in got.values()]
+            print(f"| {os.path.basename(clip)} | " + " | ".join(cells) + " |")
+
+
+def classifier_table(runs):
+    cv2.setNumThreads(1)
+    net = cv2.dnn.readNetFromONNX(os.path.join(ROOT, "models", "argus-sky-cls.onnx"))
+    rng = np.random.default_rng(0)
+    crops = [rng.integers(0, 256, (48, 48, 3), dtype=np.uint8) for _ in range(8)]
+
+    def timed(blobs):
+        t = time.perf_counter()
+        for b in blobs:
+            net.setInput(b)
+            net.forward()
+        return (time.perf_counter() - t) * 1000
+
+    print("| crops | one batch, ms | one pass per crop, ms |")
+    print("|---|---|---|")
+    for n in (1, 2, 4, 8):
+        batch = [cv2.dnn.blobFromImages(crops[:n], 1 / 255.0, swapRB=True)]
+        singles = [cv2.dnn.blobFromImage(c, 1 / 255.0, swapRB=True) for c in crops[:n]]
+        per = {"batch": [], "loop": []}
+        for _ in range(runs):
+            for mode, blobs in (("batch", batch), ("loop", singles)):
+                per[mode].append(statistics.median(timed(blobs) for _ in range(100)))
+        print(f"| {n} | {statistics.median(per['batch']):.2f} | "
+              f"{statistics.median(per['loop']):.2f} |")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--argus", required=True, help="the argus binary (a Release build)")
+    ap.add_argument("--clip", action="append", default=[], help="video file (repeatable)")
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    print(f"# {os.uname().nodename}, {os.cpu_count()} CPUs, medians of {args.runs} runs")
+    if args.clip:
+        stage_table(os.path.abspath(args.argus), args.clip, args.runs)
+    classifier_table(args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
