@@ -40,20 +40,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from classifier_crop import SIZE, crop
+from footage import CLASSES as OBJECTS, chw_rgb, synthetic_frames, video_frames
 
-CLASSES = ["drone", "bird", "airplane", "helicopter", "background"]
-
-
-def read_labels(csv_path):
-    """frame (1-based) -> [(class id, x, y, w, h)]"""
-    out = {}
-    with open(csv_path) as f:
-        next(f)
-        for line in f:
-            fr, x, y, w, h, cls = line.strip().split(",")
-            out.setdefault(int(fr), []).append(
-                (CLASSES.index(cls), float(x), float(y), float(w), float(h)))
-    return out
+CLASSES = OBJECTS + ["background"]
 
 
 def overlaps(box, labels):
@@ -85,38 +74,12 @@ def crops_of_frame(img, labels, rng, jitter):
     return out
 
 
-def load(root, videos, frame_step, rng, jitter):
+def load(frames, rng, jitter):
+    """Classifier crops of (frame, boxes) pairs (footage.py)."""
     xs, ys = [], []
-    for name in videos:
-        labels = read_labels(os.path.join(root, name + ".csv"))
-        cap = cv2.VideoCapture(os.path.join(root, name + ".mp4"))
-        frame = 0
-        while True:
-            ok, img = cap.read()
-            if not ok:
-                break
-            frame += 1
-            if frame % frame_step:
-                continue
-            for patch, c in crops_of_frame(img, labels.get(frame, []), rng, jitter):
-                xs.append(patch[:, :, ::-1].transpose(2, 0, 1).copy())
-                ys.append(c)
-    return np.stack(xs), np.array(ys, np.int64)
-
-
-def load_synthetic(root, rng):
-    """argus synth output (images/*.jpg, YOLO labels: drone 0, bird 1), so
-    the demo's synthetic sky keeps its classes."""
-    xs, ys = [], []
-    for path in sorted(glob.glob(os.path.join(root, "images", "*.jpg"))):
-        img = cv2.imread(path)
-        H, W = img.shape[:2]
-        labels = []
-        for line in open(path.replace("images", "labels").replace(".jpg", ".txt")):
-            c, cx, cy, w, h = map(float, line.split())
-            labels.append((int(c), (cx - w / 2) * W, (cy - h / 2) * H, w * W, h * H))
-        for patch, c in crops_of_frame(img, labels, rng, True):
-            xs.append(patch[:, :, ::-1].transpose(2, 0, 1).copy())
+    for img, labels in frames:
+        for patch, c in crops_of_frame(img, labels, rng, jitter):
+            xs.append(chw_rgb(patch))
             ys.append(c)
     return np.stack(xs), np.array(ys, np.int64)
 
@@ -199,14 +162,14 @@ def main():
     device = "cuda" if torch.cuda.is_available() else "cpu"
     t0 = time.time()
     split = lambda s: [v.strip() for v in open(os.path.join(args.footage, s + ".txt")) if v.strip()]
-    x, y = load(os.path.join(args.footage, "train"), split("train"), args.frame_step, rng, True)
+    x, y = load(video_frames(os.path.join(args.footage, "train"), split("train"), args.frame_step), rng, True)
     if args.synthetic is None:
         import tempfile
         args.synthetic = tempfile.mkdtemp(prefix="argus-synth-")
     render_synthetic(args)
-    xs, ys = load_synthetic(args.synthetic, rng)
+    xs, ys = load(synthetic_frames(args.synthetic), rng, True)
     x, y = np.concatenate([x, xs]), np.concatenate([y, ys])
-    xt, yt = load(os.path.join(args.footage, "tune"), split("tune"), 10, np.random.default_rng(1), False)
+    xt, yt = load(video_frames(os.path.join(args.footage, "tune"), split("tune"), 10), np.random.default_rng(1), False)
     counts = np.bincount(y, minlength=len(CLASSES))
     print("train crops per class", dict(zip(CLASSES, counts.tolist())), f"loaded in {time.time() - t0:.0f} s",
           flush=True)

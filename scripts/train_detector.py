@@ -40,9 +40,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from footage import CLASSES, chw_rgb, synthetic_frames, video_frames
+
 EXPORT_W, EXPORT_H = 640, 512
 CROP = 192
-CLASSES = ["drone", "bird", "airplane", "helicopter"]
 STRIDES = (8, 16)
 MAX_DIST = 8.0  # regression range per side, in strides
 SMALL_LEVEL_MAX = 48  # boxes up to this size (px) go to the stride-8 level
@@ -125,19 +126,6 @@ class SkyNet(nn.Module):
 
 # -- data ---------------------------------------------------------------------
 
-def read_labels(csv_path):
-    """frame (1-based) -> [[class, x1, y1, x2, y2], ...]"""
-    out = {}
-    with open(csv_path) as f:
-        next(f)
-        for line in f:
-            fr, x, y, w, h, cls = line.strip().split(",")
-            x, y, w, h = float(x), float(y), float(w), float(h)
-            out.setdefault(int(fr), []).append(
-                [CLASSES.index(cls), x, y, x + w, y + h])
-    return out
-
-
 def crop_boxes(boxes, x0, y0):
     """Boxes shifted into a crop at (x0, y0); a box keeps its label when at
     least half of it lies inside (else it is ignored, not a negative)."""
@@ -178,40 +166,14 @@ def crops_of(img, boxes, rng, per_frame):
     return out
 
 
-def load_real(root, videos, frame_step, per_frame, rng):
+def load(frames, per_frame, rng):
+    """Detector crops and their [class, x1, y1, x2, y2] targets of (frame,
+    boxes) pairs (footage.py)."""
     imgs, targets = [], []
-    for name in videos:
-        labels = read_labels(os.path.join(root, name + ".csv"))
-        cap = cv2.VideoCapture(os.path.join(root, name + ".mp4"))
-        frame = 0
-        while True:
-            ok, img = cap.read()
-            if not ok:
-                break
-            frame += 1
-            if frame % frame_step:
-                continue
-            for patch, t in crops_of(img, labels.get(frame, []), rng,
-                                     per_frame):
-                imgs.append(patch[:, :, ::-1].transpose(2, 0, 1).copy())
-                targets.append(t)
-    return imgs, targets
-
-
-def load_synthetic(root, per_frame, rng):
-    """argus synth output: images/*.jpg with YOLO labels (drone 0, bird 1)."""
-    imgs, targets = [], []
-    for path in sorted(glob.glob(os.path.join(root, "images", "*.jpg"))):
-        img = cv2.imread(path)
-        h, w = img.shape[:2]
-        boxes = []
-        lpath = path.replace("images", "labels").replace(".jpg", ".txt")
-        for line in open(lpath):
-            c, cx, cy, bw, bh = map(float, line.split())
-            boxes.append([int(c), (cx - bw / 2) * w, (cy - bh / 2) * h,
-                          (cx + bw / 2) * w, (cy + bh / 2) * h])
+    for img, labels in frames:
+        boxes = [[c, x, y, x + w, y + h] for c, x, y, w, h in labels]
         for patch, t in crops_of(img, boxes, rng, per_frame):
-            imgs.append(patch[:, :, ::-1].transpose(2, 0, 1).copy())
+            imgs.append(chw_rgb(patch))
             targets.append(t)
     return imgs, targets
 
@@ -374,12 +336,13 @@ def main():
         raise SystemExit(f"no training footage at {train_dir} (see README.md)")
     videos = [v.strip() for v in open(os.path.join(args.footage, "train.txt"))
               if v.strip()]
-    imgs, targets = load_real(train_dir, videos, args.frame_step,
-                              args.crops_per_frame, rng)
+    imgs, targets = load(video_frames(train_dir, videos, args.frame_step),
+                         args.crops_per_frame, rng)
     real = len(imgs)
     synth_dir = args.synthetic or tempfile.mkdtemp(prefix="argus-synth-")
     render_synthetic(args, synth_dir)
-    s_imgs, s_targets = load_synthetic(synth_dir, args.crops_per_frame, rng)
+    s_imgs, s_targets = load(synthetic_frames(synth_dir),
+                             args.crops_per_frame, rng)
     imgs += s_imgs
     targets += s_targets
     imgs = np.stack(imgs)
