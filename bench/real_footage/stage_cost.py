@@ -14,6 +14,7 @@
 """
 import argparse
 import csv
+import json
 import os
 import statistics
 import subprocess
@@ -25,10 +26,11 @@ import cv2
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# The detector section of each set-up (JSON is YAML, so it is written as-is).
 SETUPS = {
-    "detector alone": "detector: {classifier: '', motion: {enabled: false}}\n",
-    "+ motion": "detector: {classifier: ''}\n",
-    "default (+ classifier)": "",
+    "detector alone": {"classifier": "", "motion": {"enabled": False}},
+    "+ motion": {"classifier": ""},
+    "default (+ classifier)": {},
 }
 
 
@@ -36,10 +38,10 @@ def percentile(sorted_values, q):
     return sorted_values[min(len(sorted_values) - 1, int(q / 100 * len(sorted_values)))]
 
 
-def stage_run(argus, clip, config_text, tmp):
+def stage_run(argus, clip, detector, tmp):
     cfg = os.path.join(tmp, "cfg.yaml")
     with open(cfg, "w") as f:
-        f.write(config_text + "cameras: [{id: offline}]\n")
+        json.dump({"detector": detector, "cameras": [{"id": "offline"}]}, f)
     timing = os.path.join(tmp, "timing.csv")
     subprocess.run([argus, "detect", "--video", clip, "--config", cfg,
                     "--out", os.path.join(tmp, "det.csv"), "--timing", timing],
@@ -49,15 +51,15 @@ def stage_run(argus, clip, config_text, tmp):
     return percentile(ms, 50), percentile(ms, 99)
 
 
-def stage_table(argus, clips, runs):
+def stage_table(argus, clips, runs, model):
     print("| clip | " + " | ".join(f"{s}, p50 / p99 ms" for s in SETUPS) + " |")
     print("|---" * (len(SETUPS) + 1) + "|")
     with tempfile.TemporaryDirectory() as tmp:
         for clip in clips:
             got = {s: [] for s in SETUPS}
             for _ in range(runs):  # alternate, so drift hits every set-up
-                for name, text in SETUPS.items():
-                    got[name].append(stage_run(argus, clip, text, tmp))
+                for name, detector in SETUPS.items():
+                    got[name].append(stage_run(argus, clip, {**detector, **model}, tmp))
             cells = [f"{statistics.median(p[0] for p in v):.1f} / "
                      f"{statistics.median(p[1] for p in v):.1f}" for v in got.values()]
             print(f"| {os.path.basename(clip)} | " + " | ".join(cells) + " |")
@@ -95,10 +97,13 @@ def main():
     ap.add_argument("--argus", required=True, help="the argus binary (a Release build)")
     ap.add_argument("--clip", action="append", default=[], help="video file (repeatable)")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--model", help="detector ONNX instead of the shipped one "
+                    "(names: its path with .names), e.g. a --stem patch training")
     args = ap.parse_args()
+    model = {"model": os.path.abspath(args.model)} if args.model else {}
     print(f"# {os.uname().nodename}, {os.cpu_count()} CPUs, medians of {args.runs} runs")
     if args.clip:
-        stage_table(os.path.abspath(args.argus), args.clip, args.runs)
+        stage_table(os.path.abspath(args.argus), args.clip, args.runs, model)
     classifier_table(args.runs)
     return 0
 
