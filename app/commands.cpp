@@ -40,10 +40,11 @@ void log_detection_stage(const detector_config& d,
   std::string classes;
   for (auto& l : labels)
     classes += (classes.empty() ? "" : ", ") + l;
-  auto classifier = d.classifier.empty()
-                        ? std::string("off")
-                        : fmt::format("{} (keep_prob {})", d.classifier,
-                                      d.classifier_keep_prob);
+  auto classifier
+      = d.classifier.empty()
+            ? std::string("off")
+            : fmt::format("{} (keep_prob {}, max {} boxes)", d.classifier,
+                          d.classifier_keep_prob, d.classifier_max_boxes);
   spdlog::info("detector {} ({}x{}, threshold {}; classes: {}), classifier "
                "{}, motion stage {}",
                d.model, d.input_width, d.input_height, d.conf_threshold,

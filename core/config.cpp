@@ -115,7 +115,7 @@ void parse_detector(const YAML::Node& n, detector_config& d) {
   check_keys(n, p,
              {"model", "names", "input_width", "input_height", "layout",
               "conf_threshold", "nms_threshold", "threads", "classifier",
-              "classifier_keep_prob", "motion"});
+              "classifier_keep_prob", "classifier_max_boxes", "motion"});
   read(n, p, "model", d.model, "a string");
   read(n, p, "names", d.names, "a string");
   read_range(n, p, "input_width", d.input_width, 32, 4096);
@@ -130,6 +130,7 @@ void parse_detector(const YAML::Node& n, detector_config& d) {
   read_range(n, p, "threads", d.threads, 1, 64);
   read(n, p, "classifier", d.classifier, "a string");
   read_range(n, p, "classifier_keep_prob", d.classifier_keep_prob, 0.0, 1.0);
+  read_range(n, p, "classifier_max_boxes", d.classifier_max_boxes, 1, 1024);
   if (n["motion"])
     parse_motion(n["motion"], d.motion);
 }

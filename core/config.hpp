@@ -68,6 +68,8 @@ struct detector_config {
   /// A detection keeps its class unless the classifier gives that class
   /// less than this probability (0: never relabel, 1: always).
   float classifier_keep_prob = defaults::detector::classifier_keep_prob;
+  /// At most this many detections a frame (highest scores) are classified.
+  int classifier_max_boxes = defaults::detector::classifier_max_boxes;
   motion_config motion;
 };
 

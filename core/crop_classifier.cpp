@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <opencv2/imgproc.hpp>
 
 namespace argus {
@@ -39,16 +40,31 @@ int32_t relabelled_class(const std::vector<float>& probs,
   return int32_t(best - probs.begin());
 }
 
+std::vector<size_t> boxes_to_classify(const std::vector<detection>& dets,
+                                      size_t max_boxes) {
+  std::vector<size_t> picked(dets.size());
+  std::iota(picked.begin(), picked.end(), size_t{0});
+  if (picked.size() <= max_boxes)
+    return picked;
+  std::stable_sort(picked.begin(), picked.end(), [&](size_t a, size_t b) {
+    return dets[a].conf > dets[b].conf;
+  });
+  picked.resize(max_boxes);
+  std::sort(picked.begin(), picked.end());
+  return picked;
+}
+
 caf::expected<crop_classifier>
 crop_classifier::load(const std::string& model,
                       const std::vector<std::string>& detector_names,
-                      float keep_prob) {
+                      float keep_prob, size_t max_boxes) {
   auto names = read_names(names_for_model(model));
   if (!names)
     return names.error();
   crop_classifier c;
   c.detector_classes_ = detector_names.size();
   c.keep_prob_ = keep_prob;
+  c.max_boxes_ = max_boxes;
   try {
     c.net_ = cv::dnn::readNetFromONNX(model);
   } catch (const cv::Exception& e) {
@@ -78,20 +94,21 @@ caf::error crop_classifier::relabel(const cv::Mat& bgr,
   if (dets.empty())
     return caf::none;
   try {
+    auto picked = boxes_to_classify(dets, max_boxes_);
     crops_.clear();
-    for (auto& d : dets)
-      crops_.push_back(classifier_crop(bgr, d.bbox));
+    for (auto i : picked)
+      crops_.push_back(classifier_crop(bgr, dets[i].bbox));
     cv::dnn::blobFromImages(crops_, blob_, 1.0 / 255.0, cv::Size(),
                             cv::Scalar(), /*swapRB*/ true, false);
     net_.setInput(blob_);
-    cv::Mat probs = net_.forward().reshape(1, int(dets.size()));
+    cv::Mat probs = net_.forward().reshape(1, int(picked.size()));
     std::vector<float> by_class(detector_classes_);
     for (int i = 0; i < probs.rows; ++i) {
       std::fill(by_class.begin(), by_class.end(), -1.0f);
       for (int k = 0; k < probs.cols && size_t(k) < to_detector_.size(); ++k)
         if (auto id = to_detector_[size_t(k)]; id >= 0)
           by_class[size_t(id)] = probs.at<float>(i, k);
-      auto& d = dets[size_t(i)];
+      auto& d = dets[picked[size_t(i)]];
       d.class_id = relabelled_class(by_class, d.class_id, keep_prob_);
     }
   } catch (const cv::Exception& e) {

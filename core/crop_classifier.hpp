@@ -30,20 +30,26 @@ cv::Mat classifier_crop(const cv::Mat& bgr, const pixel_box& box);
 int32_t relabelled_class(const std::vector<float>& probs,
                          int32_t detector_class, float keep_prob);
 
+/// Indices of the detections the classifier sees: all of them when there
+/// are at most `max_boxes`, else the `max_boxes` highest scores (ties: the
+/// earlier one), in index order.
+std::vector<size_t> boxes_to_classify(const std::vector<detection>& dets,
+                                      size_t max_boxes);
+
 /// A second opinion on each detection's class: a small CNN on a
 /// native-resolution crop around it (decision 0005). Not thread-safe.
 class crop_classifier {
 public:
   /// Loads the model and its names; its classes are matched by name to
   /// `detector_names` (a class the detector lacks, e.g. "background", never
-  /// becomes a label). `keep_prob`: see relabelled_class. Fails with
-  /// ec::model_failed naming the file.
+  /// becomes a label). `keep_prob`: see relabelled_class; `max_boxes`: see
+  /// boxes_to_classify. Fails with ec::model_failed naming the file.
   static caf::expected<crop_classifier>
   load(const std::string& model, const std::vector<std::string>& detector_names,
-       float keep_prob);
+       float keep_prob, size_t max_boxes);
 
-  /// Relabels each detection (relabelled_class), all crops of the frame in
-  /// one forward pass.
+  /// Relabels the detections boxes_to_classify picks (relabelled_class),
+  /// all their crops in one forward pass; the others keep their class.
   caf::error relabel(const cv::Mat& bgr, std::vector<detection>& dets);
 
 private:
@@ -54,6 +60,7 @@ private:
   std::vector<int32_t> to_detector_;
   size_t detector_classes_ = 0;
   float keep_prob_ = 0;
+  size_t max_boxes_ = 0;
   std::vector<cv::Mat> crops_;
   cv::Mat blob_;
 };

@@ -111,6 +111,11 @@ inline constexpr const char* classifier = "models/argus-sky-cls.onnx";
 /// drones of three tune videos to "airplane"; below 0.05 they keep most of
 /// their drone boxes (decision 0006).
 inline constexpr float classifier_keep_prob = 0.05f;
+/// At most this many detections of a frame (the highest scores) get the
+/// classifier's opinion; the rest keep the detector's class. Each costs
+/// about 1.5 ms (docs/benchmarks.md §8.3): the cap bounds a cluttered
+/// frame at ~12 ms. The tune split never has more than 7 in a frame.
+inline constexpr int classifier_max_boxes = 8;
 /// Whether the motion stage damps detections where nothing moved. On the
 /// tune split it cut false drone tracks per minute from 3.9 to 2.9 and
 /// raised drone IDF1 from 0.63 to 0.65 (docs/benchmarks.md §8, tuning

@@ -18,7 +18,8 @@ detection_stage::load(const detector_config& cfg) {
   detection_stage stage(std::move(*model), cfg.motion);
   if (!cfg.classifier.empty()) {
     auto cls = crop_classifier::load(cfg.classifier, stage.names(),
-                                     cfg.classifier_keep_prob);
+                                     cfg.classifier_keep_prob,
+                                     size_t(cfg.classifier_max_boxes));
     if (!cls)
       return cls.error();
     stage.classifier_.emplace(std::move(*cls));

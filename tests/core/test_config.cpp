@@ -119,6 +119,11 @@ TEST(config, detector_motion_settings) {
   EXPECT_TRUE(defaults->detector.motion.enabled);
   EXPECT_EQ(defaults->detector.classifier, "models/argus-sky-cls.onnx");
   EXPECT_FLOAT_EQ(defaults->detector.classifier_keep_prob, 0.05f);
+  EXPECT_EQ(defaults->detector.classifier_max_boxes, 8);
+  EXPECT_NE(error_of("detector: {classifier_max_boxes: 0}\n"
+                     "cameras: [{id: a}]")
+                .find("detector.classifier_max_boxes"),
+            std::string::npos);
   auto off = parse_config("detector: {classifier: \"\", classifier_keep_prob: "
                           "1}\ncameras: [{id: a}]");
   ASSERT_TRUE(off);

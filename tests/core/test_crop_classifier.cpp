@@ -40,7 +40,7 @@ TEST(crop_classifier, a_crop_past_the_frame_edge_repeats_the_edge) {
 }
 
 TEST(crop_classifier, a_missing_model_is_an_error_naming_it) {
-  auto c = crop_classifier::load("models/none.onnx", {"drone"}, 0.05f);
+  auto c = crop_classifier::load("models/none.onnx", {"drone"}, 0.05f, 8);
   ASSERT_FALSE(c);
   EXPECT_NE(error_detail(c.error()).find("none"), std::string::npos);
 }
@@ -48,7 +48,7 @@ TEST(crop_classifier, a_missing_model_is_an_error_naming_it) {
 TEST(crop_classifier, a_classifier_sharing_no_class_is_refused) {
   auto c = crop_classifier::load(std::string(ARGUS_SOURCE_DIR)
                                      + "/models/argus-sky-cls.onnx",
-                                 {"person", "car"}, 0.05f);
+                                 {"person", "car"}, 0.05f, 8);
   ASSERT_FALSE(c);
   EXPECT_NE(error_detail(c.error()).find("detector.classifier"),
             std::string::npos);
@@ -72,7 +72,7 @@ TEST(crop_classifier, the_shipped_model_relabels_into_the_detector_classes) {
   // The detector's names in another order: labels must map by name.
   std::vector<std::string> names{"helicopter", "airplane", "bird", "drone"};
   auto model = std::string(ARGUS_SOURCE_DIR) + "/models/argus-sky-cls.onnx";
-  auto c = crop_classifier::load(model, names, 1.0f);
+  auto c = crop_classifier::load(model, names, 1.0f, 16);
   ASSERT_TRUE(c) << error_detail(c.error());
   cv::Mat sky(512, 640, CV_8UC3, cv::Scalar(210, 180, 160));
   std::vector<detection> dets{{{100, 100, 20, 12}, 0.9f, 3},
@@ -88,7 +88,7 @@ TEST(crop_classifier, the_shipped_model_relabels_into_the_detector_classes) {
 TEST(crop_classifier, one_batched_pass_equals_one_pass_per_box) {
   std::vector<std::string> names{"drone", "bird", "airplane", "helicopter"};
   auto model = std::string(ARGUS_SOURCE_DIR) + "/models/argus-sky-cls.onnx";
-  auto c = crop_classifier::load(model, names, 1.0f);
+  auto c = crop_classifier::load(model, names, 1.0f, 16);
   ASSERT_TRUE(c) << error_detail(c.error());
   cv::Mat frame(512, 640, CV_8UC3);
   cv::randu(frame, 0, 255);
@@ -105,6 +105,45 @@ TEST(crop_classifier, one_batched_pass_equals_one_pass_per_box) {
   }
   std::vector<detection> none;
   EXPECT_FALSE(c->relabel(frame, none));
+}
+
+TEST(crop_classifier, the_cap_picks_the_highest_scores_in_index_order) {
+  std::vector<detection> dets;
+  for (float conf : {0.3f, 0.9f, 0.5f, 0.9f, 0.1f, 0.7f})
+    dets.push_back({{0, 0, 10, 10}, conf, 0});
+  EXPECT_EQ(boxes_to_classify(dets, 3), (std::vector<size_t>{1, 3, 5}));
+  EXPECT_EQ(boxes_to_classify(dets, 1), (std::vector<size_t>{1})); // tie
+  EXPECT_EQ(boxes_to_classify(dets, 6),
+            (std::vector<size_t>{0, 1, 2, 3, 4, 5}));
+  EXPECT_EQ(boxes_to_classify(dets, 100).size(), 6u);
+  EXPECT_TRUE(boxes_to_classify({}, 4).empty());
+}
+
+TEST(crop_classifier, boxes_past_the_cap_keep_the_detector_class) {
+  std::vector<std::string> names{"drone", "bird", "airplane", "helicopter"};
+  auto model = std::string(ARGUS_SOURCE_DIR) + "/models/argus-sky-cls.onnx";
+  auto all = crop_classifier::load(model, names, 1.0f, 16);
+  auto capped = crop_classifier::load(model, names, 1.0f, 4);
+  ASSERT_TRUE(all && capped);
+  cv::Mat frame(512, 640, CV_8UC3);
+  cv::randu(frame, 0, 255);
+  std::vector<detection> dets;
+  for (int i = 0; i < 12; ++i) // scores rise with i: the cap keeps 8..11
+    dets.push_back({{float(40 * i), float(30 * i), 12.0f + 3 * i, 14.0f},
+                    0.1f + 0.05f * float(i),
+                    3});
+  auto every = dets, some = dets;
+  ASSERT_FALSE(all->relabel(frame, every));
+  ASSERT_FALSE(capped->relabel(frame, some));
+  int changed_below_cap = 0;
+  for (size_t i = 0; i < 8; ++i) {
+    EXPECT_EQ(some[i].class_id, 3) << "box " << i;
+    changed_below_cap += every[i].class_id != 3;
+  }
+  // The uncapped run relabels some of them, so the test can tell.
+  EXPECT_GT(changed_below_cap, 0);
+  for (size_t i = 8; i < 12; ++i)
+    EXPECT_EQ(some[i].class_id, every[i].class_id) << "box " << i;
 }
 
 TEST(crop_classifier, crops_match_the_training_scripts_pixels) {

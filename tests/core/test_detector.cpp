@@ -55,9 +55,11 @@ TEST(synthetic_scene, objects_move_smoothly_and_stay_in_frame) {
     for (auto& c : cur) {
       EXPECT_GE(c.bbox.x + c.bbox.w, 0);
       EXPECT_LE(c.bbox.x, p.width);
-      for (auto& q : prev)
-        if (q.object_id == c.object_id)
+      for (auto& q : prev) {
+        if (q.object_id == c.object_id) {
           EXPECT_LT(std::abs(q.bbox.x - c.bbox.x), 25) << "jump at " << f;
+        }
+      }
     }
     prev = cur;
   }
