@@ -66,7 +66,7 @@ bench: deps node-deps
 	@cmake --build $(BENCH_DIR) -j$(JOBS)
 	@bench/run_all.sh $(BENCH_DIR)
 
-## model: retrain the shipped detector and crop classifier on ../shared/data/drone-footage + synthetic sky (python3-torch; ~25 min on 2 cores, GPU if present)
+## model: retrain the shipped detector and crop classifier on ../shared/data/drone-footage + synthetic sky (python3-torch; ~20 min on 2 cores, GPU if present)
 model: build
 	@scripts/install-deps.sh scripts/train-deps.txt
 	@/usr/bin/python3 scripts/train_detector.py --argus $(BUILD_DIR)/argus --out models/argus-sky.onnx

@@ -71,16 +71,17 @@ def grid(w, h):
 
 
 def patchify_stem():
-    """A 4x4, stride-4 convolution straight to 16 channels, in place of the
-    shipped stem's three convolutions at 320x256 and 160x128 (11 of the
-    network's 29 ms): the detector runs ~11 ms faster a frame in OpenCV
-    DNN. A measured candidate, not the shipped model (benchmarks §8.4)."""
+    """The shipped stem: a 4x4, stride-4 convolution straight to 16
+    channels, in place of the earlier stem's three convolutions at 320x256
+    and 160x128 (11 of the network's 29 ms). The detector runs ~11 ms
+    faster a frame in OpenCV DNN, and over three training seeds each it
+    tracks drones as well (benchmarks §8.5, decision 0007)."""
     return nn.Sequential(nn.Conv2d(3, 16, 4, 4, 0, bias=False),
                          nn.BatchNorm2d(16), nn.ReLU(inplace=True))
 
 
 class SkyNet(nn.Module):
-    def __init__(self, nc=len(CLASSES), stem="conv"):
+    def __init__(self, nc=len(CLASSES), stem="patch"):
         super().__init__()
         self.nc = nc
         if stem == "patch":
@@ -322,8 +323,9 @@ def main():
     ap.add_argument("--lr", type=float, default=4e-3)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--torch-seed", type=int, default=0)
-    ap.add_argument("--stem", choices=["conv", "patch"], default="conv",
-                    help="conv: the shipped stem; patch: a cheaper 4x4/4 one")
+    ap.add_argument("--stem", choices=["patch", "conv"], default="patch",
+                    help="patch: the shipped 4x4/4 stem; conv: the earlier "
+                         "three-convolution one (decision 0007)")
     args = ap.parse_args()
     torch.manual_seed(args.torch_seed)
     rng = np.random.default_rng(args.torch_seed)

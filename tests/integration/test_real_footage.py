@@ -2,7 +2,7 @@
 """`argus detect` with the shipped model on real clips of the tune split.
 
 Three clips of ../shared/data/drone-footage/tune/ (real 640x512 video of a
-drone at medium and far distance, and of an airplane), every frame, the
+drone at medium and far distance, and of birds), every frame, the
 default config. Scored with the evaluator's own matching
 (bench/real_footage/metrics.py): class-aware recall at IoU >= 0.2 per clip
 and precision over all detections of the three. The thresholds sit well
@@ -27,15 +27,21 @@ from evaluate import read_detections, read_truth  # noqa: E402
 
 FOOTAGE = os.path.abspath(os.path.join(ROOT, "../shared/data/drone-footage/tune"))
 SKIP = 77
-# clip: (class, minimum recall at IoU >= 0.2)
+# clip: (class, minimum recall at IoU >= 0.2). Measured: the shipped model,
+# then the range over eight trainings (two stems, four seeds each; benchmarks
+# §8.5). The floors sit under the whole range: `make model` must not fail
+# this test by its seed alone. (V_DRONE_113 was the distant clip until that
+# study: its drone scores sit at the threshold and its recall ran from 0.07
+# to 0.69 across seeds.)
 CLIPS = {
-    "V_DRONE_021": ("drone", 0.6),    # medium distance; measured 0.977
-    "V_DRONE_113": ("drone", 0.45),   # distant; measured 0.786
-    "V_BIRD_011": ("bird", 0.2),      # close; measured 0.364
+    "V_DRONE_021": ("drone", 0.6),    # medium distance; 0.987 (0.977-1.000)
+    "V_DRONE_105": ("drone", 0.15),   # distant; 0.451 (0.280-0.461)
+    "V_BIRD_011": ("bird", 0.2),      # close; 0.735 (0.670-0.857)
 }
 MIN_PRECISION = 0.15
-MEASURED = ("class-aware precision 0.407 over the three clips at threshold 0.3 (the model before "
-            "issue 14: recall 0.21, 0.00, 0.13 and precision 0.004)")
+MEASURED = ("class-aware precision 0.592 over the three clips at threshold 0.3, 0.358-0.599 "
+            "across eight trainings (the model before issue 14: recall 0.21, 0.00, 0.13 on "
+            "V_DRONE_021, V_DRONE_113, V_BIRD_011 and precision 0.004)")
 
 
 def detect(argus, clip, work):
