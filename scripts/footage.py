@@ -4,6 +4,8 @@ Boxes are (class id, x, y, w, h) in frame pixels; class ids index CLASSES
 (the detector's four; the classifier appends "background")."""
 import glob
 import os
+import subprocess
+import tempfile
 
 import cv2
 
@@ -54,3 +56,18 @@ def synthetic_frames(root):
 def chw_rgb(patch):
     """A BGR HxWx3 crop as the networks' 3xHxW RGB array."""
     return patch[:, :, ::-1].transpose(2, 0, 1).copy()
+
+
+def render_synthetic(argus, out=None, first_seed=1000, seeds=40,
+                     frames_per_seed=20):
+    """The synthetic sky both trainers add to the real footage: `argus
+    synth` into `out` (a new temporary folder when None), unless `out`
+    already holds rendered frames. Returns the folder."""
+    out = out or tempfile.mkdtemp(prefix="argus-synth-")
+    if glob.glob(os.path.join(out, "images", "*.jpg")):
+        return out
+    cmd = [argus, "synth", "--out", out, "--first-seed", str(first_seed),
+           "--seeds", str(seeds), "--frames-per-seed", str(frames_per_seed)]
+    print("rendering:", " ".join(cmd), flush=True)
+    subprocess.run(cmd, check=True)
+    return out

@@ -26,11 +26,9 @@ interpreter (python3-torch, python3-opencv):
     /usr/bin/python3 scripts/train_classifier.py --out models/argus-sky-cls.onnx
 """
 import argparse
-import glob
 import json
 import os
 import platform
-import subprocess
 import time
 
 import cv2
@@ -40,7 +38,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from classifier_crop import SIZE, crop
-from footage import CLASSES as OBJECTS, chw_rgb, synthetic_frames, video_frames
+from footage import CLASSES as OBJECTS, chw_rgb, render_synthetic, synthetic_frames, video_frames
 
 CLASSES = OBJECTS + ["background"]
 
@@ -82,15 +80,6 @@ def load(frames, rng, jitter):
             xs.append(chw_rgb(patch))
             ys.append(c)
     return np.stack(xs), np.array(ys, np.int64)
-
-
-def render_synthetic(args):
-    if glob.glob(os.path.join(args.synthetic, "images", "*.jpg")):
-        return
-    cmd = [args.argus, "synth", "--out", args.synthetic, "--first-seed", "1000", "--seeds", "40",
-           "--frames-per-seed", "20"]
-    print("rendering:", " ".join(cmd), flush=True)
-    subprocess.run(cmd, check=True)
 
 
 def block(cin, cout, stride):
@@ -163,10 +152,7 @@ def main():
     t0 = time.time()
     split = lambda s: [v.strip() for v in open(os.path.join(args.footage, s + ".txt")) if v.strip()]
     x, y = load(video_frames(os.path.join(args.footage, "train"), split("train"), args.frame_step), rng, True)
-    if args.synthetic is None:
-        import tempfile
-        args.synthetic = tempfile.mkdtemp(prefix="argus-synth-")
-    render_synthetic(args)
+    args.synthetic = render_synthetic(args.argus, args.synthetic)
     xs, ys = load(synthetic_frames(args.synthetic), rng, True)
     x, y = np.concatenate([x, xs]), np.concatenate([y, ys])
     xt, yt = load(video_frames(os.path.join(args.footage, "tune"), split("tune"), 10), np.random.default_rng(1), False)

@@ -25,13 +25,10 @@ interpreter (python3-torch, python3-opencv):
         --out models/argus-sky.onnx
 """
 import argparse
-import glob
 import json
 import os
 import platform
-import subprocess
 import sys
-import tempfile
 import time
 
 import cv2
@@ -40,7 +37,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from footage import CLASSES, chw_rgb, synthetic_frames, video_frames
+from footage import (CLASSES, chw_rgb, render_synthetic, synthetic_frames,
+                     video_frames)
 
 EXPORT_W, EXPORT_H = 640, 512
 CROP = 192
@@ -271,16 +269,6 @@ def flip_batch(x, tg, rng):
 
 # -- main -----------------------------------------------------------------------
 
-def render_synthetic(args, data):
-    if glob.glob(os.path.join(data, "images", "*.jpg")):
-        return
-    cmd = [args.argus, "synth", "--out", data, "--first-seed",
-           str(args.first_seed), "--seeds", str(args.seeds),
-           "--frames-per-seed", str(args.frames_per_seed)]
-    print("rendering:", " ".join(cmd), flush=True)
-    subprocess.run(cmd, check=True)
-
-
 def export(model, out, sample):
     model.eval()
     model.cpu()
@@ -341,8 +329,8 @@ def main():
     imgs, targets = load(video_frames(train_dir, videos, args.frame_step),
                          args.crops_per_frame, rng)
     real = len(imgs)
-    synth_dir = args.synthetic or tempfile.mkdtemp(prefix="argus-synth-")
-    render_synthetic(args, synth_dir)
+    synth_dir = render_synthetic(args.argus, args.synthetic, args.first_seed,
+                                 args.seeds, args.frames_per_seed)
     s_imgs, s_targets = load(synthetic_frames(synth_dir),
                              args.crops_per_frame, rng)
     imgs += s_imgs
