@@ -25,6 +25,8 @@ import subprocess
 import sys
 import time
 
+import yaml
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import metrics as m  # noqa: E402
 
@@ -429,8 +431,35 @@ def parse_args():
                     help="track the <video>.det.csv files of an earlier run's folder instead of "
                          "detecting (tune the tracker fast; detection figures are then that run's). "
                          "Record that run with detector.motion.enabled: false: replayed boxes pass "
-                         "the motion stage again")
+                         "the motion stage again, so a recording with it on is refused")
     return ap.parse_args()
+
+
+def motion_enabled(config_text):
+    """Whether an argus config runs the motion stage: on unless
+    detector.motion.enabled is false."""
+    cfg = yaml.safe_load(config_text) or {}
+    motion = (cfg.get("detector") or {}).get("motion") or {}
+    return motion.get("enabled", True) is not False
+
+
+def replay_conflict(replay_dir, config_text):
+    """Why a run with `config_text` must not replay the detections recorded
+    in `replay_dir`, or None. The recorded boxes already passed the motion
+    stage when that run had it on, and a replay passes them through it
+    again: still boxes would be damped twice, and the figures would be
+    wrong without any error."""
+    recorded = os.path.join(replay_dir, "config.yaml")
+    if not os.path.isfile(recorded):
+        return (f"{replay_dir} has no config.yaml: replay only a folder this evaluator "
+                "recorded (with detector.motion.enabled: false)")
+    with open(recorded) as f:
+        recorded_text = f.read()
+    if motion_enabled(recorded_text) and motion_enabled(config_text):
+        return (f"the detections in {replay_dir} were recorded with the motion stage on, and this "
+                "run would damp them again: record with detector.motion.enabled: false (if that "
+                "folder predates the motion stage, say so in its config.yaml)")
+    return None
 
 
 def evaluate_variant(args, variant, videos, index):
@@ -456,8 +485,13 @@ def main():
         sys.exit(f"no footage at {args.footage}")
     index = read_index(args.footage)
     videos = split_videos(args.footage, args.split, args.videos)
+    variants = build_variants(args)
+    for variant in variants if args.replay_detections else []:
+        why = replay_conflict(args.replay_detections, variant.config_text)
+        if why:
+            sys.exit(f"[{variant.label}] cannot replay: {why}")
     results = {}
-    for variant in build_variants(args):
+    for variant in variants:
         results[variant.label] = evaluate_variant(args, variant, videos, index)
     print(report(results))
     summary = {"split": args.split, "videos": videos, "results": results}
