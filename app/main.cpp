@@ -5,23 +5,9 @@
 #include "core/synthetic_export.hpp"
 
 #include <CLI/CLI.hpp>
-#include <cstdlib>
 #include <iostream>
-#include <malloc.h>
-
-/// glibc gives each thread that allocates its own heap arena (up to 8 per
-/// core). argus runs many threads (CAF workers, Beast, decoders,
-/// detectors), and freed memory stays spread over their arenas: under the
-/// black-box campaign RSS grew 83-120 MB with the default and 45-56 MB with
-/// two arenas (tests/integration/test_blackbox.py). MALLOC_ARENA_MAX, when
-/// set, still wins.
-void limit_malloc_arenas() {
-  if (std::getenv("MALLOC_ARENA_MAX") == nullptr)
-    mallopt(M_ARENA_MAX, 2);
-}
 
 int main(int argc, char** argv) {
-  limit_malloc_arenas();
   argus::apply_ffmpeg_limits();
   CLI::App app{"argus: actor-model real-time video analytics engine"};
   app.require_subcommand(1);
