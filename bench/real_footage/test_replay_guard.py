@@ -15,8 +15,11 @@ ON = "detector:\n  motion: {enabled: true}\ncameras: [{id: x}]\n"
 DEFAULT = "detector: {conf_threshold: 0.3}\ncameras: [{id: x}]\n"
 
 
+WORK = tempfile.TemporaryDirectory(prefix="argus-replay-")  # removed at exit
+
+
 def recording(config_text):
-    d = tempfile.mkdtemp(prefix="argus-replay-")
+    d = tempfile.mkdtemp(dir=WORK.name)
     if config_text is not None:
         with open(os.path.join(d, "config.yaml"), "w") as f:
             f.write(config_text)
