@@ -4,6 +4,7 @@
 #include "messages/error.hpp"
 
 #include <fstream>
+#include <mutex>
 #include <opencv2/core/utility.hpp>
 
 namespace argus {
@@ -25,7 +26,20 @@ caf::expected<std::vector<std::string>> read_names(const std::string& path) {
   return names;
 }
 
+bool use_opencv_threads(int threads) {
+  static std::mutex mtx;
+  static int applied = 0;
+  std::lock_guard<std::mutex> guard{mtx};
+  if (applied == 0) {
+    cv::setNumThreads(threads);
+    applied = threads;
+  }
+  return applied == threads;
+}
+
 caf::expected<detector> detector::load(const detector_config& cfg) {
+  // Before the first forward pass of any detector; see use_opencv_threads.
+  use_opencv_threads(cfg.threads);
   auto names = read_names(cfg.names);
   if (!names)
     return names.error();
@@ -62,8 +76,6 @@ caf::expected<std::vector<detection>> detector::detect(const cv::Mat& bgr) {
   if (bgr.empty() || bgr.type() != CV_8UC3)
     return caf::make_error(ec::invalid_argument, "detector needs a BGR frame");
   try {
-    // OpenCV's thread count is per thread; set it where the work runs.
-    cv::setNumThreads(cfg_.threads);
     letterbox_transform tf;
     cv::Size in_size(cfg_.input_width, cfg_.input_height);
     letterbox(bgr, in_size, input_, tf);

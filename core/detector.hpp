@@ -42,6 +42,15 @@ private:
   cv::Mat blob_;
 };
 
+/// Sets OpenCV's worker-thread count for the whole process, once: the first
+/// call applies `threads`, later calls change nothing and return false when
+/// they asked for another count. OpenCV's pool is global (with Debian's TBB
+/// backend, cv::setNumThreads tears down and rebuilds one shared task
+/// arena), so setting it again while another thread runs a forward pass
+/// crashes the process. detector::load calls this; nothing calls
+/// cv::setNumThreads per frame.
+bool use_opencv_threads(int threads);
+
 /// Reads a names file (one class per line, blank lines skipped).
 caf::expected<std::vector<std::string>> read_names(const std::string& path);
 

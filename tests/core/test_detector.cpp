@@ -6,7 +6,10 @@
 #include "core/synthetic_scene.hpp"
 #include "messages/error.hpp"
 
+#include <atomic>
 #include <gtest/gtest.h>
+#include <opencv2/core/utility.hpp>
+#include <thread>
 
 using namespace argus;
 
@@ -135,4 +138,53 @@ TEST(detector, accepts_any_frame_size) {
     }
   }
   EXPECT_FALSE(d->detect(cv::Mat()));
+}
+
+TEST(detector, opencv_threads_are_set_once_for_the_process) {
+  // OpenCV's pool is global: the first count stays, a different one later
+  // is refused instead of rebuilding the pool under running detectors.
+  ASSERT_TRUE(use_opencv_threads(defaults::detector::threads));
+  EXPECT_TRUE(use_opencv_threads(defaults::detector::threads));
+  EXPECT_FALSE(use_opencv_threads(defaults::detector::threads + 2));
+  EXPECT_EQ(cv::getNumThreads(), defaults::detector::threads);
+}
+
+TEST(detector, detect_leaves_the_process_thread_count_alone) {
+  // A detect that set OpenCV's thread count (as it once did, per frame)
+  // rebuilt the global TBB arena while other cameras' detectors ran in
+  // it, which crashed the server (black-box campaign, MALLOC_ARENA_MAX=2).
+  auto d = detector::load(shipped());
+  ASSERT_TRUE(d);
+  int before = cv::getNumThreads();
+  cv::setNumThreads(before + 1);
+  cv::Mat img(256, 320, CV_8UC3, cv::Scalar(200, 160, 120));
+  ASSERT_TRUE(d->detect(img));
+  EXPECT_EQ(cv::getNumThreads(), before + 1);
+  cv::setNumThreads(before);
+}
+
+TEST(detector, detectors_of_several_cameras_run_at_the_same_time) {
+  // One detector per camera, each on its own thread, as DETECTOR actors
+  // run; every frame is answered.
+  std::vector<std::thread> threads;
+  std::atomic<int> answered{0};
+  for (int k = 0; k < 3; ++k)
+    threads.emplace_back([&answered, k] {
+      auto d = detector::load(shipped());
+      if (!d)
+        return;
+      synthetic_params p;
+      p.seed = 11 + uint64_t(k);
+      synthetic_scene scene(p);
+      cv::Mat img;
+      std::vector<truth_box> truth;
+      for (int f = 0; f < 20; ++f) {
+        scene.render(f, img, truth);
+        if (d->detect(img))
+          ++answered;
+      }
+    });
+  for (auto& t : threads)
+    t.join();
+  EXPECT_EQ(answered.load(), 60);
 }
