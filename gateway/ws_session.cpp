@@ -193,8 +193,7 @@ void ws_session::enqueue(text_ptr payload, bool binary) {
              binary]() mutable {
               if (self->close_sent_ || self->gone_)
                 return;
-              self->queue_.emplace_back(std::move(payload), binary);
-              if (self->queue_.size() == 1)
+              if (self->queue_.push({std::move(payload), binary}))
                 self->do_write();
             });
 }
@@ -207,13 +206,15 @@ void ws_session::do_write() {
 }
 
 void ws_session::on_write(beast::error_code ec, std::size_t) {
-  if (ec) {
+  // A read error may have ended the connection while this write ran; the
+  // queue kept its message alive until now.
+  bool more = queue_.written();
+  if (ec || gone_) {
     gone();
     return;
   }
-  queue_.pop_front();
   endpoint_->written();
-  if (!queue_.empty())
+  if (more)
     do_write();
   else if (closing_)
     do_close();
@@ -228,7 +229,7 @@ void ws_session::close(uint16_t code, std::string reason) {
     self->close_reason_ = websocket::close_reason(
         static_cast<websocket::close_code>(code), reason);
     // Queued messages go out first; the close frame follows the last one.
-    if (self->queue_.empty())
+    if (!self->queue_.writing())
       self->do_close();
   });
 }
@@ -250,7 +251,7 @@ void ws_session::gone() {
   if (gone_)
     return;
   gone_ = true;
-  queue_.clear();
+  queue_.drop_waiting();
   paused_self_.reset();
   if (endpoint_)
     endpoint_->closed();

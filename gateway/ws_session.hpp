@@ -4,11 +4,11 @@
 #include "actors/interfaces.hpp"
 #include "actors/wire.hpp"
 #include "core/bearer_auth.hpp"
+#include "core/write_queue.hpp"
 #include "gateway/beast.hpp"
 #include "gateway/context.hpp"
 
 #include <caf/send.hpp>
-#include <deque>
 #include <memory>
 
 namespace argus {
@@ -95,7 +95,7 @@ private:
   std::shared_ptr<gateway_context> ctx_;
   std::shared_ptr<ws_endpoint> endpoint_;
   /// Outbound messages: payload and whether it is binary.
-  std::deque<std::pair<text_ptr, bool>> queue_;
+  write_queue<std::pair<text_ptr, bool>> queue_;
   bool closing_ = false;
   bool close_sent_ = false;
   bool gone_ = false;
