@@ -2,12 +2,14 @@
 // argus: parse the command line and run one subcommand.
 #include "app/commands.hpp"
 #include "core/ffmpeg_limits.hpp"
+#include "core/malloc_arenas.hpp"
 #include "core/synthetic_export.hpp"
 
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 int main(int argc, char** argv) {
+  argus::limit_malloc_arenas();
   argus::apply_ffmpeg_limits();
   CLI::App app{"argus: actor-model real-time video analytics engine"};
   app.require_subcommand(1);
