@@ -3,14 +3,17 @@
 (docs/benchmarks.md §8.1 and §8.3).
 
 1. `argus detect --timing` on real clips with three set-ups: the detector
-   alone, + motion stage, and the default (+ crop classifier), run
-   alternately --runs times each; per run the p50 and p99 of the per-frame
-   stage time, then the median over runs.
+   alone, + motion stage, and the default (+ crop classifier), for each
+   --model (repeatable; default: the shipped one), all run alternately
+   --runs times each, so drift hits every model and set-up alike and a
+   baseline model is measured in the same run; per run the p50 and p99 of
+   the per-frame stage time, then the median over runs.
 2. The crop classifier alone (OpenCV DNN, one thread): N crops as one batch
    against N passes of one crop, medians of --runs x 100 passes.
 
     /usr/bin/python3 bench/real_footage/stage_cost.py --argus build-bench/argus \\
-        --clip ../shared/data/drone-footage/tune/V_DRONE_021.mp4
+        --clip ../shared/data/drone-footage/tune/V_DRONE_021.mp4 \\
+        [--model new.onnx --model models/argus-sky.onnx]
 """
 import argparse
 import csv
@@ -51,18 +54,41 @@ def stage_run(argus, clip, detector, tmp):
     return percentile(ms, 50), percentile(ms, 99)
 
 
-def stage_table(argus, clips, runs, model):
-    print("| clip | " + " | ".join(f"{s}, p50 / p99 ms" for s in SETUPS) + " |")
-    print("|---" * (len(SETUPS) + 1) + "|")
+def stage_table(argus, clips, runs, models):
+    """models: [(label, detector keys)], measured alternately."""
+    print("| clip | model | " + " | ".join(f"{s}, p50 / p99 ms" for s in SETUPS) + " |")
+    print("|---" * (len(SETUPS) + 2) + "|")
     with tempfile.TemporaryDirectory() as tmp:
         for clip in clips:
-            got = {s: [] for s in SETUPS}
+            got = {(m, s): [] for m, _ in models for s in SETUPS}
             for _ in range(runs):  # alternate, so drift hits every set-up
-                for name, detector in SETUPS.items():
-                    got[name].append(stage_run(argus, clip, {**detector, **model}, tmp))
-            cells = [f"{statistics.median(p[0] for p in v):.1f} / "
-                     f"{statistics.median(p[1] for p in v):.1f}" for v in got.values()]
-            print(f"| {os.path.basename(clip)} | " + " | ".join(cells) + " |")
+                for label, model in models:
+                    for name, detector in SETUPS.items():
+                        got[(label, name)].append(stage_run(argus, clip, {**detector, **model}, tmp))
+            for label, _ in models:
+                cells = [f"{statistics.median(p[0] for p in got[(label, s)]):.1f} / "
+                         f"{statistics.median(p[1] for p in got[(label, s)]):.1f}" for s in SETUPS]
+                print(f"| {os.path.basename(clip)} | {label} | " + " | ".join(cells) + " |")
+
+
+def model_setups(paths, names):
+    """(label, detector keys) per --model; the shipped model when none. A
+    model without a .names file beside it gets the shipped names (the
+    same four classes), said on stderr."""
+    if not paths:
+        return [("shipped", {})]
+    if names and len(names) != len(paths):
+        raise SystemExit("give --names once per --model, or not at all")
+    shipped_names = os.path.join(ROOT, "models", "argus-sky.names")
+    out = []
+    for k, path in enumerate(paths):
+        path = os.path.abspath(path)
+        own = os.path.splitext(path)[0] + ".names"
+        name_file = os.path.abspath(names[k]) if names else own if os.path.exists(own) else shipped_names
+        if not names and name_file == shipped_names and own != shipped_names:
+            print(f"note: no {own}; using {shipped_names}", file=sys.stderr)
+        out.append((os.path.basename(path), {"model": path, "names": name_file}))
+    return out
 
 
 def classifier_table(runs):
@@ -97,13 +123,17 @@ def main():
     ap.add_argument("--argus", required=True, help="the argus binary (a Release build)")
     ap.add_argument("--clip", action="append", default=[], help="video file (repeatable)")
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--model", help="detector ONNX instead of the shipped one "
-                    "(names: its path with .names), e.g. a --stem patch training")
+    ap.add_argument("--model", action="append", default=[],
+                    help="detector ONNX (repeatable: the models alternate in every run); "
+                    "default: the shipped one")
+    ap.add_argument("--names", action="append", default=[],
+                    help="names file of each --model (default: the model's path with "
+                    ".names, else the shipped models/argus-sky.names)")
     args = ap.parse_args()
-    model = {"model": os.path.abspath(args.model)} if args.model else {}
+    models = model_setups(args.model, args.names)
     print(f"# {os.uname().nodename}, {os.cpu_count()} CPUs, medians of {args.runs} runs")
     if args.clip:
-        stage_table(os.path.abspath(args.argus), args.clip, args.runs, model)
+        stage_table(os.path.abspath(args.argus), args.clip, args.runs, models)
     classifier_table(args.runs)
     return 0
 
