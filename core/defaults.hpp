@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Every tunable of argus with its default, one namespace per component. The
-// YAML config overrides these (see config/demo.yaml,
-// schemas/config.schema.json).
+// YAML config overrides these (see config/demo.yaml and README's
+// configuration table; core/config.cpp reads and range-checks every key).
 #pragma once
 
 #include <chrono>
