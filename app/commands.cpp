@@ -264,7 +264,9 @@ int run_serve(const serve_options& opts) {
     }
   setup_logging(cfg->log_level);
   // Load the models once up front: a bad model or classifier is a config
-  // error, and the class names are needed by every session.
+  // error, and the class names are needed by every session. This also sets
+  // OpenCV's process-wide thread count before any other thread runs
+  // (use_opencv_threads).
   auto probe = detection_stage::load(cfg->detector);
   if (!probe) {
     std::cerr << "argus: config error: detector: "

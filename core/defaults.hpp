@@ -98,7 +98,7 @@ inline constexpr int input_height = 512;
 inline constexpr float conf_threshold = 0.3f;
 /// IoU above which NMS suppresses a same-class box.
 inline constexpr float nms_threshold = 0.45f;
-/// OpenCV threads per detector.
+/// OpenCV worker threads, process-wide: set once (use_opencv_threads).
 inline constexpr int threads = 1;
 /// Crop classifier that gives each detection a second opinion on its class
 /// ("" for none; scripts/train_classifier.py). With it, drone IDF1 on the

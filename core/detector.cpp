@@ -6,6 +6,7 @@
 #include <fstream>
 #include <mutex>
 #include <opencv2/core/utility.hpp>
+#include <optional>
 
 namespace argus {
 
@@ -28,13 +29,13 @@ caf::expected<std::vector<std::string>> read_names(const std::string& path) {
 
 bool use_opencv_threads(int threads) {
   static std::mutex mtx;
-  static int applied = 0;
+  static std::optional<int> applied;
   std::lock_guard<std::mutex> guard{mtx};
-  if (applied == 0) {
+  if (!applied) {
     cv::setNumThreads(threads);
     applied = threads;
   }
-  return applied == threads;
+  return *applied == threads;
 }
 
 caf::expected<detector> detector::load(const detector_config& cfg) {

@@ -46,8 +46,10 @@ private:
 /// call applies `threads`, later calls change nothing and return false when
 /// they asked for another count. OpenCV's pool is global (with Debian's TBB
 /// backend, cv::setNumThreads tears down and rebuilds one shared task
-/// arena), so setting it again while another thread runs a forward pass
-/// crashes the process. detector::load calls this; nothing calls
+/// arena), so setting it again while another thread runs OpenCV crashes
+/// the process. detector::load calls this; `argus serve` loads its models
+/// on the main thread before any actor or camera starts, so the first call
+/// happens before any other thread uses OpenCV. Nothing calls
 /// cv::setNumThreads per frame.
 bool use_opencv_threads(int threads);
 

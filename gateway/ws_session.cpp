@@ -191,7 +191,9 @@ void ws_session::enqueue(text_ptr payload, bool binary) {
   net::post(ws_.get_executor(),
             [self = shared_from_this(), payload = std::move(payload),
              binary]() mutable {
-              if (self->close_sent_ || self->gone_)
+              // After close(), nothing more: a steady sender must not hold
+              // the close frame back (what was sent before is queued).
+              if (self->closing_ || self->gone_)
                 return;
               if (self->queue_.push({std::move(payload), binary}))
                 self->do_write();

@@ -76,9 +76,13 @@ def model_setups(paths, names):
     model without a .names file beside it gets the shipped names (the
     same four classes), said on stderr."""
     if not paths:
+        if names:
+            raise SystemExit("--names needs a --model")
         return [("shipped", {})]
     if names and len(names) != len(paths):
         raise SystemExit("give --names once per --model, or not at all")
+    if len(set(os.path.abspath(p) for p in paths)) != len(paths):
+        raise SystemExit("each --model once: a model given twice would merge its runs")
     shipped_names = os.path.join(ROOT, "models", "argus-sky.names")
     out = []
     for k, path in enumerate(paths):
@@ -87,7 +91,7 @@ def model_setups(paths, names):
         name_file = os.path.abspath(names[k]) if names else own if os.path.exists(own) else shipped_names
         if not names and name_file == shipped_names and own != shipped_names:
             print(f"note: no {own}; using {shipped_names}", file=sys.stderr)
-        out.append((os.path.basename(path), {"model": path, "names": name_file}))
+        out.append((os.path.relpath(path), {"model": path, "names": name_file}))
     return out
 
 

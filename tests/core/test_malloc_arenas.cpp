@@ -3,8 +3,38 @@
 
 #include <cstdlib>
 #include <gtest/gtest.h>
+#include <optional>
+#include <string>
+#include <thread>
 
 using namespace argus;
+
+namespace {
+
+/// Sets (or, with nullopt, unsets) an environment variable for one scope.
+class scoped_env {
+public:
+  scoped_env(const char* name, std::optional<std::string> value) : name_(name) {
+    if (const char* old = std::getenv(name))
+      old_ = old;
+    if (value)
+      setenv(name, value->c_str(), 1);
+    else
+      unsetenv(name);
+  }
+  ~scoped_env() {
+    if (old_)
+      setenv(name_, old_->c_str(), 1);
+    else
+      unsetenv(name_);
+  }
+
+private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+} // namespace
 
 TEST(malloc_arenas, one_per_core_and_at_least_two) {
   EXPECT_EQ(malloc_arena_limit(0), 2); // hardware_concurrency unknown
@@ -14,8 +44,17 @@ TEST(malloc_arenas, one_per_core_and_at_least_two) {
 }
 
 TEST(malloc_arenas, the_environment_wins) {
-  ASSERT_EQ(setenv("MALLOC_ARENA_MAX", "4", 1), 0);
-  EXPECT_EQ(limit_malloc_arenas(), 0);
-  ASSERT_EQ(unsetenv("MALLOC_ARENA_MAX"), 0);
-  EXPECT_GE(limit_malloc_arenas(), 2);
+  scoped_env tunables{"GLIBC_TUNABLES", std::nullopt};
+  {
+    scoped_env arenas{"MALLOC_ARENA_MAX", std::string("4")};
+    EXPECT_EQ(limit_malloc_arenas(), 0);
+  }
+  {
+    scoped_env arenas{"MALLOC_ARENA_MAX", std::nullopt};
+    scoped_env t{"GLIBC_TUNABLES", std::string("glibc.malloc.arena_max=4")};
+    EXPECT_EQ(limit_malloc_arenas(), 0);
+  }
+  scoped_env arenas{"MALLOC_ARENA_MAX", std::nullopt};
+  EXPECT_EQ(limit_malloc_arenas(),
+            malloc_arena_limit(std::thread::hardware_concurrency()));
 }

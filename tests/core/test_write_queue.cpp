@@ -52,8 +52,9 @@ TEST(write_queue, gone_keeps_the_message_in_flight_until_its_write_completes) {
 }
 
 TEST(write_queue, a_completion_with_nothing_in_flight_is_ignored) {
-  // Two completions racing on a dying connection (the read error first,
-  // then the write's) must not pop an empty queue.
+  // Defensive: each write has one completion, so this should not happen;
+  // if it ever does, the queue stays sound (the deque it replaced was
+  // popped while empty, undefined behaviour).
   write_queue<payload> q;
   q.drop_waiting();
   EXPECT_FALSE(q.written());
