@@ -152,8 +152,7 @@ void camera_resource(const std::shared_ptr<gateway_context>& ctx,
   auto method = req.method();
   if (sub.empty()) {
     if (method != http::verb::get)
-      return reply.error(http::status::method_not_allowed, "method_not_allowed",
-                         "use GET");
+      return reply.method_not_allowed(req, "GET");
     return ask(
         ctx->sys, relay, timeout,
         [=](relay_status& rs) {
@@ -163,14 +162,12 @@ void camera_resource(const std::shared_ptr<gateway_context>& ctx,
   }
   if (sub == "latest.jpg") {
     if (method != http::verb::get)
-      return reply.error(http::status::method_not_allowed, "method_not_allowed",
-                         "use GET");
+      return reply.method_not_allowed(req, "GET");
     return latest_jpeg(ctx, req, relay, id, reply);
   }
   if (sub == "reinit") {
     if (method != http::verb::post)
-      return reply.error(http::status::method_not_allowed, "method_not_allowed",
-                         "use POST");
+      return reply.method_not_allowed(req, "POST");
     return ask(
         ctx->sys, relay, timeout,
         [=](camera_status& cs) {
@@ -192,8 +189,7 @@ bool route_cameras(const std::shared_ptr<gateway_context>& ctx,
   if (path.size() == 1) {
     auto reply = defer_reply(req, respond);
     if (req.method() != http::verb::get)
-      reply.error(http::status::method_not_allowed, "method_not_allowed",
-                  "use GET");
+      reply.method_not_allowed(req, "GET");
     else
       list_cameras(ctx, reply);
     return true;

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gateway/frame_routes.hpp"
-#include "core/text.hpp"
 
 #include "actors/frame_client.hpp"
 #include "core/defaults.hpp"
+#include "core/text.hpp"
 #include "gateway/frame_codec.hpp"
 #include "gateway/url.hpp"
 
@@ -119,8 +119,7 @@ void clip_resource(const std::shared_ptr<gateway_context>& ctx,
                        "no resource at " + target.substr(0, target.find('?')));
   }
   if (req.method() != http::verb::get)
-    return reply.error(http::status::method_not_allowed, "method_not_allowed",
-                       "use GET");
+    return reply.method_not_allowed(req, "GET");
   auto timeout = ms(defaults::server::request_timeout);
   ask(
       ctx->sys, ctx->clips, timeout,
@@ -206,8 +205,7 @@ bool route_frames(const std::shared_ptr<gateway_context>& ctx,
   else if (req.method() == http::verb::get)
     list_clips(ctx, reply);
   else
-    reply.error(http::status::method_not_allowed, "method_not_allowed",
-                "use GET or POST");
+    reply.method_not_allowed(req, "GET, POST");
   return true;
 }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gateway/router.hpp"
-#include "core/text.hpp"
 
 #include "core/defaults.hpp"
+#include "core/text.hpp"
 #include "gateway/auth.hpp"
 #include "gateway/camera_routes.hpp"
 #include "gateway/frame_routes.hpp"
@@ -159,21 +159,22 @@ std::string describe_settings(const gateway_context& ctx) {
   json cams = json::array();
   for (auto& [id, relay] : ctx.handles->relays())
     cams.push_back(id);
-  return dump_json(json{{"server",
-               {{"max_ws_clients", ctx.cfg.max_ws_clients},
-                {"max_ws_message_bytes", ctx.cfg.max_ws_message_bytes}}},
-              {"relay",
-               {{"viewer_fps", r.viewer_fps},
-                {"jpeg_quality", r.jpeg_quality},
-                {"max_viewers_per_camera", r.max_viewers_per_camera},
-                {"max_viewers", r.max_viewers},
-                {"persist_every", r.persist_every},
-                {"persist_dir", r.persist_dir}}},
-              {"auth",
-               {{"enabled", ctx.auth && ctx.auth->enabled()},
-                {"tokens", ctx.auth ? ctx.auth->size() : 0}}},
-              {"cameras", cams},
-              {"frame_server", static_cast<bool>(ctx.clips)}});
+  return dump_json(
+      json{{"server",
+            {{"max_ws_clients", ctx.cfg.max_ws_clients},
+             {"max_ws_message_bytes", ctx.cfg.max_ws_message_bytes}}},
+           {"relay",
+            {{"viewer_fps", r.viewer_fps},
+             {"jpeg_quality", r.jpeg_quality},
+             {"max_viewers_per_camera", r.max_viewers_per_camera},
+             {"max_viewers", r.max_viewers},
+             {"persist_every", r.persist_every},
+             {"persist_dir", r.persist_dir}}},
+           {"auth",
+            {{"enabled", ctx.auth && ctx.auth->enabled()},
+             {"tokens", ctx.auth ? ctx.auth->size() : 0}}},
+           {"cameras", cams},
+           {"frame_server", static_cast<bool>(ctx.clips)}});
 }
 
 } // namespace
@@ -256,6 +257,11 @@ void deferred_reply::error(const caf::error& err) const {
   error(status_of(err), code_of(err), error_detail(err));
 }
 
+void deferred_reply::method_not_allowed(const http_request& req,
+                                        const char* allow) const {
+  respond(argus::method_not_allowed(req, allow));
+}
+
 deferred_reply defer_reply(const http_request& req, responder respond) {
   return {req.version(), req.keep_alive(), std::move(respond)};
 }
@@ -299,7 +305,7 @@ void route(const std::shared_ptr<gateway_context>& ctx, const http_request& req,
                                   bad_path.detail));
   if (path == "/healthz") {
     if (method != http::verb::get && method != http::verb::head)
-      return respond(method_not_allowed(req, "GET"));
+      return respond(method_not_allowed(req, "GET, HEAD"));
     return respond(json_response(req, http::status::ok, R"({"status":"ok"})"));
   }
   if (path == "/readyz") {

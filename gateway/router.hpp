@@ -43,6 +43,9 @@ struct deferred_reply {
              const std::string& detail) const;
   /// The actor error mapped by status_of/code_of.
   void error(const caf::error& err) const;
+  /// 405 for `req`'s method, with the Allow header RFC 9110 requires
+  /// naming the methods the resource takes ("GET, DELETE").
+  void method_not_allowed(const http_request& req, const char* allow) const;
 };
 
 /// A deferred_reply for `req`.

@@ -152,13 +152,6 @@ bool track_id_of(const path_segments& path, size_t first, size_t last,
   return true;
 }
 
-void method_not_allowed(const deferred_reply& reply, const char* allow,
-                        const http_request& req) {
-  reply.error(http::status::method_not_allowed, "method_not_allowed",
-              std::string(req.method_string()) + " is not allowed here; "
-                  + "allowed: " + allow);
-}
-
 } // namespace
 
 bool route_tracks(const std::shared_ptr<gateway_context>& ctx,
@@ -168,14 +161,14 @@ bool route_tracks(const std::shared_ptr<gateway_context>& ctx,
   auto method = req.method();
   if (path.size() == 1 && path[0] == "tracks") {
     if (method != http::verb::get)
-      method_not_allowed(reply, "GET", req);
+      reply.method_not_allowed(req, "GET");
     else
       list_tracks(ctx, req, reply, "");
     return true;
   }
   if (path.size() == 1 && path[0] == "store") {
     if (method != http::verb::get)
-      method_not_allowed(reply, "GET", req);
+      reply.method_not_allowed(req, "GET");
     else
       store_status_route(ctx, reply);
     return true;
@@ -184,7 +177,7 @@ bool route_tracks(const std::shared_ptr<gateway_context>& ctx,
     if (path[1].empty())
       return false;
     if (method != http::verb::get)
-      method_not_allowed(reply, "GET", req);
+      reply.method_not_allowed(req, "GET");
     else
       list_tracks(ctx, req, reply, path[1]);
     return true;
@@ -196,7 +189,7 @@ bool route_tracks(const std::shared_ptr<gateway_context>& ctx,
     if (!track_id_of(path, 1, path.size() - 1, reply, id))
       return true;
     if (method != http::verb::post)
-      method_not_allowed(reply, "POST", req);
+      reply.method_not_allowed(req, "POST");
     else
       retain_track(ctx, req, reply, id);
     return true;
@@ -208,7 +201,7 @@ bool route_tracks(const std::shared_ptr<gateway_context>& ctx,
   else if (method == http::verb::delete_)
     delete_track(ctx, reply, id);
   else
-    method_not_allowed(reply, "GET, DELETE", req);
+    reply.method_not_allowed(req, "GET, DELETE");
   return true;
 }
 

@@ -169,6 +169,36 @@ class LiveAnalyticsApi(unittest.TestCase):
         # The server is still healthy afterwards.
         self.assertEqual(self.server.request("GET", "/healthz")[0], 200)
 
+    def test_every_405_names_the_allowed_methods(self):
+        # RFC 9110 §15.5.6: a 405 carries Allow. One case per place in the
+        # gateway that answers 405 (router, cameras, tracks, clips).
+        cases = [
+            ("POST", "/healthz", "GET, HEAD"),
+            ("POST", "/readyz", "GET"),
+            ("POST", "/config", "GET"),
+            ("GET", "/sessions", "POST"),
+            ("PATCH", "/sessions/some-id", "GET, DELETE"),
+            ("PUT", "/cameras", "GET"),
+            ("POST", "/cameras/cam_01", "GET"),
+            ("POST", "/cameras/cam_01/latest.jpg", "GET"),
+            ("GET", "/cameras/cam_01/reinit", "POST"),
+            ("POST", "/tracks", "GET"),
+            ("POST", "/store", "GET"),
+            ("POST", "/sessions/some-id/tracks", "GET"),
+            ("GET", "/tracks/cam_01/7/retain", "POST"),
+            ("PUT", "/tracks/cam_01/7", "GET, DELETE"),
+            ("PUT", "/clips", "GET, POST"),
+            ("POST", "/clips/some-clip/index", "GET"),
+        ]
+        for method, path, allow in cases:
+            with self.subTest(method=method, path=path):
+                status, got, headers = self.server.request(method, path, raw=b"{}" if method != "GET" else None)
+                self.assertEqual(status, 405, got)
+                validate("rest_error", got)
+                self.assertEqual(got["error"], "method_not_allowed")
+                self.assertEqual(headers.get("Allow"), allow)
+                self.assertIn(allow, got["detail"])
+
     def test_default_stream_is_the_seed_contract_and_extensions_are_opt_in(self):
         status, info, _ = self.create({"camera_id": "cam_01"})
         self.assertIn(status, (200, 201), info)
