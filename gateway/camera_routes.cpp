@@ -204,13 +204,7 @@ bool route_cameras(const std::shared_ptr<gateway_context>& ctx,
 }
 
 bool match_ws_camera_path(const std::string& target, std::string& id) {
-  path_segments segments;
-  path_error ignored; // the caller answers a malformed path first
-  if (!split_path(target, segments, ignored) || segments.size() != 3
-      || segments[0] != "ws" || segments[1] != "cameras" || segments[2].empty())
-    return false;
-  id = segments[2];
-  return true;
+  return match_ws_path(target, "cameras", id);
 }
 
 } // namespace argus

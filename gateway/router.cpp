@@ -267,14 +267,7 @@ deferred_reply defer_reply(const http_request& req, responder respond) {
 }
 
 bool match_ws_session_path(const std::string& target, std::string& id) {
-  path_segments segments;
-  path_error ignored; // the caller answers a malformed path first
-  if (!split_path(target, segments, ignored) || segments.size() != 3
-      || segments[0] != "ws" || segments[1] != "sessions"
-      || segments[2].empty())
-    return false;
-  id = segments[2];
-  return true;
+  return match_ws_path(target, "sessions", id);
 }
 
 void route(const std::shared_ptr<gateway_context>& ctx, const http_request& req,

@@ -137,4 +137,15 @@ bool split_path(std::string_view target, path_segments& out,
   }
 }
 
+bool match_ws_path(std::string_view target, std::string_view kind,
+                   std::string& id) {
+  path_segments segments;
+  path_error ignored;
+  if (!split_path(target, segments, ignored) || segments.size() != 3
+      || segments[0] != "ws" || segments[1] != kind || segments[2].empty())
+    return false;
+  id = segments[2];
+  return true;
+}
+
 } // namespace argus

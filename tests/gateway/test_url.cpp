@@ -98,4 +98,8 @@ TEST(match_ws_paths, decode_the_id) {
   EXPECT_FALSE(match_ws_camera_path("/ws/cameras/", id));
   EXPECT_FALSE(match_ws_camera_path("/ws/cameras/a/b", id));
   EXPECT_FALSE(match_ws_camera_path("/ws/sessions/a", id));
+  EXPECT_TRUE(match_ws_path("/ws/frames/x", "frames", id));
+  EXPECT_EQ(id, "x");
+  EXPECT_FALSE(match_ws_path("/ws/frames", "frames", id));
+  EXPECT_FALSE(match_ws_path("/ws/framesx/y", "frames", id));
 }
