@@ -81,6 +81,9 @@ void on_down(self_ptr self, const caf::down_msg& dm) {
              .emplace(name, backoff{st.setup.restart_backoff,
                                     std::hash<std::string>{}(name)})
              .first;
+  auto since = st.restarted_at.count(name) ? st.restarted_at[name] : st.started;
+  if (self->clock().now() - since >= st.setup.stable_after)
+    it->second.reset();
   auto delay = std::chrono::milliseconds(it->second.next_delay_ms());
   spdlog::error("supervisor: {} failed ({}); restarting in {} ms", name,
                 render(dm.reason), delay.count());
@@ -94,6 +97,7 @@ supervisor_actor::behavior_type supervisor(self_ptr self,
   log_failures(self, "supervisor");
   auto& st = self->state;
   st.setup = std::move(setup);
+  st.started = self->clock().now();
   if (!st.setup.handles)
     st.setup.handles = std::make_shared<supervised_handles>();
   for (auto& [id, cam] : st.setup.cameras)
@@ -111,6 +115,7 @@ supervisor_actor::behavior_type supervisor(self_ptr self,
       [=](atom::status) { return self->state.restarts; },
       [=](atom::next, const std::string& name) {
         ++self->state.restarts;
+        self->state.restarted_at[name] = self->clock().now();
         spdlog::warn("supervisor: restarting {}", name);
         if (name.rfind(camera_prefix, 0) == 0)
           restart_camera(self, name.substr(camera_prefix.size()));

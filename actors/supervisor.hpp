@@ -5,6 +5,8 @@
 #include "actors/supervised_handles.hpp"
 #include "core/backoff.hpp"
 
+#include <caf/actor_clock.hpp>
+#include <caf/timespan.hpp>
 #include <functional>
 #include <map>
 #include <memory>
@@ -30,6 +32,9 @@ struct supervisor_setup {
   std::shared_ptr<supervised_handles> handles;
   /// Waits between restarts of one child grow with each failure.
   backoff_policy restart_backoff{250, 10000, 2.0, 0.2};
+  /// A child that ran this long since it was (re)started is healthy again:
+  /// its next failure waits the shortest time, not the grown one.
+  caf::timespan stable_after = std::chrono::seconds(60);
 };
 
 /// State of the SUPERVISOR.
@@ -39,6 +44,10 @@ struct supervisor_state {
   supervisor_setup setup;
   /// One backoff per child name ("camera/<id>", "relay/<id>", "store").
   std::map<std::string, backoff> backoffs;
+  /// When each restarted child was started (absent: at the supervisor's
+  /// start, `started`).
+  std::map<std::string, caf::actor_clock::time_point> restarted_at;
+  caf::actor_clock::time_point started;
   int64_t restarts = 0;
 };
 

@@ -220,4 +220,40 @@ CAF_TEST(a relay that stops by shutdown is not restarted; one that fails is) {
   caf::anon_send_exit(sup2, caf::exit_reason::user_shutdown);
 }
 
+CAF_TEST(a child that stayed up for stable_after restarts at the shortest wait) {
+  std::vector<camera_actor> made;
+  supervisor_setup setup;
+  auto first = camera_actor{sys.spawn(faulty_camera)};
+  setup.cameras["cam_c"] = first;
+  setup.handles = std::make_shared<supervised_handles>();
+  setup.restart_backoff = {250, 10000, 2.0, 0.0}; // no jitter: exact waits
+  setup.stable_after = std::chrono::seconds(60);
+  setup.spawn_camera = [this, &made](const std::string&) {
+    made.push_back(camera_actor{sys.spawn(faulty_camera)});
+    return made.back();
+  };
+  auto sup2 = sys.spawn(supervisor, std::move(setup));
+  drain();
+  // Fails `cam` and returns how long the supervisor waited to restart it
+  // (the test clock jumps to each timer it fires).
+  auto restart_wait_ms = [&](camera_actor cam) {
+    auto before = made.size();
+    auto t0 = sched.clock().now();
+    caf::anon_send(cam, atom::reinit_v);
+    run_restarts();
+    CAF_REQUIRE_EQUAL(made.size(), before + 1);
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               sched.clock().now() - t0)
+        .count();
+  };
+  CAF_CHECK_EQUAL(restart_wait_ms(first), 250);
+  CAF_CHECK_EQUAL(restart_wait_ms(made.back()), 500); // failing again: grows
+  sched.advance_time(std::chrono::seconds(60));       // then up for a minute
+  CAF_CHECK_EQUAL(restart_wait_ms(made.back()), 250);
+  caf::anon_send_exit(sup2, caf::exit_reason::user_shutdown);
+  for (auto& cam : made)
+    caf::anon_send_exit(cam, caf::exit_reason::user_shutdown);
+  drain();
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
