@@ -82,9 +82,10 @@ void check_split(const std::string& target) {
   path_segments again;
   FUZZ_CHECK(split_path(joined, again, error) && again == segments,
              "split_path is not stable under re-encoding");
-  // The WebSocket matchers take exactly one non-empty segment as the id.
+  // The WebSocket matcher takes exactly one non-empty segment as the id.
   std::string id;
-  if (match_ws_session_path(target, id) || match_ws_camera_path(target, id))
+  if (match_ws_path(segments, "sessions", id)
+      || match_ws_path(segments, "cameras", id))
     FUZZ_CHECK(segments.size() == 3 && !id.empty() && id == segments[2],
                "WebSocket path matched with a bad id");
 }

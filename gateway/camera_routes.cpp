@@ -203,8 +203,4 @@ bool route_cameras(const std::shared_ptr<gateway_context>& ctx,
   return true;
 }
 
-bool match_ws_camera_path(const std::string& target, std::string& id) {
-  return match_ws_path(target, "cameras", id);
-}
-
 } // namespace argus

@@ -14,8 +14,4 @@ bool route_cameras(const std::shared_ptr<gateway_context>& ctx,
                    const http_request& req, const path_segments& path,
                    const responder& respond);
 
-/// If `target` is "/ws/cameras/<id>", stores the id (percent-decoded) and
-/// returns true.
-bool match_ws_camera_path(const std::string& target, std::string& id);
-
 } // namespace argus

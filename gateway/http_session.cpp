@@ -206,8 +206,8 @@ void http_session::upgrade(http_request req) {
     return reply(error_response(req, http::status::bad_request, bad_path.code,
                                 bad_path.detail));
   bool frames = target.substr(0, target.find('?')) == "/ws/frames";
-  bool camera = !frames && match_ws_camera_path(target, id);
-  if (!frames && !camera && !match_ws_session_path(target, id))
+  bool camera = !frames && match_ws_path(segments, "cameras", id);
+  if (!frames && !camera && !match_ws_path(segments, "sessions", id))
     return reply(error_response(req, http::status::not_found, "not_found",
                                 "no WebSocket endpoint at "
                                     + std::string(req.target())));

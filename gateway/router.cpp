@@ -266,10 +266,6 @@ deferred_reply defer_reply(const http_request& req, responder respond) {
   return {req.version(), req.keep_alive(), std::move(respond)};
 }
 
-bool match_ws_session_path(const std::string& target, std::string& id) {
-  return match_ws_path(target, "sessions", id);
-}
-
 void route(const std::shared_ptr<gateway_context>& ctx, const http_request& req,
            responder respond) {
   auto path = path_of(req);
@@ -326,8 +322,8 @@ void route(const std::shared_ptr<gateway_context>& ctx, const http_request& req,
   if (segments.size() == 2 && segments[0] == "sessions" && !segments[1].empty())
     return session_resource(ctx, req, segments[1], respond);
   std::string ws_id;
-  if (match_ws_session_path(path, ws_id) || match_ws_camera_path(path, ws_id)
-      || path == "/ws/frames")
+  if (match_ws_path(segments, "sessions", ws_id)
+      || match_ws_path(segments, "cameras", ws_id) || path == "/ws/frames")
     return respond(error_response(req, http::status::upgrade_required,
                                   "upgrade_required",
                                   "this endpoint speaks WebSocket only"));

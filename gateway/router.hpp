@@ -51,8 +51,4 @@ struct deferred_reply {
 /// A deferred_reply for `req`.
 deferred_reply defer_reply(const http_request& req, responder respond);
 
-/// If `target` is "/ws/sessions/<id>", stores the id (percent-decoded)
-/// and returns true.
-bool match_ws_session_path(const std::string& target, std::string& id);
-
 } // namespace argus

@@ -137,14 +137,11 @@ bool split_path(std::string_view target, path_segments& out,
   }
 }
 
-bool match_ws_path(std::string_view target, std::string_view kind,
+bool match_ws_path(const path_segments& path, std::string_view kind,
                    std::string& id) {
-  path_segments segments;
-  path_error ignored;
-  if (!split_path(target, segments, ignored) || segments.size() != 3
-      || segments[0] != "ws" || segments[1] != kind || segments[2].empty())
+  if (path.size() != 3 || path[0] != "ws" || path[1] != kind || path[2].empty())
     return false;
-  id = segments[2];
+  id = path[2];
   return true;
 }
 

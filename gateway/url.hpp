@@ -39,10 +39,10 @@ struct path_error {
 /// when a segment cannot be decoded into UTF-8 text.
 bool split_path(std::string_view target, path_segments& out, path_error& error);
 
-/// If `target` is "/ws/<kind>/<id>" with a non-empty id, stores the id
-/// (percent-decoded) and returns true. A malformed path is no match: the
-/// caller answers it first.
-bool match_ws_path(std::string_view target, std::string_view kind,
+/// If `path` (split_path's segments) is "/ws/<kind>/<id>" with a non-empty
+/// id, stores the id (decoded by split_path) and returns true. Callers
+/// split the target once and answer a malformed one before matching.
+bool match_ws_path(const path_segments& path, std::string_view kind,
                    std::string& id);
 
 } // namespace argus

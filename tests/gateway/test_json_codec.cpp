@@ -204,10 +204,4 @@ TEST(router, maps_actor_errors_to_http_statuses) {
   EXPECT_EQ(status_of(caf::make_error(caf::sec::request_timeout)),
             http::status::gateway_timeout);
   EXPECT_EQ(code_of(caf::make_error(ec::unknown_camera)), "unknown_camera");
-  std::string id;
-  EXPECT_TRUE(match_ws_session_path("/ws/sessions/abc?x=1", id));
-  EXPECT_EQ(id, "abc");
-  EXPECT_FALSE(match_ws_session_path("/ws/sessions/", id));
-  EXPECT_FALSE(match_ws_session_path("/ws/sessions/a/b", id));
-  EXPECT_FALSE(match_ws_session_path("/sessions/a", id));
 }

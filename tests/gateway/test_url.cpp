@@ -1,6 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "gateway/camera_routes.hpp"
-#include "gateway/router.hpp"
 #include "gateway/url.hpp"
 
 #include <gtest/gtest.h>
@@ -14,6 +12,14 @@ path_segments split_ok(const std::string& target) {
   path_error err;
   EXPECT_TRUE(split_path(target, out, err)) << target << ": " << err.detail;
   return out;
+}
+
+/// What the gateway does with a WebSocket target: split it once (a
+/// malformed one is no match), then match the segments.
+bool ws_id(const std::string& target, const char* kind, std::string& id) {
+  path_segments segments;
+  path_error err;
+  return split_path(target, segments, err) && match_ws_path(segments, kind, id);
 }
 
 path_error split_bad(const std::string& target) {
@@ -88,18 +94,23 @@ TEST(split_path, quotes_at_most_a_prefix_of_a_long_segment) {
 
 TEST(match_ws_paths, decode_the_id) {
   std::string id;
-  EXPECT_TRUE(match_ws_session_path("/ws/sessions/s-T18%3A30%3A07Z-1?x=1", id));
+  EXPECT_TRUE(ws_id("/ws/sessions/s-T18%3A30%3A07Z-1?x=1", "sessions", id));
   EXPECT_EQ(id, "s-T18:30:07Z-1");
-  EXPECT_TRUE(match_ws_session_path("/ws/sessions/a%2Fb", id));
+  EXPECT_TRUE(ws_id("/ws/sessions/a%2Fb", "sessions", id));
   EXPECT_EQ(id, "a/b");
-  EXPECT_FALSE(match_ws_session_path("/ws/sessions/%zz", id));
-  EXPECT_TRUE(match_ws_camera_path("/ws/cameras/cam%5F01?fps=2", id));
+  EXPECT_FALSE(ws_id("/ws/sessions/%zz", "sessions", id));
+  EXPECT_TRUE(ws_id("/ws/cameras/cam%5F01?fps=2", "cameras", id));
   EXPECT_EQ(id, "cam_01");
-  EXPECT_FALSE(match_ws_camera_path("/ws/cameras/", id));
-  EXPECT_FALSE(match_ws_camera_path("/ws/cameras/a/b", id));
-  EXPECT_FALSE(match_ws_camera_path("/ws/sessions/a", id));
-  EXPECT_TRUE(match_ws_path("/ws/frames/x", "frames", id));
+  EXPECT_FALSE(ws_id("/ws/cameras/", "cameras", id));
+  EXPECT_FALSE(ws_id("/ws/cameras/a/b", "cameras", id));
+  EXPECT_FALSE(ws_id("/ws/sessions/a", "cameras", id));
+  EXPECT_TRUE(ws_id("/ws/frames/x", "frames", id));
   EXPECT_EQ(id, "x");
-  EXPECT_FALSE(match_ws_path("/ws/frames", "frames", id));
-  EXPECT_FALSE(match_ws_path("/ws/framesx/y", "frames", id));
+  EXPECT_FALSE(ws_id("/ws/frames", "frames", id));
+  EXPECT_FALSE(ws_id("/ws/framesx/y", "frames", id));
+  EXPECT_TRUE(ws_id("/ws/sessions/abc?x=1", "sessions", id));
+  EXPECT_EQ(id, "abc");
+  EXPECT_FALSE(ws_id("/ws/sessions/", "sessions", id));
+  EXPECT_FALSE(ws_id("/ws/sessions/a/b", "sessions", id));
+  EXPECT_FALSE(ws_id("/sessions/a", "sessions", id));
 }
