@@ -75,16 +75,15 @@ void on_down(self_ptr self, const caf::down_msg& dm) {
     return;
   }
   auto& st = self->state;
-  auto it = st.backoffs.find(name);
-  if (it == st.backoffs.end())
-    it = st.backoffs
-             .emplace(name, backoff{st.setup.restart_backoff,
-                                    std::hash<std::string>{}(name)})
-             .first;
-  auto since = st.restarted_at.count(name) ? st.restarted_at[name] : st.started;
-  if (self->clock().now() - since >= st.setup.stable_after)
-    it->second.reset();
-  auto delay = std::chrono::milliseconds(it->second.next_delay_ms());
+  auto it = st.children.find(name);
+  if (it == st.children.end()) {
+    backoff wait{st.setup.restart_backoff, std::hash<std::string>{}(name)};
+    it = st.children.emplace(name, child_restarts{wait, st.started}).first;
+  }
+  auto& child = it->second;
+  if (self->clock().now() - child.up_since >= st.setup.stable_after)
+    child.wait.reset();
+  auto delay = std::chrono::milliseconds(child.wait.next_delay_ms());
   spdlog::error("supervisor: {} failed ({}); restarting in {} ms", name,
                 render(dm.reason), delay.count());
   self->delayed_send(self, delay, atom::next_v, name);
@@ -115,7 +114,9 @@ supervisor_actor::behavior_type supervisor(self_ptr self,
       [=](atom::status) { return self->state.restarts; },
       [=](atom::next, const std::string& name) {
         ++self->state.restarts;
-        self->state.restarted_at[name] = self->clock().now();
+        if (auto it = self->state.children.find(name);
+            it != self->state.children.end())
+          it->second.up_since = self->clock().now();
         spdlog::warn("supervisor: restarting {}", name);
         if (name.rfind(camera_prefix, 0) == 0)
           restart_camera(self, name.substr(camera_prefix.size()));

@@ -37,16 +37,21 @@ struct supervisor_setup {
   caf::timespan stable_after = std::chrono::seconds(60);
 };
 
+/// One child's restarts: the wait before the next, and when it last came
+/// up (the supervisor's start for a child never restarted).
+struct child_restarts {
+  backoff wait;
+  caf::actor_clock::time_point up_since;
+};
+
 /// State of the SUPERVISOR.
 struct supervisor_state {
   static inline constexpr const char* name = "supervisor";
 
   supervisor_setup setup;
-  /// One backoff per child name ("camera/<id>", "relay/<id>", "store").
-  std::map<std::string, backoff> backoffs;
-  /// When each restarted child was started (absent: at the supervisor's
-  /// start, `started`).
-  std::map<std::string, caf::actor_clock::time_point> restarted_at;
+  /// Per child name ("camera/<id>", "relay/<id>", "store"), from its
+  /// first failure on.
+  std::map<std::string, child_restarts> children;
   caf::actor_clock::time_point started;
   int64_t restarts = 0;
 };
