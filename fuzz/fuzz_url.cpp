@@ -66,9 +66,9 @@ void check_split(const std::string& target) {
     return;
   }
   auto path = target.substr(0, target.find('?'));
-  auto slashes = std::count(path.begin(), path.end(), '/');
-  if (!path.empty() && path[0] == '/')
-    --slashes;
+  FUZZ_CHECK(!path.empty() && path[0] == '/',
+             "split_path took a target that is not a path");
+  auto slashes = std::count(path.begin(), path.end(), '/') - 1;
   FUZZ_CHECK(segments.size() == static_cast<size_t>(slashes) + 1,
              "%zu segments for %ld slashes", segments.size(),
              static_cast<long>(slashes));
@@ -82,12 +82,21 @@ void check_split(const std::string& target) {
   path_segments again;
   FUZZ_CHECK(split_path(joined, again, error) && again == segments,
              "split_path is not stable under re-encoding");
-  // The WebSocket matcher takes exactly one non-empty segment as the id.
-  std::string id;
-  if (match_ws_path(segments, "sessions", id)
-      || match_ws_path(segments, "cameras", id))
-    FUZZ_CHECK(segments.size() == 3 && !id.empty() && id == segments[2],
+  // A {name} parameter takes exactly one non-empty segment; a {name+}
+  // one or more, joined back with '/'.
+  route_params params;
+  if (match_route_pattern("/ws/sessions/{id}", segments, params))
+    FUZZ_CHECK(segments.size() == 3 && !params["id"].empty()
+                   && params["id"] == segments[2],
                "WebSocket path matched with a bad id");
+  if (match_route_pattern("/tracks/{id+}/retain", segments, params)) {
+    std::string id = segments[1];
+    for (size_t i = 2; i + 1 < segments.size(); ++i)
+      id += "/" + segments[i];
+    FUZZ_CHECK(segments.size() >= 3 && segments.back() == "retain"
+                   && params["id"] == id,
+               "rest parameter matched the wrong segments");
+  }
 }
 
 } // namespace

@@ -5,21 +5,6 @@
 
 namespace argus {
 
-role required_role(http::verb method, const std::string& path) {
-  if (path == "/healthz" || path == "/readyz")
-    return role::none;
-  if (path == "/config")
-    return role::admin;
-  switch (method) {
-  case http::verb::get:
-  case http::verb::head:
-  case http::verb::options:
-    return role::viewer;
-  default:
-    return role::controller;
-  }
-}
-
 std::optional<role> authorize(const gateway_context& ctx,
                               const http_request& req, role required,
                               const responder& respond) {

@@ -8,11 +8,6 @@
 
 namespace argus {
 
-/// The role a request needs: none for /healthz and /readyz (probes), admin
-/// for GET /config, controller for anything that changes state (POST,
-/// PUT, PATCH, DELETE), viewer for the rest (reads, WebSocket upgrades).
-role required_role(http::verb method, const std::string& path);
-
 /// Checks the request's bearer token (Authorization header, or the
 /// `access_token` query parameter browsers use for WebSockets). @returns
 /// the granted role (admin when auth is off), or answers 401 (no or

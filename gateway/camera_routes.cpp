@@ -60,10 +60,10 @@ void list_cameras(const std::shared_ptr<gateway_context>& ctx,
             auto it = relays.find(c.camera_id);
             if (it != relays.end()) {
               const auto& rs = it->second;
-              j["state"] = rs.camera.state;
+              j["state"] = to_string(rs.camera.state);
               j["viewers"] = rs.viewers;
               j["consumers"] = rs.camera.subscribers;
-              if (rs.camera.state == "disconnected")
+              if (rs.camera.state == camera_link::disconnected)
                 j["next_retry_ms"] = rs.camera.next_retry_ms;
               j["live_path"] = "/ws/cameras/" + c.camera_id;
               j["latest_path"] = "/cameras/" + c.camera_id + "/latest.jpg";
@@ -80,8 +80,8 @@ void list_cameras(const std::shared_ptr<gateway_context>& ctx,
 void camera_unavailable(const deferred_reply& reply, const camera_status& cs,
                         const caf::error& err) {
   auto body = camera_state_json(cs);
-  body["type"]
-      = cs.state == "disconnected" ? "camera_disconnected" : "no_frame";
+  body["type"] = cs.state == camera_link::disconnected ? "camera_disconnected"
+                                                       : "no_frame";
   body["error"] = code_of(err);
   body["detail"] = error_detail(err);
   auto retry_s = std::max<int64_t>(1, (cs.next_retry_ms + 999) / 1000);
@@ -141,66 +141,52 @@ void latest_jpeg(const std::shared_ptr<gateway_context>& ctx,
       atom::latest_v);
 }
 
-/// /cameras/{id}[/{sub}]: `id` and `sub` are decoded path segments.
-void camera_resource(const std::shared_ptr<gateway_context>& ctx,
-                     const http_request& req, const std::string& id,
-                     const std::string& sub, deferred_reply reply) {
-  auto relay = ctx->handles->relay(id);
+/// The camera's RELAY, or null after answering 404.
+relay_actor relay_or_404(const route_call& call, const std::string& id) {
+  auto relay = call.ctx->handles->relay(id);
   if (!relay)
-    return reply.error(http::status::not_found, "unknown_camera",
-                       "no camera with id '" + id + "'");
-  auto method = req.method();
-  if (sub.empty()) {
-    if (method != http::verb::get)
-      return reply.method_not_allowed(req, "GET");
-    return ask(
-        ctx->sys, relay, timeout,
-        [=](relay_status& rs) {
-          reply.json(http::status::ok, dump_json(relay_status_json(rs)));
-        },
-        [=](const caf::error& err) { reply.error(err); }, atom::status_v);
-  }
-  if (sub == "latest.jpg") {
-    if (method != http::verb::get)
-      return reply.method_not_allowed(req, "GET");
-    return latest_jpeg(ctx, req, relay, id, reply);
-  }
-  if (sub == "reinit") {
-    if (method != http::verb::post)
-      return reply.method_not_allowed(req, "POST");
-    return ask(
-        ctx->sys, relay, timeout,
-        [=](camera_status& cs) {
-          reply.json(http::status::ok, dump_json(camera_state_json(cs)));
-        },
-        [=](const caf::error& err) { reply.error(err); }, atom::reinit_v);
-  }
-  reply.error(http::status::not_found, "not_found",
-              "no resource at /cameras/" + id + "/" + sub);
+    call.reply.error(http::status::not_found, "unknown_camera",
+                     "no camera with id '" + id + "'");
+  return relay;
+}
+
+/// Asks the route's RELAY `msg` and answers 200 with `render(answer)`.
+template <class Answer, class Render, class Msg>
+void answer_from_relay(const route_call& call, Render render, Msg msg) {
+  auto relay = relay_or_404(call, call.params["camera_id"]);
+  if (!relay)
+    return;
+  auto reply = call.reply;
+  ask(
+      call.ctx->sys, relay, timeout,
+      [=](Answer& answer) {
+        reply.json(http::status::ok, dump_json(render(answer)));
+      },
+      [=](const caf::error& err) { reply.error(err); }, msg);
 }
 
 } // namespace
 
-bool route_cameras(const std::shared_ptr<gateway_context>& ctx,
-                   const http_request& req, const path_segments& path,
-                   const responder& respond) {
-  if (path.empty() || path[0] != "cameras")
-    return false;
-  if (path.size() == 1) {
-    auto reply = defer_reply(req, respond);
-    if (req.method() != http::verb::get)
-      reply.method_not_allowed(req, "GET");
-    else
-      list_cameras(ctx, reply);
-    return true;
-  }
-  if (path[1].empty()) // "/cameras/": no id
-    return false;
-  std::string sub;
-  for (size_t i = 2; i < path.size(); ++i)
-    sub += (i > 2 ? "/" : "") + path[i];
-  camera_resource(ctx, req, path[1], sub, defer_reply(req, respond));
-  return true;
+void get_cameras(const route_call& call) {
+  list_cameras(call.ctx, call.reply);
+}
+
+void get_camera(const route_call& call) {
+  answer_from_relay<relay_status>(
+      call, [](relay_status& rs) { return relay_status_json(rs); },
+      atom::status_v);
+}
+
+void get_camera_latest_jpeg(const route_call& call) {
+  auto& id = call.params["camera_id"];
+  if (auto relay = relay_or_404(call, id))
+    latest_jpeg(call.ctx, call.req, relay, id, call.reply);
+}
+
+void post_camera_reinit(const route_call& call) {
+  answer_from_relay<camera_status>(
+      call, [](camera_status& cs) { return camera_state_json(cs); },
+      atom::reinit_v);
 }
 
 } // namespace argus

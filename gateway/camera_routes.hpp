@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "gateway/router.hpp"
-#include "gateway/url.hpp"
+#include "gateway/routes.hpp"
 
 namespace argus {
 
-/// The camera relay's REST side: GET /cameras (with state and viewers),
-/// GET /cameras/{id}, GET /cameras/{id}/latest.jpg and
-/// POST /cameras/{id}/reinit. @returns false when `path` (split by
-/// split_path) is not one of them.
-bool route_cameras(const std::shared_ptr<gateway_context>& ctx,
-                   const http_request& req, const path_segments& path,
-                   const responder& respond);
+/// GET /cameras: every camera with its relay's state and viewers.
+void get_cameras(const route_call& call);
+/// GET /cameras/{camera_id}: the relay's counters and the camera's state.
+void get_camera(const route_call& call);
+/// GET /cameras/{camera_id}/latest.jpg: the newest relayed frame.
+void get_camera_latest_jpeg(const route_call& call);
+/// POST /cameras/{camera_id}/reinit: reconnect now, backoff reset.
+void post_camera_reinit(const route_call& call);
 
 } // namespace argus

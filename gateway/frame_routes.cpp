@@ -73,11 +73,11 @@ bool int_param(const query_params& params, const std::string& name,
 }
 
 void serve_frame(const std::shared_ptr<gateway_context>& ctx,
-                 const http_request& req, clip_actor clip,
+                 const std::string& target, clip_actor clip,
                  deferred_reply reply) {
   query_params params;
   std::string why;
-  if (!parse_query(std::string(req.target()), params, why))
+  if (!parse_query(target, params, why))
     return reply.error(http::status::bad_request, "invalid_argument", why);
   int64_t irap = 0, offset = 0, quality = defaults::frames::quality;
   constexpr int64_t max_offset = std::numeric_limits<int64_t>::max();
@@ -106,43 +106,17 @@ void serve_frame(const std::shared_ptr<gateway_context>& ctx,
       [reply](const caf::error& err) { reply.error(err); }, key);
 }
 
-/// GET /clips/{id}, /clips/{id}/index, /clips/{id}/frame: `path` split by
-/// split_path, so an id the client escaped arrives decoded.
-void clip_resource(const std::shared_ptr<gateway_context>& ctx,
-                   const http_request& req, const path_segments& path,
-                   deferred_reply reply) {
-  auto id = path[1];
-  auto sub = path.size() == 3 ? "/" + path[2] : std::string{};
-  if (path.size() > 3 || (sub != "" && sub != "/index" && sub != "/frame")) {
-    auto target = std::string(req.target());
-    return reply.error(http::status::not_found, "not_found",
-                       "no resource at " + target.substr(0, target.find('?')));
-  }
-  if (req.method() != http::verb::get)
-    return reply.method_not_allowed(req, "GET");
-  auto timeout = ms(defaults::server::request_timeout);
+/// Asks the CLIP MANAGER for the route's clip, then calls `use` with it;
+/// answers the errors (frame server off, unknown clip) itself.
+template <class Use> void with_clip(const route_call& call, Use use) {
+  auto reply = call.reply;
+  if (!call.ctx->clips)
+    return reply.error(not_running());
   ask(
-      ctx->sys, ctx->clips, timeout,
-      [ctx, req, reply, sub, id, timeout](clip_actor& clip) {
-        if (sub == "/frame")
-          return serve_frame(ctx, req, clip, reply);
-        if (sub == "/index")
-          return ask(
-              ctx->sys, clip, timeout,
-              [reply, id](clip_index_ptr& idx) {
-                reply.json(http::status::ok, dump_json(to_json(*idx, id)));
-              },
-              [reply](const caf::error& err) { reply.error(err); },
-              atom::index_v);
-        ask(
-            ctx->sys, clip, timeout,
-            [reply](clip_info& info) {
-              reply.json(http::status::ok, dump_json(to_json(info)));
-            },
-            [reply](const caf::error& err) { reply.error(err); },
-            atom::status_v);
-      },
-      [reply](const caf::error& err) { reply.error(err); }, atom::get_v, id);
+      call.ctx->sys, call.ctx->clips, ms(defaults::server::request_timeout),
+      [use](clip_actor& clip) { use(clip); },
+      [reply](const caf::error& err) { reply.error(err); }, atom::get_v,
+      call.params["clip_id"]);
 }
 
 /// /ws/frames: messages parsed here, a FRAME CLIENT behind the socket.
@@ -183,30 +157,52 @@ private:
 
 } // namespace
 
-bool route_frames(const std::shared_ptr<gateway_context>& ctx,
-                  const http_request& req, const path_segments& path,
-                  const responder& respond) {
-  bool is_clips = path.size() == 1 && path[0] == "clips";
-  bool is_clip = path.size() >= 2 && path[0] == "clips"
-                 && !(path.size() == 2 && path[1].empty());
-  if (!is_clips && !is_clip)
-    return false;
-  auto reply = defer_reply(req, respond);
-  if (!ctx->clips) {
-    reply.error(not_running());
-    return true;
-  }
-  if (is_clip) {
-    clip_resource(ctx, req, path, reply);
-    return true;
-  }
-  if (req.method() == http::verb::post)
-    register_clip(ctx, req, reply);
-  else if (req.method() == http::verb::get)
-    list_clips(ctx, reply);
-  else
-    reply.method_not_allowed(req, "GET, POST");
-  return true;
+void get_clips(const route_call& call) {
+  if (!call.ctx->clips)
+    return call.reply.error(not_running());
+  list_clips(call.ctx, call.reply);
+}
+
+void post_clips(const route_call& call) {
+  if (!call.ctx->clips)
+    return call.reply.error(not_running());
+  register_clip(call.ctx, call.req, call.reply);
+}
+
+void get_clip(const route_call& call) {
+  auto ctx = call.ctx;
+  auto reply = call.reply;
+  with_clip(call, [ctx, reply](clip_actor& clip) {
+    ask(
+        ctx->sys, clip, ms(defaults::server::request_timeout),
+        [reply](clip_info& info) {
+          reply.json(http::status::ok, dump_json(to_json(info)));
+        },
+        [reply](const caf::error& err) { reply.error(err); }, atom::status_v);
+  });
+}
+
+void get_clip_index(const route_call& call) {
+  auto ctx = call.ctx;
+  auto reply = call.reply;
+  auto id = call.params["clip_id"];
+  with_clip(call, [ctx, reply, id](clip_actor& clip) {
+    ask(
+        ctx->sys, clip, ms(defaults::server::request_timeout),
+        [reply, id](clip_index_ptr& idx) {
+          reply.json(http::status::ok, dump_json(to_json(*idx, id)));
+        },
+        [reply](const caf::error& err) { reply.error(err); }, atom::index_v);
+  });
+}
+
+void get_clip_frame(const route_call& call) {
+  auto ctx = call.ctx;
+  auto reply = call.reply;
+  auto target = std::string(call.req.target());
+  with_clip(call, [ctx, reply, target](clip_actor& clip) {
+    serve_frame(ctx, target, clip, reply);
+  });
 }
 
 std::shared_ptr<ws_endpoint>

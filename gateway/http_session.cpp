@@ -4,10 +4,10 @@
 #include "core/defaults.hpp"
 #include "core/text.hpp"
 #include "gateway/auth.hpp"
-#include "gateway/camera_routes.hpp"
 #include "gateway/frame_routes.hpp"
 #include "gateway/json_codec.hpp"
 #include "gateway/router.hpp"
+#include "gateway/routes.hpp"
 #include "gateway/url.hpp"
 #include "gateway/ws_session.hpp"
 
@@ -197,27 +197,32 @@ void http_session::upgrade(http_request req) {
     res.set(http::field::sec_websocket_version, "13");
     return reply(std::move(res));
   }
-  std::string id;
-  auto target = std::string(req.target());
   // Ids in WebSocket paths are decoded like those in REST paths (route()).
   path_segments segments;
   path_error bad_path;
-  if (!split_path(target, segments, bad_path))
+  auto target = req.target();
+  if (!split_path(std::string_view(target.data(), target.size()), segments,
+                  bad_path))
     return reply(error_response(req, http::status::bad_request, bad_path.code,
                                 bad_path.detail));
-  bool frames = target.substr(0, target.find('?')) == "/ws/frames";
-  bool camera = !frames && match_ws_path(segments, "cameras", id);
-  if (!frames && !camera && !match_ws_path(segments, "sessions", id))
+  route_params params;
+  const auto* found = match_route(segments, params);
+  const auto* op = found ? found->find(http::verb::get) : nullptr;
+  if (!op || found->websocket == ws_endpoint_kind::none)
     return reply(error_response(req, http::status::not_found, "not_found",
                                 "no WebSocket endpoint at "
                                     + std::string(req.target())));
+  auto kind = found->websocket;
+  bool frames = kind == ws_endpoint_kind::frames;
+  bool camera = kind == ws_endpoint_kind::camera_viewer;
+  auto id = camera ? params["camera_id"] : params["session_id"];
   if (!ctx_->accepting)
     return reply(error_response(req, http::status::service_unavailable,
                                 "shutting_down", "server is shutting down"));
   std::optional<role> granted;
   {
     std::optional<http_response> refusal;
-    granted = authorize(*ctx_, req, role::viewer,
+    granted = authorize(*ctx_, req, op->needs,
                         [&](http_response res) { refusal = std::move(res); });
     if (!granted)
       return reply(std::move(*refusal));

@@ -9,12 +9,12 @@ using nlohmann::json;
 
 json camera_state_json(const camera_status& cs) {
   json j{{"camera_id", cs.camera_id},
-         {"state", cs.state},
+         {"state", to_string(cs.state)},
          {"since_unix_ms", cs.since_unix_ms},
          {"frames_decoded", cs.frames_decoded},
          {"consumers", cs.subscribers},
          {"reconnects", cs.reconnects}};
-  if (cs.state == "disconnected")
+  if (cs.state == camera_link::disconnected)
     j["next_retry_ms"] = cs.next_retry_ms;
   if (!cs.last_error.empty())
     j["last_error"] = cs.last_error;
@@ -50,8 +50,8 @@ text_ptr json_relay_codec::frame_header(const relay_frame& f,
 
 text_ptr json_relay_codec::camera_state(const camera_status& cs) const {
   auto j = camera_state_json(cs);
-  j["type"]
-      = cs.state == "disconnected" ? "camera_disconnected" : "camera_status";
+  j["type"] = cs.state == camera_link::disconnected ? "camera_disconnected"
+                                                    : "camera_status";
   return share(j);
 }
 

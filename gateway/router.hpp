@@ -13,8 +13,10 @@ namespace argus {
 /// Delivers one HTTP response back to its connection (thread-safe).
 using responder = std::function<void(http_response)>;
 
-/// Routes one REST request: validates it, asks the actors, and calls
-/// `respond` exactly once (from whatever thread the answer arrives on).
+/// Routes one REST request through the route table (gateway/routes.cpp):
+/// authorizes it, answers 400/404/405/426 itself or calls the endpoint's
+/// handler, so `respond` runs exactly once (from whatever thread the
+/// answer arrives on).
 void route(const std::shared_ptr<gateway_context>& ctx, const http_request& req,
            responder respond);
 
@@ -45,7 +47,8 @@ struct deferred_reply {
   void error(const caf::error& err) const;
   /// 405 for `req`'s method, with the Allow header RFC 9110 requires
   /// naming the methods the resource takes ("GET, DELETE").
-  void method_not_allowed(const http_request& req, const char* allow) const;
+  void method_not_allowed(const http_request& req,
+                          const std::string& allow) const;
 };
 
 /// A deferred_reply for `req`.

@@ -52,9 +52,9 @@ void list_tracks(const std::shared_ptr<gateway_context>& ctx,
       [=](const caf::error& err) { reply.error(err); }, atom::query_v, *q);
 }
 
-void get_track(const std::shared_ptr<gateway_context>& ctx,
-               const http_request& req, const deferred_reply& reply,
-               const std::string& track_id) {
+void read_track(const std::shared_ptr<gateway_context>& ctx,
+                const http_request& req, const deferred_reply& reply,
+                const std::string& track_id) {
   query_params params;
   if (!read_params(req, reply, params))
     return;
@@ -76,7 +76,7 @@ void get_track(const std::shared_ptr<gateway_context>& ctx,
       limit);
 }
 
-void delete_track(const std::shared_ptr<gateway_context>& ctx,
+void remove_track(const std::shared_ptr<gateway_context>& ctx,
                   const deferred_reply& reply, const std::string& track_id) {
   if (!ctx->handles->store())
     return reply.error(disabled());
@@ -134,75 +134,49 @@ void store_status_route(const std::shared_ptr<gateway_context>& ctx,
       [=](const caf::error& err) { reply.error(err); }, atom::status_v);
 }
 
-/// The track id in segments [first, last) of a decoded path: written raw
-/// ("/tracks/cam_01/17", two segments) or escaped ("/tracks/cam_01%2F17",
-/// one segment decoded to "cam_01/17"), both are the same id. @returns
-/// false when it is malformed (answered).
-bool track_id_of(const path_segments& path, size_t first, size_t last,
-                 const deferred_reply& reply, std::string& id) {
-  id.clear();
-  for (size_t i = first; i < last; ++i)
-    id += (i > first ? "/" : "") + path[i];
-  if (!valid_track_id(id)) {
-    reply.error(http::status::not_found, "unknown_track",
-                "'" + quote_prefix(id, 80)
-                    + "' is not a track id (<camera_id>/<number>)");
-    return false;
-  }
-  return true;
+/// The track id of the route: written raw ("/tracks/cam_01/17") or
+/// escaped ("/tracks/cam_01%2F17"), both are the same id. @returns false
+/// when it is malformed (answered 404).
+bool track_id_of(const route_call& call, std::string& id) {
+  id = call.params["track_id"];
+  if (valid_track_id(id))
+    return true;
+  call.reply.error(http::status::not_found, "unknown_track",
+                   "'" + quote_prefix(id, 80)
+                       + "' is not a track id (<camera_id>/<number>)");
+  return false;
 }
 
 } // namespace
 
-bool route_tracks(const std::shared_ptr<gateway_context>& ctx,
-                  const http_request& req, const path_segments& path,
-                  const responder& respond) {
-  auto reply = defer_reply(req, respond);
-  auto method = req.method();
-  if (path.size() == 1 && path[0] == "tracks") {
-    if (method != http::verb::get)
-      reply.method_not_allowed(req, "GET");
-    else
-      list_tracks(ctx, req, reply, "");
-    return true;
-  }
-  if (path.size() == 1 && path[0] == "store") {
-    if (method != http::verb::get)
-      reply.method_not_allowed(req, "GET");
-    else
-      store_status_route(ctx, reply);
-    return true;
-  }
-  if (path.size() == 3 && path[0] == "sessions" && path[2] == "tracks") {
-    if (path[1].empty())
-      return false;
-    if (method != http::verb::get)
-      reply.method_not_allowed(req, "GET");
-    else
-      list_tracks(ctx, req, reply, path[1]);
-    return true;
-  }
-  if (path.size() < 2 || path[0] != "tracks")
-    return false;
+void get_tracks(const route_call& call) {
+  list_tracks(call.ctx, call.req, call.reply, "");
+}
+
+void get_session_tracks(const route_call& call) {
+  list_tracks(call.ctx, call.req, call.reply, call.params["session_id"]);
+}
+
+void get_track(const route_call& call) {
   std::string id;
-  if (path.size() > 2 && path.back() == "retain") {
-    if (!track_id_of(path, 1, path.size() - 1, reply, id))
-      return true;
-    if (method != http::verb::post)
-      reply.method_not_allowed(req, "POST");
-    else
-      retain_track(ctx, req, reply, id);
-    return true;
-  }
-  if (!track_id_of(path, 1, path.size(), reply, id))
-    return true;
-  if (method == http::verb::get)
-    get_track(ctx, req, reply, id);
-  else if (method == http::verb::delete_)
-    delete_track(ctx, reply, id);
-  else
-    reply.method_not_allowed(req, "GET, DELETE");
-  return true;
+  if (track_id_of(call, id))
+    read_track(call.ctx, call.req, call.reply, id);
+}
+
+void delete_track(const route_call& call) {
+  std::string id;
+  if (track_id_of(call, id))
+    remove_track(call.ctx, call.reply, id);
+}
+
+void post_track_retain(const route_call& call) {
+  std::string id;
+  if (track_id_of(call, id))
+    retain_track(call.ctx, call.req, call.reply, id);
+}
+
+void get_store(const route_call& call) {
+  store_status_route(call.ctx, call.reply);
 }
 
 } // namespace argus

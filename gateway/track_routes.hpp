@@ -1,19 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "gateway/router.hpp"
-#include "gateway/url.hpp"
-
-#include <string>
+#include "gateway/routes.hpp"
 
 namespace argus {
 
-/// Serves the track history: GET /tracks, GET|DELETE /tracks/{track_id},
-/// POST /tracks/{track_id}/retain, GET /sessions/{id}/tracks and GET /store.
-/// @returns false when `path` (split by split_path) is none of these (the
-/// caller answers 404).
-bool route_tracks(const std::shared_ptr<gateway_context>& ctx,
-                  const http_request& req, const path_segments& path,
-                  const responder& respond);
+/// GET /tracks: stored track summaries, filtered and paged.
+void get_tracks(const route_call& call);
+/// GET /sessions/{session_id}/tracks: the same, for one session.
+void get_session_tracks(const route_call& call);
+/// GET /tracks/{track_id}: one stored track (?samples= for its path).
+void get_track(const route_call& call);
+/// DELETE /tracks/{track_id}.
+void delete_track(const route_call& call);
+/// POST /tracks/{track_id}/retain: keep (or release) it past retention.
+void post_track_retain(const route_call& call);
+/// GET /store: the track store's state.
+void get_store(const route_call& call);
 
 } // namespace argus

@@ -120,8 +120,14 @@ bool split_path(std::string_view target, path_segments& out,
                 path_error& error) {
   out.clear();
   auto path = target.substr(0, target.find('?'));
-  if (!path.empty() && path.front() == '/')
-    path.remove_prefix(1);
+  // Only origin-form reaches the routes (RFC 9112 §3.2.1): "healthz" or
+  // "http://host/healthz" would otherwise match as if it were "/healthz".
+  if (path.empty() || path.front() != '/') {
+    error.code = "invalid_argument";
+    error.detail = "the request target must be a path starting with '/'";
+    return false;
+  }
+  path.remove_prefix(1);
   std::string segment;
   for (;;) {
     auto slash = path.find('/');
@@ -137,12 +143,74 @@ bool split_path(std::string_view target, path_segments& out,
   }
 }
 
-bool match_ws_path(const path_segments& path, std::string_view kind,
-                   std::string& id) {
-  if (path.size() != 3 || path[0] != "ws" || path[1] != kind || path[2].empty())
-    return false;
-  id = path[2];
-  return true;
+const std::string& route_params::operator[](std::string_view name) const {
+  static const std::string none;
+  for (auto& [key, value] : values_)
+    if (key == name)
+      return value;
+  return none;
+}
+
+namespace {
+
+/// A pattern's segments ("/a/{b}" is {"a", "{b}"}); "/" alone is none.
+std::vector<std::string_view> pattern_segments(std::string_view pattern) {
+  std::vector<std::string_view> out;
+  if (!pattern.empty() && pattern.front() == '/')
+    pattern.remove_prefix(1);
+  while (!pattern.empty()) {
+    auto slash = pattern.find('/');
+    out.push_back(pattern.substr(0, slash));
+    if (slash == std::string_view::npos)
+      break;
+    pattern.remove_prefix(slash + 1);
+  }
+  return out;
+}
+
+bool is_parameter(std::string_view segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+/// "{name+}" -> true; the name without braces or '+' goes to `name`.
+bool parameter_name(std::string_view segment, std::string_view& name) {
+  name = segment.substr(1, segment.size() - 2);
+  bool rest = name.back() == '+';
+  if (rest)
+    name.remove_suffix(1);
+  return rest;
+}
+
+} // namespace
+
+bool match_route_pattern(std::string_view pattern, const path_segments& path,
+                         route_params& params) {
+  params.clear();
+  auto parts = pattern_segments(pattern);
+  // A rest parameter takes whatever the segments after it leave over.
+  size_t spare = path.size() >= parts.size() ? path.size() - parts.size() : 0;
+  size_t at = 0;
+  for (auto part : parts) {
+    if (at >= path.size())
+      return false;
+    if (!is_parameter(part)) {
+      if (path[at++] != part)
+        return false;
+      continue;
+    }
+    std::string_view name;
+    if (!parameter_name(part, name)) {
+      if (path[at].empty())
+        return false;
+      params.add(name, path[at++]);
+      continue;
+    }
+    std::string value = path[at++];
+    for (; spare > 0; --spare)
+      value += "/" + path[at++];
+    params.add(name, std::move(value));
+  }
+  return at == path.size();
 }
 
 } // namespace argus

@@ -33,16 +33,34 @@ struct path_error {
   std::string detail;
 };
 
-/// Splits the path of `target` (any query dropped) into decoded segments.
+/// Splits the path of `target` (any query dropped) into decoded segments;
+/// a path that does not start with '/' is refused (`invalid_argument`).
 /// Splitting comes first (RFC 3986 §2.4), so "%2F" stays inside its
 /// segment; '+' is a literal plus in paths. @returns false with `error` set
 /// when a segment cannot be decoded into UTF-8 text.
 bool split_path(std::string_view target, path_segments& out, path_error& error);
 
-/// If `path` (split_path's segments) is "/ws/<kind>/<id>" with a non-empty
-/// id, stores the id (decoded by split_path) and returns true. Callers
-/// split the target once and answer a malformed one before matching.
-bool match_ws_path(const path_segments& path, std::string_view kind,
-                   std::string& id);
+/// The decoded values of a route pattern's {parameters}, by name.
+class route_params {
+public:
+  void clear() { values_.clear(); }
+  void add(std::string_view name, std::string value) {
+    values_.emplace_back(std::string(name), std::move(value));
+  }
+  /// The value of `name`; empty when the pattern has no such parameter.
+  const std::string& operator[](std::string_view name) const;
+
+private:
+  std::vector<std::pair<std::string, std::string>> values_;
+};
+
+/// Matches `path` (split_path's segments) against a route pattern such as
+/// "/cameras/{camera_id}/latest.jpg". A literal segment matches itself; a
+/// `{name}` matches one non-empty segment; a `{name+}` (at most one per
+/// pattern) matches one or more segments, joined with '/' in its value, so
+/// an id that holds a '/' matches written raw or escaped. Stores the
+/// parameters in `params` and returns true on a match.
+bool match_route_pattern(std::string_view pattern, const path_segments& path,
+                         route_params& params);
 
 } // namespace argus

@@ -14,12 +14,25 @@ path_segments split_ok(const std::string& target) {
   return out;
 }
 
-/// What the gateway does with a WebSocket target: split it once (a
-/// malformed one is no match), then match the segments.
-bool ws_id(const std::string& target, const char* kind, std::string& id) {
+/// What the gateway does with a target: split it once (a malformed one
+/// is no match), then match the segments against a route pattern.
+bool matches(const std::string& target, const char* pattern,
+             route_params& params) {
   path_segments segments;
   path_error err;
-  return split_path(target, segments, err) && match_ws_path(segments, kind, id);
+  return split_path(target, segments, err)
+         && match_route_pattern(pattern, segments, params);
+}
+
+/// The id a "/ws/<kind>/{id}" route takes from `target`, if it matches.
+bool ws_id(const std::string& target, const std::string& kind,
+           std::string& id) {
+  route_params params;
+  auto pattern = "/ws/" + kind + "/{id}";
+  if (!matches(target, pattern.c_str(), params))
+    return false;
+  id = params["id"];
+  return true;
 }
 
 path_error split_bad(const std::string& target) {
@@ -92,7 +105,7 @@ TEST(split_path, quotes_at_most_a_prefix_of_a_long_segment) {
   EXPECT_LT(err.detail.size(), 200u);
 }
 
-TEST(match_ws_paths, decode_the_id) {
+TEST(route_patterns, decode_one_segment_ids) {
   std::string id;
   EXPECT_TRUE(ws_id("/ws/sessions/s-T18%3A30%3A07Z-1?x=1", "sessions", id));
   EXPECT_EQ(id, "s-T18:30:07Z-1");
@@ -113,4 +126,46 @@ TEST(match_ws_paths, decode_the_id) {
   EXPECT_FALSE(ws_id("/ws/sessions/", "sessions", id));
   EXPECT_FALSE(ws_id("/ws/sessions/a/b", "sessions", id));
   EXPECT_FALSE(ws_id("/sessions/a", "sessions", id));
+}
+
+TEST(route_patterns, match_literals_exactly) {
+  route_params params;
+  EXPECT_TRUE(matches("/healthz", "/healthz", params));
+  EXPECT_TRUE(matches("/healthz?x=1", "/healthz", params));
+  EXPECT_FALSE(matches("/healthz/", "/healthz", params));
+  EXPECT_FALSE(matches("/healthzz", "/healthz", params));
+  EXPECT_FALSE(matches("/", "/healthz", params));
+  EXPECT_TRUE(matches("/cameras/c1/latest.jpg",
+                      "/cameras/{camera_id}/latest.jpg", params));
+  EXPECT_EQ(params["camera_id"], "c1");
+  EXPECT_EQ(params["other"], "");
+  EXPECT_FALSE(matches("/cameras/c1/latest.png",
+                       "/cameras/{camera_id}/latest.jpg", params));
+}
+
+TEST(route_patterns, rest_parameters_take_raw_or_escaped_slashes) {
+  route_params params;
+  EXPECT_TRUE(matches("/tracks/cam_01/17", "/tracks/{track_id+}", params));
+  EXPECT_EQ(params["track_id"], "cam_01/17");
+  EXPECT_TRUE(matches("/tracks/cam_01%2F17", "/tracks/{track_id+}", params));
+  EXPECT_EQ(params["track_id"], "cam_01/17");
+  EXPECT_TRUE(matches("/tracks/cam_01/17/retain", "/tracks/{track_id+}/retain",
+                      params));
+  EXPECT_EQ(params["track_id"], "cam_01/17");
+  // The rest parameter needs one segment; the literal after it is kept.
+  EXPECT_FALSE(matches("/tracks/retain", "/tracks/{track_id+}/retain", params));
+  EXPECT_FALSE(matches("/tracks", "/tracks/{track_id+}", params));
+  EXPECT_FALSE(
+      matches("/tracks/a/b/keep", "/tracks/{track_id+}/retain", params));
+  // An empty segment is handed on: the handler says why it is no track id.
+  EXPECT_TRUE(matches("/tracks/", "/tracks/{track_id+}", params));
+  EXPECT_EQ(params["track_id"], "");
+}
+
+TEST(split_path, refuses_targets_that_are_not_paths) {
+  for (auto target : {"healthz", "", "?x=1", "http://127.0.0.1/healthz", "*"}) {
+    auto err = split_bad(target);
+    EXPECT_EQ(err.code, "invalid_argument") << target;
+    EXPECT_FALSE(err.detail.empty());
+  }
 }
