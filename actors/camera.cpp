@@ -29,18 +29,18 @@ camera_status current_status(self_ptr self) {
   auto out = st.status;
   out.subscribers = static_cast<int64_t>(st.sinks.size());
   out.next_retry_ms
-      = out.state == "disconnected" ? std::max<int64_t>(
+      = out.state == camera_link::disconnected ? std::max<int64_t>(
             0, std::chrono::duration_cast<std::chrono::milliseconds>(
                    st.retry_at - clock::now())
                    .count())
-                                    : 0;
+                                               : 0;
   return out;
 }
 
 /// Enters `state` and tells every watcher.
-void set_state(self_ptr self, const std::string& state) {
+void set_state(self_ptr self, camera_link state) {
   auto& st = self->state;
-  if (st.status.state == state && state != "disconnected")
+  if (st.status.state == state && state != camera_link::disconnected)
     return;
   st.status.state = state;
   st.status.since_unix_ms = unix_now_ms();
@@ -52,7 +52,7 @@ void set_state(self_ptr self, const std::string& state) {
 void start(self_ptr self) {
   auto& st = self->state;
   ++st.generation;
-  set_state(self, "connecting");
+  set_state(self, camera_link::connecting);
   st.due = clock::now();
   self->send(self, atom::next_v, st.generation);
 }
@@ -61,7 +61,7 @@ void stop(self_ptr self) {
   auto& st = self->state;
   ++st.generation;
   st.source->close();
-  set_state(self, "idle");
+  set_state(self, camera_link::idle);
   spdlog::info("camera {} stopped decoding: no consumers", st.cfg.id);
 }
 
@@ -81,12 +81,12 @@ void retry_later(self_ptr self, const caf::error& err) {
   auto& st = self->state;
   st.source->close();
   st.status.last_error = render(err);
-  if (st.status.state != "disconnected")
+  if (st.status.state != camera_link::disconnected)
     spdlog::warn("camera {} disconnected: {}", st.cfg.id, st.status.last_error);
   auto delay = std::chrono::milliseconds(st.retry->next_delay_ms());
   st.retry_at = clock::now() + delay;
   ++st.status.reconnects;
-  set_state(self, "disconnected");
+  set_state(self, camera_link::disconnected);
   self->delayed_send(self, delay, atom::next_v, st.generation);
 }
 
@@ -100,10 +100,10 @@ void decode_next(self_ptr self) {
   auto captured = clock::now();
   f->ts_mono_ms = now_ms(captured);
   f->ts_unix_ms = unix_now_ms();
-  if (st.status.state != "online")
+  if (st.status.state != camera_link::online)
     spdlog::info("camera {} online ({}x{})", st.cfg.id, f->bgr.cols,
                  f->bgr.rows);
-  set_state(self, "online");
+  set_state(self, camera_link::online);
   st.retry->reset();
   ++st.status.frames_decoded;
   frame_ptr shared = std::move(f);
@@ -131,7 +131,7 @@ void add_sink(self_ptr self, frame_sink_actor sink) {
   self->monitor(sink);
   st.sinks.push_back(sink);
   ++st.idle_token; // cancels a pending grace timer
-  if (st.status.state == "idle")
+  if (st.status.state == camera_link::idle)
     start(self);
 }
 
@@ -153,7 +153,7 @@ camera_actor::behavior_type camera(self_ptr self, camera_config cfg) {
   st.cfg = cfg;
   st.source = make_frame_source(cfg);
   st.status.camera_id = cfg.id;
-  st.status.state = "idle";
+  st.status.state = camera_link::idle;
   st.status.since_unix_ms = unix_now_ms();
   // Seeded per camera: cameras that failed together retry apart.
   st.retry.emplace(backoff_policy{cfg.retry_min_ms, cfg.retry_max_ms,
@@ -181,7 +181,7 @@ camera_actor::behavior_type camera(self_ptr self, camera_config cfg) {
       [=](atom::reinit) {
         auto& st = self->state;
         st.retry->reset();
-        if (st.status.state != "idle") {
+        if (st.status.state != camera_link::idle) {
           spdlog::info("camera {}: reconnecting now (reinit)", st.cfg.id);
           st.source->close();
           start(self);
@@ -190,14 +190,14 @@ camera_actor::behavior_type camera(self_ptr self, camera_config cfg) {
       },
       [=](atom::next, uint64_t generation) {
         if (generation != self->state.generation
-            || self->state.status.state == "idle")
+            || self->state.status.state == camera_link::idle)
           return;
         decode_next(self);
       },
       [=](atom::idle, uint64_t token) {
         auto& st = self->state;
         if (token == st.idle_token && st.sinks.empty()
-            && st.status.state != "idle")
+            && st.status.state != camera_link::idle)
           stop(self);
       },
   };

@@ -14,37 +14,24 @@ namespace {
 
 using self_ptr = client_actor::stateful_pointer<client_state>;
 
-/// Hands queued messages to the socket while the in-flight budget lasts.
-/// Events go first: they are ordered and must arrive; the tick is state.
+/// Hands the outbox's messages to the socket while its budget lasts.
 void flush(self_ptr self) {
   auto& st = self->state;
   auto conn = st.setup.connection.lock();
   if (!conn)
     return;
-  while (st.in_flight < st.setup.max_in_flight) {
-    text_ptr next;
-    if (!st.queue.empty()) {
-      next = std::move(st.queue.front());
-      st.queue.pop_front();
-    } else if (st.pending_tick) {
-      next = std::move(st.pending_tick);
-      st.pending_tick = nullptr;
-    } else {
-      return;
-    }
-    ++st.in_flight;
-    conn->send(std::move(next));
-  }
+  while (auto next = st.out.next())
+    conn->send(std::move(*next));
 }
 
 /// Lets the connection read the next command once this client has room
 /// for its reply: few enough commands pending and a short queue.
 void maybe_resume_read(self_ptr self) {
   auto& st = self->state;
-  if (!st.read_paused || st.pending_commands >= st.setup.max_pending_commands
-      || st.queue.size() >= st.setup.max_queued_events / 2)
+  bool room = st.pending_commands < st.setup.max_pending_commands
+              && st.out.queued() < st.setup.max_queued_events / 2;
+  if (!st.out.resume_reads(room))
     return;
-  st.read_paused = false;
   if (auto conn = st.setup.connection.lock())
     conn->resume_read();
 }
@@ -64,16 +51,15 @@ void close_and_quit(self_ptr self, uint16_t code, const std::string& reason) {
 
 void enqueue(self_ptr self, text_ptr text) {
   auto& st = self->state;
-  if (st.queue.size() >= st.setup.max_queued_events) {
+  if (!st.out.push(std::move(text))) {
     spdlog::warn("client {} closed: event queue full ({} messages)", self->id(),
-                 st.queue.size());
+                 st.out.queued());
     self->send(st.setup.session, atom::evicted_v,
                caf::actor_cast<client_actor>(self));
     close_and_quit(self, close_code::try_again_later,
                    "client too slow: event queue overflow");
     return;
   }
-  st.queue.push_back(std::move(text));
   flush(self);
 }
 
@@ -100,6 +86,8 @@ client_actor::behavior_type client(self_ptr self, client_setup setup) {
       c->close(1011, "internal error");
   });
   self->state.setup = std::move(setup);
+  self->state.out = outbox<text_ptr>(
+      {self->state.setup.max_queued_events, self->state.setup.max_in_flight});
   self->monitor(self->state.setup.session);
   // Down messages overtake ordinary ones, so the session's last events and
   // its own close message may still be in the mailbox: queue the close
@@ -119,16 +107,13 @@ client_actor::behavior_type client(self_ptr self, client_setup setup) {
              caf::actor_cast<client_actor>(self), self->state.setup.extensions);
   return {
       [=](atom::tick, text_ptr text) {
-        auto& st = self->state;
-        if (st.pending_tick)
-          ++st.ticks_replaced;
-        st.pending_tick = std::move(text);
+        self->state.out.put_latest(std::move(text));
         flush(self);
       },
       [=](atom::event, text_ptr text) { enqueue(self, std::move(text)); },
       [=](client_command& cmd) {
         auto& st = self->state;
-        st.read_paused = true; // the connection read one message and waits
+        st.out.pause_reads(); // the connection read one message and waits
         auto seq = st.next_reply_seq++;
         if (cmd.kind == client_command::invalid) {
           command_reply r;
@@ -165,7 +150,7 @@ client_actor::behavior_type client(self_ptr self, client_setup setup) {
         maybe_resume_read(self);
       },
       [=](atom::written) {
-        --self->state.in_flight;
+        self->state.out.written();
         flush(self);
         maybe_resume_read(self);
       },
@@ -177,13 +162,9 @@ client_actor::behavior_type client(self_ptr self, client_setup setup) {
       [=](atom::close, uint16_t code, const std::string& reason) {
         // Deliver what is queued (e.g. final "end" events) before closing:
         // the connection writes its queue before the close frame.
-        auto& st = self->state;
-        if (auto conn = st.setup.connection.lock()) {
-          while (!st.queue.empty()) {
-            conn->send(std::move(st.queue.front()));
-            st.queue.pop_front();
-          }
-        }
+        if (auto conn = self->state.setup.connection.lock())
+          for (auto& text : self->state.out.drain())
+            conn->send(std::move(text));
         close_and_quit(self, code, reason);
       },
   };

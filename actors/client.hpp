@@ -3,8 +3,8 @@
 
 #include "actors/interfaces.hpp"
 #include "actors/wire.hpp"
+#include "core/outbox.hpp"
 
-#include <deque>
 #include <map>
 
 namespace argus {
@@ -30,11 +30,10 @@ struct client_state {
   static inline constexpr const char* name = "client";
 
   client_setup setup;
-  /// Latest tick not yet handed to the socket (latest-state semantics).
-  text_ptr pending_tick;
-  /// Events and replies, in order; never dropped silently.
-  std::deque<text_ptr> queue;
-  int in_flight = 0;
+  /// Events and replies on the ordered lane (never dropped silently), the
+  /// newest tick in the latest slot; bounded by max_queued_events and
+  /// max_in_flight.
+  outbox<text_ptr> out;
   size_t pending_commands = 0;
   /// Command replies leave in command order: the number the next command
   /// gets, the number whose reply goes out next, and replies that are
@@ -42,14 +41,11 @@ struct client_state {
   uint64_t next_reply_seq = 0;
   uint64_t next_reply_out = 0;
   std::map<uint64_t, text_ptr> ready_replies;
-  /// The connection waits for resume_read() before reading on.
-  bool read_paused = false;
-  int64_t ticks_replaced = 0;
 };
 
-/// The CLIENT of one WebSocket connection: subscribes to its SESSION, keeps
-/// one slot for the newest tick and a bounded queue for events and command
-/// replies, and writes at most max_in_flight messages at a time. A client
+/// The CLIENT of one WebSocket connection: subscribes to its SESSION and
+/// hands ticks, events and command replies to the socket through its
+/// outbox (core/outbox.hpp). A client
 /// whose event queue overflows is closed with a reason and reported to the
 /// session, so a slow reader never slows anyone else.
 client_actor::behavior_type

@@ -15,25 +15,37 @@ using self_ptr = frame_client_actor::stateful_pointer<frame_client_state>;
 
 void pump(self_ptr self);
 
-void flush_outbox(self_ptr self) {
+/// Hands the outbox's messages to the socket while its budget lasts.
+void flush(self_ptr self) {
   auto& st = self->state;
   auto conn = st.setup.connection.lock();
   if (!conn)
     return;
-  while (!st.outbox.empty() && st.unwritten < st.setup.max_unwritten) {
-    auto [msg, binary] = std::move(st.outbox.front());
-    st.outbox.pop_front();
-    ++st.unwritten;
-    if (binary)
-      conn->send_binary(std::move(msg));
-    else
-      conn->send(std::move(msg));
+  while (auto next = st.out.next()) {
+    conn->send(std::move(next->json));
+    if (next->jpeg)
+      conn->send_binary(std::move(next->jpeg));
   }
 }
 
+/// Queues a message (two when it carries a JPEG); a client that reads
+/// nothing while 1024 of them pile up is closed.
+void send_message(self_ptr self, frame_message msg) {
+  auto& st = self->state;
+  int messages = msg.jpeg ? 2 : 1;
+  if (!st.out.push(std::move(msg), messages)) {
+    spdlog::warn("frame client {} closed: {} messages unread", self->id(),
+                 st.out.queued());
+    if (auto conn = st.setup.connection.lock())
+      conn->close(close_code::try_again_later,
+                  "client too slow: message queue overflow");
+    return;
+  }
+  flush(self);
+}
+
 void send_notice(self_ptr self, const frame_notice& n) {
-  self->state.outbox.emplace_back(self->state.setup.codec->encode(n), false);
-  flush_outbox(self);
+  send_message(self, {self->state.setup.codec->encode(n), nullptr});
 }
 
 void send_error(self_ptr self, const std::string& request_id,
@@ -61,11 +73,9 @@ void send_caf_error(self_ptr self, const std::string& request_id,
 }
 
 void resume_read(self_ptr self) {
-  auto& st = self->state;
-  if (!st.read_paused)
+  if (!self->state.out.resume_reads(true))
     return;
-  st.read_paused = false;
-  if (auto conn = st.setup.connection.lock())
+  if (auto conn = self->state.setup.connection.lock())
     conn->resume_read();
 }
 
@@ -104,9 +114,7 @@ void on_frame(self_ptr self, const std::string& request_id,
   n.pts = frame.pts;
   n.size = static_cast<int64_t>(frame.jpeg->size());
   // Header and image go out back to back, in this order.
-  st.outbox.emplace_back(st.setup.codec->encode(n), false);
-  st.outbox.emplace_back(std::move(frame.jpeg), true);
-  flush_outbox(self);
+  send_message(self, {st.setup.codec->encode(n), std::move(frame.jpeg)});
 }
 
 void on_answer(self_ptr self, const std::string& request_id, bool ok) {
@@ -128,7 +136,7 @@ void on_answer(self_ptr self, const std::string& request_id, bool ok) {
 void pump(self_ptr self) {
   auto& st = self->state;
   while (st.in_flight < st.setup.max_in_flight
-         && static_cast<int>(st.outbox.size()) < st.setup.max_unwritten) {
+         && st.out.queued_messages() < st.setup.max_unwritten) {
     auto next = st.requests.take();
     if (!next)
       return;
@@ -182,7 +190,7 @@ void on_register_clip(self_ptr self, const frame_command& cmd) {
 
 void on_command(self_ptr self, frame_command& cmd) {
   auto& st = self->state;
-  st.read_paused = true; // the connection read one message and waits
+  st.out.pause_reads(); // the connection read one message and waits
   if (cmd.kind == frame_command::invalid) {
     send_error(self, cmd.request_id, cmd.error, cmd.detail);
     resume_read(self);
@@ -264,11 +272,13 @@ frame_client_actor::behavior_type frame_client(self_ptr self,
   });
   self->state.requests = frame_request_stack(setup.lifo_depth);
   self->state.setup = std::move(setup);
+  self->state.out = outbox<frame_message>(
+      {self->state.setup.max_queued, self->state.setup.max_unwritten});
   return {
       [=](frame_command& cmd) { on_command(self, cmd); },
       [=](atom::written) {
-        --self->state.unwritten;
-        flush_outbox(self);
+        self->state.out.written();
+        flush(self);
         pump(self);
       },
       [=](atom::closed) { self->quit(); },

@@ -4,8 +4,8 @@
 #include "actors/interfaces.hpp"
 #include "actors/wire.hpp"
 #include "core/frame_requests.hpp"
+#include "core/outbox.hpp"
 
-#include <deque>
 #include <map>
 #include <string>
 
@@ -18,8 +18,19 @@ struct frame_client_setup {
   frame_wire_codec_ptr codec;
   size_t lifo_depth = 8;
   int max_in_flight = 4;
+  /// Messages handed to the socket, not yet written; frames are asked
+  /// from clips only while fewer than this wait for the socket.
   int max_unwritten = 16;
+  /// Notices and frames that may wait; one more closes the connection.
+  size_t max_queued = 1024;
   int default_quality = 90;
+};
+
+/// What a FRAME CLIENT sends: a JSON notice, or a frame's JSON header
+/// followed by its binary JPEG (`jpeg` set).
+struct frame_message {
+  text_ptr json;
+  text_ptr jpeg;
 };
 
 /// State of a FRAME CLIENT.
@@ -32,11 +43,8 @@ struct frame_client_state {
   std::map<std::string, clip_actor> clips;
   /// Frames asked from clips, not yet answered.
   int in_flight = 0;
-  /// Messages handed to the socket, not yet written.
-  int unwritten = 0;
-  /// Messages waiting for room on the socket (headers and JPEGs in pairs).
-  std::deque<std::pair<text_ptr, bool>> outbox;
-  bool read_paused = false;
+  /// Everything for the socket, in order (core/outbox.hpp).
+  outbox<frame_message> out;
   int64_t dropped = 0;
 };
 

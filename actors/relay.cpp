@@ -127,7 +127,7 @@ caf::error disconnected_error(const camera_status& cs) {
 
 caf::result<relay_frame> on_latest(self_ptr self) {
   auto& st = self->state;
-  if (st.status.camera.state == "disconnected")
+  if (st.status.camera.state == camera_link::disconnected)
     return disconnected_error(st.status.camera);
   if (st.latest)
     return *st.latest;
@@ -167,7 +167,7 @@ relay_actor::behavior_type relay(self_ptr self, relay_setup setup) {
         auto& st = self->state;
         st.status.camera = cs;
         st.viewers->for_each([&](const viewer_actor& v) { self->send(v, cs); });
-        if (cs.state == "disconnected") {
+        if (cs.state == camera_link::disconnected) {
           for (auto& rp : st.snapshot_waiters)
             rp.deliver(disconnected_error(cs));
           st.snapshot_waiters.clear();
@@ -180,11 +180,12 @@ relay_actor::behavior_type relay(self_ptr self, relay_setup setup) {
         self->monitor(v);
         // Until the camera has answered the watch, there is no state to
         // tell; the viewer gets the first one with everyone else.
-        if (!st.status.camera.state.empty())
+        if (st.status.camera.state != camera_link::unknown)
           self->send(v, st.status.camera);
         // A new viewer sees a picture at once, from memory, at no cost;
         // that counts as its frame of the current slot.
-        bool served = st.latest && st.status.camera.state != "disconnected";
+        bool served
+            = st.latest && st.status.camera.state != camera_link::disconnected;
         if (served)
           self->send(v, *st.latest);
         st.viewers->add(v, fps, clock::now(), served);
@@ -230,7 +231,7 @@ relay_actor::behavior_type relay(self_ptr self, relay_setup setup) {
               ec::no_frame,
               "camera " + st.setup.camera_id + " produced no frame within "
                   + std::to_string(st.setup.cfg.snapshot_timeout_ms)
-                  + " ms (state: " + st.status.camera.state + ")"));
+                  + " ms (state: " + to_string(st.status.camera.state) + ")"));
         st.snapshot_waiters.clear();
         update_subscription(self);
       },

@@ -235,7 +235,7 @@ session_actor::behavior_type session(self_ptr self, session_setup setup) {
             .then(
                 [=](camera_status& cs) mutable {
                   auto r = result;
-                  r.camera_state = cs.state;
+                  r.camera_state = to_string(cs.state);
                   if (r.last_error.empty())
                     r.last_error = cs.last_error;
                   rp.deliver(std::move(r));

@@ -12,26 +12,34 @@ namespace {
 
 using self_ptr = viewer_actor::stateful_pointer<viewer_state>;
 
-void send_text(self_ptr self, text_ptr text) {
-  if (auto conn = self->state.setup.connection.lock()) {
-    ++self->state.unwritten;
-    conn->send(std::move(text));
-  }
-}
-
-/// Sends the pending frame if the socket has nothing left to write.
+/// Hands the outbox's messages to the socket while its budget lasts.
 void flush(self_ptr self) {
   auto& st = self->state;
-  if (st.unwritten > 0 || !st.pending)
-    return;
   auto conn = st.setup.connection.lock();
   if (!conn)
     return;
-  auto f = std::move(*st.pending);
-  st.pending.reset();
-  st.unwritten += 2;
-  conn->send(st.setup.codec->frame_header(f, unix_now_ms()));
-  conn->send_binary(f.jpeg);
+  while (auto next = st.out.next()) {
+    if (auto* text = std::get_if<text_ptr>(&*next)) {
+      conn->send(std::move(*text));
+      continue;
+    }
+    auto& f = std::get<relay_frame>(*next);
+    conn->send(st.setup.codec->frame_header(f, unix_now_ms()));
+    conn->send_binary(std::move(f.jpeg));
+  }
+}
+
+/// Queues a camera state change; a viewer that reads none of them for
+/// long is closed rather than kept with an ever longer queue.
+void send_state(self_ptr self, const camera_status& cs) {
+  auto& st = self->state;
+  if (!st.out.push(st.setup.codec->camera_state(cs))) {
+    if (auto conn = st.setup.connection.lock())
+      conn->close(close_code::try_again_later,
+                  "viewer too slow: state queue overflow");
+    return;
+  }
+  flush(self);
 }
 
 } // namespace
@@ -57,16 +65,12 @@ viewer_actor::behavior_type viewer(self_ptr self, viewer_setup setup) {
   });
   return {
       [=](relay_frame& f) {
-        self->state.pending = std::move(f); // latest wins
+        self->state.out.put_latest(std::move(f), 2);
         flush(self);
       },
-      [=](camera_status& cs) {
-        send_text(self, self->state.setup.codec->camera_state(cs));
-      },
+      [=](camera_status& cs) { send_state(self, cs); },
       [=](atom::written) {
-        auto& st = self->state;
-        if (st.unwritten > 0)
-          --st.unwritten;
+        self->state.out.written();
         flush(self);
       },
       [=](atom::closed) {

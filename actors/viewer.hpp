@@ -3,8 +3,9 @@
 
 #include "actors/interfaces.hpp"
 #include "actors/wire.hpp"
+#include "core/outbox.hpp"
 
-#include <optional>
+#include <variant>
 
 namespace argus {
 
@@ -16,14 +17,18 @@ struct viewer_setup {
   double fps = 1;
 };
 
+/// What a VIEWER sends: a camera state message, or a frame (its JSON
+/// header, stamped when it goes out, then the binary JPEG).
+using viewer_message = std::variant<text_ptr, relay_frame>;
+
 /// State of a VIEWER.
 struct viewer_state {
   static inline constexpr const char* name = "viewer";
   viewer_setup setup;
-  /// Messages handed to the socket, not yet written.
-  int unwritten = 0;
-  /// The newest frame not sent yet (latest wins).
-  std::optional<relay_frame> pending;
+  /// State changes on the ordered lane, the newest frame in the latest
+  /// slot; a frame (two messages) goes out only when the socket has
+  /// written everything before it.
+  outbox<viewer_message> out{{64, 2}};
 };
 
 /// The VIEWER of one /ws/cameras/{id} connection: joins the camera's RELAY
@@ -31,7 +36,7 @@ struct viewer_state {
 /// then the binary JPEG) only when the socket has written everything
 /// before it; meanwhile a newer frame replaces an unsent one, so a slow
 /// viewer skips frames and never delays the others. Camera state changes
-/// are never dropped.
+/// are never dropped; a viewer that lets 64 of them pile up is closed.
 viewer_actor::behavior_type
 viewer(viewer_actor::stateful_pointer<viewer_state> self, viewer_setup setup);
 

@@ -324,10 +324,23 @@ typename Inspector::result_type inspect(Inspector& f, session_status& x) {
 }
 
 /// What a camera reports about itself.
+/// Where a camera's stream is: idle (no consumers), connecting, online or
+/// disconnected (waiting to retry). `unknown` is a watcher's copy before
+/// the camera has said; it never reaches the wire.
+enum class camera_link : int32_t {
+  unknown,
+  idle,
+  connecting,
+  online,
+  disconnected
+};
+
+/// The wire name: "idle", "connecting", "online", "disconnected".
+std::string to_string(camera_link link);
+
 struct camera_status {
   std::string camera_id;
-  /// "idle" (no consumers), "connecting", "online" or "disconnected".
-  std::string state;
+  camera_link state = camera_link::unknown;
   int64_t frames_decoded = 0;
   /// Consumers (analytics sessions and the relay while it has viewers).
   int64_t subscribers = 0;

@@ -271,7 +271,7 @@ store_actor::behavior_type stub_store(store_actor::pointer) {
 camera_status camera_status_of(const std::string& id, bool online) {
   camera_status cs;
   cs.camera_id = id;
-  cs.state = online ? "online" : "disconnected";
+  cs.state = online ? camera_link::online : camera_link::disconnected;
   cs.last_error = online ? "" : "connection refused";
   cs.next_retry_ms = online ? 0 : 1500;
   return cs;

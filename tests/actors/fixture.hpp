@@ -63,13 +63,13 @@ mock_camera(camera_actor::stateful_pointer<mock_camera_state> self) {
       [=](atom::watch, camera_watcher_actor) {},
       [=](atom::status) {
         camera_status st;
-        st.state = "online";
+        st.state = camera_link::online;
         st.subscribers = int64_t(self->state.sinks.size());
         return st;
       },
       [=](atom::reinit) {
         camera_status st;
-        st.state = "connecting";
+        st.state = camera_link::connecting;
         return st;
       },
       [=](atom::next, uint64_t) {},
