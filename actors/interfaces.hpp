@@ -217,12 +217,24 @@ using registry_actor = caf::typed_actor<
     // From SUPERVISOR: the STORE was restarted; passed on to every session.
     caf::reacts_to<atom::replace, store_actor>>;
 
+/// The track-history actors; both null when the store is disabled.
+struct track_history {
+  store_actor store;
+  track_reader_actor reader;
+};
+
 /// Restarts the long-lived actors that must keep running (cameras, relays,
-/// the store) when one fails, and tells their peers the new handle.
+/// the store) when one fails, tells their peers the new handle, and stops
+/// the engine in stages.
 using supervisor_actor = caf::typed_actor<
     // How many restarts it has made (GET /config; tests).
     caf::replies_to<atom::status>::with<int64_t>,
+    // The staged shutdown; answers once every stage ran (true), then the
+    // supervisor quits.
+    caf::replies_to<atom::shutdown>::with<bool>,
     // INTERNAL: restart the child with this name (its backoff ran out).
-    caf::reacts_to<atom::next, std::string>>;
+    caf::reacts_to<atom::next, std::string>,
+    // INTERNAL: the grace of shutdown stage N ran out.
+    caf::reacts_to<atom::stage, int32_t>>;
 
 } // namespace argus

@@ -66,7 +66,65 @@ void restart_store(self_ptr self) {
     self->send(st.registry, atom::replace_v, st.store);
 }
 
+void run_stage(self_ptr self);
+
+/// Stops `hdl` and waits for its down message, at most `grace` (then
+/// atom::stage kills it); a null handle is a stage with nothing to do.
+void stop_and_await(self_ptr self, caf::actor hdl, caf::timespan grace,
+                    const char* name) {
+  auto& st = self->state;
+  if (!hdl) {
+    ++st.stage;
+    return run_stage(self);
+  }
+  st.awaited = hdl;
+  st.awaited_name = name;
+  self->monitor(hdl);
+  self->send_exit(hdl, caf::exit_reason::user_shutdown);
+  self->delayed_send(self, grace, atom::stage_v, st.stage);
+}
+
+/// The next stage of the shutdown; see supervisor() for the order.
+void run_stage(self_ptr self) {
+  auto& st = self->state;
+  auto& setup = st.setup;
+  switch (st.stage) {
+  case 0:
+    if (setup.clips)
+      self->send_exit(setup.clips, caf::exit_reason::user_shutdown);
+    for (auto& [id, relay] : setup.relays)
+      self->send_exit(relay, caf::exit_reason::user_shutdown);
+    ++st.stage;
+    return run_stage(self);
+  case 1:
+    return stop_and_await(self, caf::actor_cast<caf::actor>(setup.registry),
+                          setup.session_stop_grace, "sessions");
+  case 2:
+    return stop_and_await(self, caf::actor_cast<caf::actor>(setup.store),
+                          setup.store_stop_grace, "store");
+  default:
+    if (setup.reader)
+      self->send_exit(setup.reader, caf::exit_reason::user_shutdown);
+    st.stopped.deliver(true);
+    self->quit();
+  }
+}
+
+/// The actor stage N waits for is down (or was killed): on to the next.
+void stage_done(self_ptr self) {
+  auto& st = self->state;
+  st.awaited = nullptr;
+  ++st.stage;
+  run_stage(self);
+}
+
 void on_down(self_ptr self, const caf::down_msg& dm) {
+  auto& st = self->state;
+  if (st.stopping) {
+    if (st.awaited && dm.source == st.awaited.address())
+      stage_done(self);
+    return;
+  }
   auto name = child_of(self, dm.source);
   if (name.empty())
     return;
@@ -74,7 +132,6 @@ void on_down(self_ptr self, const caf::down_msg& dm) {
     spdlog::info("supervisor: {} stopped", name);
     return;
   }
-  auto& st = self->state;
   auto it = st.children.find(name);
   if (it == st.children.end()) {
     backoff wait{st.setup.restart_backoff, std::hash<std::string>{}(name)};
@@ -112,7 +169,28 @@ supervisor_actor::behavior_type supervisor(self_ptr self,
   self->set_down_handler([=](const caf::down_msg& dm) { on_down(self, dm); });
   return {
       [=](atom::status) { return self->state.restarts; },
+      [=](atom::shutdown) -> caf::result<bool> {
+        auto& st = self->state;
+        if (st.stopping)
+          return caf::make_error(caf::sec::runtime_error,
+                                 "shutdown already running");
+        spdlog::info("supervisor: stopping the engine");
+        st.stopping = true;
+        st.stopped = self->make_response_promise<bool>();
+        run_stage(self);
+        return st.stopped;
+      },
+      [=](atom::stage, int32_t stage) {
+        auto& st = self->state;
+        if (stage != st.stage || !st.awaited)
+          return;
+        spdlog::warn("{} did not stop in time; killing it", st.awaited_name);
+        self->send_exit(st.awaited, caf::exit_reason::kill);
+        stage_done(self);
+      },
       [=](atom::next, const std::string& name) {
+        if (self->state.stopping)
+          return; // a restart that was due when the shutdown began
         ++self->state.restarts;
         if (auto it = self->state.children.find(name);
             it != self->state.children.end())

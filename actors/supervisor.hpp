@@ -26,8 +26,14 @@ struct supervisor_setup {
   std::function<relay_actor(const std::string& camera_id, camera_actor)>
       spawn_relay;
   std::function<store_actor()> spawn_store;
-  /// Told about new cameras and a new store.
+  /// Told about new cameras and a new store; stopped first at shutdown
+  /// (its sessions' final track events reach the store).
   registry_actor registry;
+  /// Stopped with the relays at shutdown, before the sessions (both null
+  /// when not running).
+  clip_manager_actor clips;
+  /// Stopped last, after the store's final commit.
+  track_reader_actor reader;
   /// Where the gateway finds the current relays and store.
   std::shared_ptr<supervised_handles> handles;
   /// Waits between restarts of one child grow with each failure.
@@ -35,6 +41,10 @@ struct supervisor_setup {
   /// A child that ran this long since it was (re)started is healthy again:
   /// its next failure waits the shortest time, not the grown one.
   caf::timespan stable_after = std::chrono::seconds(60);
+  /// How long shutdown waits for the sessions, then for the store's last
+  /// commit, before it kills them and goes on.
+  caf::timespan session_stop_grace = std::chrono::seconds(5);
+  caf::timespan store_stop_grace = std::chrono::seconds(10);
 };
 
 /// One child's restarts: the wait before the next, and when it last came
@@ -54,6 +64,13 @@ struct supervisor_state {
   std::map<std::string, child_restarts> children;
   caf::actor_clock::time_point started;
   int64_t restarts = 0;
+  /// The staged shutdown: whether it began, its stage, the actor it waits
+  /// for (null when none) and the promise it answers when done.
+  bool stopping = false;
+  int32_t stage = 0;
+  caf::actor awaited;
+  const char* awaited_name = "";
+  caf::typed_response_promise<bool> stopped;
 };
 
 /// The SUPERVISOR: monitors every camera, relay and the store. A child that
@@ -61,9 +78,12 @@ struct supervisor_state {
 /// restarted after a backoff and its peers get the new handle: a camera's
 /// relay and the registry; a relay's gateway entry; the store's registry
 /// (which passes it on to the sessions) and gateway entry. A child that
-/// ends normally or by shutdown is not restarted; an exit message stops
-/// the supervisor first in the staged shutdown so nothing is restarted
-/// while the engine stops.
+/// ends normally or by shutdown is not restarted.
+/// atom::shutdown runs the staged shutdown (VAST's node is the model):
+/// nothing is restarted from then on; the frame server and the relays
+/// stop; the registry stops and is waited for (its sessions' final track
+/// events reach the store); the store stops and is waited for (its last
+/// commit); the reader stops. An actor that outlives its grace is killed.
 supervisor_actor::behavior_type
 supervisor(supervisor_actor::stateful_pointer<supervisor_state> self,
            supervisor_setup setup);

@@ -25,12 +25,6 @@ namespace argus {
 
 class ws_session;
 
-/// The track-history actors; both null when the store is disabled.
-struct track_history {
-  store_actor store;
-  track_reader_actor reader;
-};
-
 /// What every connection of the gateway shares: the actor system, the
 /// REGISTRY, limits, and the live WebSocket sessions (for shutdown).
 struct gateway_context {

@@ -91,6 +91,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(argus, caf::first_custom_type_id)
   CAF_ADD_ATOM(argus, argus::atom, join, "join")
   CAF_ADD_ATOM(argus, argus::atom, leave, "leave")
   CAF_ADD_ATOM(argus, argus::atom, replace, "replace")
+  CAF_ADD_ATOM(argus, argus::atom, shutdown, "shutdown")
+  CAF_ADD_ATOM(argus, argus::atom, stage, "stage")
 
 CAF_END_TYPE_ID_BLOCK(argus)
 

@@ -91,6 +91,58 @@ registry_actor::behavior_type registry_probe(told_ptr log) {
   };
 }
 
+/// The order in which exit messages reached the shutdown probes.
+using exit_order = std::shared_ptr<std::vector<std::string>>;
+
+/// Records `name` when an exit reaches `self`; quits unless `stubborn`
+/// (only a kill, which cannot be trapped, ends a stubborn one).
+template <class Self>
+void record_exits(Self* self, exit_order order, std::string name,
+                  bool stubborn = false) {
+  self->set_exit_handler([=](const caf::exit_msg& msg) {
+    order->push_back(name);
+    if (!stubborn)
+      self->quit(msg.reason);
+  });
+}
+
+registry_actor::behavior_type stopping_registry(registry_actor::pointer self,
+                                                exit_order order,
+                                                bool stubborn) {
+  record_exits(self, order, "registry", stubborn);
+  told_ptr ignored = std::make_shared<told>();
+  return registry_probe(ignored);
+}
+
+store_actor::behavior_type stopping_store(store_actor::pointer self,
+                                          exit_order order) {
+  record_exits(self, order, "store");
+  return {
+      [=](const store_update&) {},
+      [=](const session_record&) {},
+      [=](atom::status) { return store_status{}; },
+      [=](atom::remove, const std::string& id) { return id; },
+      [=](atom::retain, const std::string& id, bool) { return id; },
+      [=](atom::flush, uint64_t) {},
+      [=](atom::expire) {},
+  };
+}
+
+track_reader_actor::behavior_type
+stopping_reader(track_reader_actor::pointer self, exit_order order) {
+  record_exits(self, order, "reader");
+  return {
+      [=](atom::query, const track_query&) { return track_page{}; },
+      [=](atom::get, const std::string&, int32_t) { return stored_track{}; },
+  };
+}
+
+relay_actor::behavior_type stopping_relay(relay_actor::pointer self,
+                                          exit_order order) {
+  record_exits(self, order, "relay");
+  return relay_probe(std::make_shared<told>());
+}
+
 struct supervisor_fixture : fixture {
   camera_actor camera;
   relay_actor relay;
@@ -254,6 +306,92 @@ CAF_TEST(a child that stayed up for stable_after restarts at the shortest wait) 
   for (auto& cam : made)
     caf::anon_send_exit(cam, caf::exit_reason::user_shutdown);
   drain();
+}
+
+CAF_TEST(
+    the staged shutdown stops relays then sessions then store then reader) {
+  auto order = std::make_shared<std::vector<std::string>>();
+  supervisor_setup setup;
+  setup.relays["cam_d"] = relay_actor{sys.spawn(stopping_relay, order)};
+  setup.registry = registry_actor{sys.spawn(stopping_registry, order, false)};
+  setup.store = store_actor{sys.spawn(stopping_store, order)};
+  setup.reader = track_reader_actor{sys.spawn(stopping_reader, order)};
+  setup.handles = std::make_shared<supervised_handles>();
+  auto sup2 = sys.spawn(supervisor, std::move(setup));
+  drain();
+  auto rh = self->request(sup2, caf::infinite, atom::shutdown_v);
+  drain(); // no timer fires: each stage ends when its actor is down
+  bool done = false;
+  rh.receive([&](bool ok) { done = ok; },
+             [&](caf::error& err) { CAF_FAIL(render(err)); });
+  CAF_CHECK(done);
+  CAF_CHECK_EQUAL(*order, (std::vector<std::string>{"relay", "registry",
+                                                    "store", "reader"}));
+}
+
+CAF_TEST(a stage that outlives its grace is killed and the shutdown goes on) {
+  auto order = std::make_shared<std::vector<std::string>>();
+  supervisor_setup setup;
+  auto registry2 = registry_actor{sys.spawn(stopping_registry, order, true)};
+  setup.registry = registry2;
+  setup.store = store_actor{sys.spawn(stopping_store, order)};
+  setup.handles = std::make_shared<supervised_handles>();
+  setup.session_stop_grace = std::chrono::seconds(5);
+  auto sup2 = sys.spawn(supervisor, std::move(setup));
+  drain();
+  auto t0 = sched.clock().now();
+  auto rh = self->request(sup2, caf::infinite, atom::shutdown_v);
+  drain();
+  // The registry trapped its exit: the store waits for the grace.
+  CAF_CHECK_EQUAL(*order, (std::vector<std::string>{"registry"}));
+  CAF_REQUIRE(sched.trigger_timeout());
+  drain();
+  CAF_CHECK_EQUAL(
+      std::chrono::duration_cast<std::chrono::seconds>(sched.clock().now() - t0)
+          .count(),
+      5);
+  CAF_CHECK_EQUAL(*order, (std::vector<std::string>{"registry", "store"}));
+  bool done = false;
+  rh.receive([&](bool ok) { done = ok; },
+             [&](caf::error& err) { CAF_FAIL(render(err)); });
+  CAF_CHECK(done);
+  // The kill ended the stubborn registry.
+  auto probe = self->request(registry2, caf::infinite, atom::ready_v);
+  drain();
+  bool refused = false;
+  probe.receive([&](bool) {}, [&](caf::error&) { refused = true; });
+  CAF_CHECK(refused);
+}
+
+CAF_TEST(a restart that was due when the shutdown began does not happen) {
+  auto order = std::make_shared<std::vector<std::string>>();
+  supervisor_setup setup;
+  auto cam = camera_actor{sys.spawn(faulty_camera)};
+  setup.cameras["cam_e"] = cam;
+  // A stubborn registry keeps the supervisor in its shutdown while the
+  // restart timer (250 ms) fires, well before the grace (5 s).
+  setup.registry = registry_actor{sys.spawn(stopping_registry, order, true)};
+  setup.handles = std::make_shared<supervised_handles>();
+  int made = 0;
+  setup.spawn_camera = [this, &made](const std::string&) {
+    ++made;
+    return camera_actor{sys.spawn(faulty_camera)};
+  };
+  auto sup2 = sys.spawn(supervisor, std::move(setup));
+  drain();
+  caf::anon_send(cam, atom::reinit_v); // fails: a restart is scheduled
+  drain();
+  auto rh = self->request(sup2, caf::infinite, atom::shutdown_v);
+  drain();
+  CAF_REQUIRE(sched.trigger_timeout()); // the restart timer
+  drain();
+  CAF_CHECK_EQUAL(made, 0);
+  CAF_REQUIRE(sched.trigger_timeout()); // the grace: the registry is killed
+  drain();
+  bool done = false;
+  rh.receive([&](bool ok) { done = ok; },
+             [&](caf::error& err) { CAF_FAIL(render(err)); });
+  CAF_CHECK(done);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "actors/spawn.hpp"
+
+#include "actors/camera.hpp"
+#include "actors/clip_manager.hpp"
+#include "actors/relay.hpp"
+#include "actors/track_reader.hpp"
+
+namespace argus {
+
+camera_actor spawn_camera(caf::actor_system& sys, const camera_config& cam) {
+  return sys.spawn<caf::detached>(camera, cam);
+}
+
+relay_actor spawn_relay(caf::actor_system& sys, const camera_config& cam,
+                        const relay_config& relay_cfg, camera_actor camera) {
+  relay_setup rs;
+  rs.camera_id = cam.id;
+  rs.source_fps = cam.synthetic.fps;
+  rs.camera = std::move(camera);
+  rs.cfg = relay_cfg;
+  return sys.spawn<caf::detached>(relay, std::move(rs));
+}
+
+store_actor spawn_store(caf::actor_system& sys, store_setup setup) {
+  return sys.spawn<caf::detached>(store, std::move(setup));
+}
+
+track_reader_actor spawn_track_reader(caf::actor_system& sys,
+                                      const std::string& path) {
+  return sys.spawn<caf::detached>(track_reader, path);
+}
+
+clip_manager_actor spawn_clip_manager(caf::actor_system& sys,
+                                      const frames_config& frames) {
+  clip_manager_setup setup;
+  setup.s3.endpoint = frames.s3_endpoint;
+  setup.s3 = with_aws_environment(setup.s3);
+  if (!frames.s3_region.empty()) // the file wins over the environment
+    setup.s3.region = frames.s3_region;
+  setup.s3.timeout_ms = static_cast<int>(frames.s3_timeout_ms);
+  setup.cache = std::make_shared<frame_cache>(frames.cache_mb * 1024 * 1024);
+  setup.max_chunks = static_cast<size_t>(frames.max_chunks);
+  return sys.spawn(clip_manager, std::move(setup));
+}
+
+} // namespace argus

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "actors/interfaces.hpp"
+#include "actors/store.hpp"
+#include "core/config.hpp"
+
+#include <caf/actor_system.hpp>
+#include <string>
+
+namespace argus {
+
+// How each long-lived actor is spawned in production: the one place that
+// says which of them get their own thread (those that block on decoding,
+// encoding, the disk or the network) and what they are given. Peers come
+// in as handles, so a test can spawn the same actor alone with mocks.
+
+/// A CAMERA for `cam`; detached (it blocks on its source).
+camera_actor spawn_camera(caf::actor_system& sys, const camera_config& cam);
+
+/// The RELAY of camera `cam` over `camera`; detached (JPEG encoding and
+/// snapshot files).
+relay_actor spawn_relay(caf::actor_system& sys, const camera_config& cam,
+                        const relay_config& relay, camera_actor camera);
+
+/// The STORE; detached (SQLite writes).
+store_actor spawn_store(caf::actor_system& sys, store_setup setup);
+
+/// The TRACK READER of the database at `path`; detached (SQLite reads).
+track_reader_actor spawn_track_reader(caf::actor_system& sys,
+                                      const std::string& path);
+
+/// The CLIP MANAGER of the frame server, with its S3 settings (the file's
+/// over the AWS_* environment) and a shared frame cache.
+clip_manager_actor spawn_clip_manager(caf::actor_system& sys,
+                                      const frames_config& frames);
+
+} // namespace argus
