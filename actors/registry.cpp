@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "actors/registry.hpp"
 
-#include "actors/camera.hpp"
-#include "actors/detector.hpp"
 #include "actors/failure.hpp"
 #include "actors/session.hpp"
 #include "actors/tracker.hpp"
@@ -34,18 +32,9 @@ session_actor spawn_session(self_ptr self, const camera_config& cam,
   auto& st = self->state;
   auto& cfg = st.setup.cfg;
   auto& cam_hdl = st.setup.cameras[cam.id];
-  detector_actor det_hdl;
-  // Decoding and inference block: give them their own threads in
-  // production; the deterministic test scheduler cannot run detached actors.
-  if (st.setup.detach_workers) {
-    if (!cam_hdl)
-      cam_hdl = self->spawn<caf::detached>(camera, cam);
-    det_hdl = self->spawn<caf::detached>(detector_worker, cfg.detector);
-  } else {
-    if (!cam_hdl)
-      cam_hdl = self->spawn(camera, cam);
-    det_hdl = self->spawn(detector_worker, cfg.detector);
-  }
+  if (!cam_hdl)
+    cam_hdl = st.setup.spawn_camera(cam);
+  auto det_hdl = st.setup.spawn_detector(cfg.detector);
   auto params = cfg.tracker;
   params.frame_rate = cam.synthetic.fps;
   auto& ids = st.track_ids[cam.id];

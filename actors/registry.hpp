@@ -5,6 +5,7 @@
 #include "actors/wire.hpp"
 #include "core/config.hpp"
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -17,9 +18,12 @@ struct registry_setup {
   /// Class names of the detector.
   std::vector<std::string> labels;
   wire_codec_ptr codec;
-  /// Spawn camera and detector detached (production). Tests under CAF's
-  /// deterministic coordinator pass false: detached actors escape it.
-  bool detach_workers = true;
+  /// How a session's DETECTOR is spawned, and a CAMERA that `cameras`
+  /// lacks: spawn_detector/spawn_camera (actors/spawn.hpp, detached) in
+  /// production. Tests under CAF's deterministic coordinator spawn them
+  /// attached: detached actors escape it.
+  std::function<detector_actor(const detector_config&)> spawn_detector;
+  std::function<camera_actor(const camera_config&)> spawn_camera;
   /// Track history; null when disabled.
   store_actor store;
   /// Highest track id stored per camera: new ids continue after it.

@@ -3,6 +3,7 @@
 
 #include "actors/camera.hpp"
 #include "actors/clip_manager.hpp"
+#include "actors/detector.hpp"
 #include "actors/relay.hpp"
 #include "actors/track_reader.hpp"
 
@@ -10,6 +11,11 @@ namespace argus {
 
 camera_actor spawn_camera(caf::actor_system& sys, const camera_config& cam) {
   return sys.spawn<caf::detached>(camera, cam);
+}
+
+detector_actor spawn_detector(caf::actor_system& sys,
+                              const detector_config& detector) {
+  return sys.spawn<caf::detached>(detector_worker, detector);
 }
 
 relay_actor spawn_relay(caf::actor_system& sys, const camera_config& cam,

@@ -18,6 +18,10 @@ namespace argus {
 /// A CAMERA for `cam`; detached (it blocks on its source).
 camera_actor spawn_camera(caf::actor_system& sys, const camera_config& cam);
 
+/// A DETECTOR (one per session); detached (inference blocks).
+detector_actor spawn_detector(caf::actor_system& sys,
+                              const detector_config& detector);
+
 /// The RELAY of camera `cam` over `camera`; detached (JPEG encoding and
 /// snapshot files).
 relay_actor spawn_relay(caf::actor_system& sys, const camera_config& cam,

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #define CAF_SUITE actors.registry
+#include "actors/camera.hpp"
+#include "actors/detector.hpp"
 #include "actors/registry.hpp"
 #include "messages/error.hpp"
 #include "tests/actors/fixture.hpp"
@@ -22,7 +24,13 @@ struct registry_fixture : fixture {
     setup.cfg = *cfg;
     setup.labels = {"drone", "bird"};
     setup.codec = codec;
-    setup.detach_workers = false; // detached actors escape the test clock
+    // Attached: detached actors escape the test clock.
+    setup.spawn_camera = [this](const camera_config& cam) {
+      return camera_actor{sys.spawn(camera, cam)};
+    };
+    setup.spawn_detector = [this](const detector_config& det) {
+      return detector_actor{sys.spawn(detector_worker, det)};
+    };
     reg = sys.spawn(registry, std::move(setup));
     drain();
   }
