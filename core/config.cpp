@@ -4,11 +4,14 @@
 #include "core/text.hpp"
 #include "messages/error.hpp"
 
+#include <algorithm>
+#include <cstdlib>
 #include <fmt/format.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <string>
 #include <yaml-cpp/yaml.h>
 
 namespace argus {
@@ -28,15 +31,25 @@ std::string join(const std::string& prefix, const std::string& key) {
   return prefix.empty() ? key : prefix + "." + key;
 }
 
-/// Rejects keys this section does not know, naming the first one.
+/// The keys of `section` in config_key_table().
+const std::vector<std::string>& known_keys(const std::string& section) {
+  for (auto& s : config_key_table())
+    if (s.path == section)
+      return s.keys;
+  // A parser asked for a section the table lacks: a bug, not a user error.
+  fail(section, "missing from config_key_table()");
+}
+
+/// Rejects keys that `section` of the key table does not list, naming the
+/// first one by its `path` (e.g. section "cameras[]", path "cameras[2]").
 void check_keys(const YAML::Node& node, const std::string& path,
-                std::initializer_list<const char*> known) {
+                const std::string& section) {
   if (!node.IsMap())
     fail(path.empty() ? "<root>" : path, "must be a mapping");
-  std::set<std::string> allowed(known.begin(), known.end());
+  auto& known = known_keys(section);
   for (auto it = node.begin(); it != node.end(); ++it) {
     auto key = it->first.as<std::string>();
-    if (!allowed.count(key))
+    if (std::find(known.begin(), known.end(), key) == known.end())
       fail(join(path, key), "unknown key");
   }
 }
@@ -75,9 +88,7 @@ void read_range(const YAML::Node& n, const std::string& p, const char* key,
 
 void parse_server(const YAML::Node& n, server_config& s) {
   const std::string p = "server";
-  check_keys(n, p,
-             {"listen", "io_threads", "max_body_bytes", "max_ws_message_bytes",
-              "max_ws_clients", "client_max_queued_events", "web_root"});
+  check_keys(n, p, p);
   if (n["listen"]) {
     config tmp;
     std::string hp;
@@ -99,9 +110,7 @@ void parse_server(const YAML::Node& n, server_config& s) {
 
 void parse_motion(const YAML::Node& n, motion_config& m) {
   const std::string p = "detector.motion";
-  check_keys(n, p,
-             {"enabled", "still_score_factor", "work_width", "diff_threshold",
-              "min_area", "max_regions"});
+  check_keys(n, p, p);
   read(n, p, "enabled", m.enabled, "a boolean");
   read_range(n, p, "still_score_factor", m.still_score_factor, 0.0, 1.0);
   read_range(n, p, "work_width", m.params.work_width, 32, 4096);
@@ -112,16 +121,15 @@ void parse_motion(const YAML::Node& n, motion_config& m) {
 
 void parse_detector(const YAML::Node& n, detector_config& d) {
   const std::string p = "detector";
-  check_keys(n, p,
-             {"model", "names", "input_width", "input_height", "layout",
-              "conf_threshold", "nms_threshold", "threads", "classifier",
-              "classifier_keep_prob", "classifier_max_boxes", "motion"});
+  check_keys(n, p, p);
   read(n, p, "model", d.model, "a string");
   read(n, p, "names", d.names, "a string");
   read_range(n, p, "input_width", d.input_width, 32, 4096);
   read_range(n, p, "input_height", d.input_height, 32, 4096);
-  if (d.input_width % 32 || d.input_height % 32)
+  if (d.input_width % 32)
     fail("detector.input_width", "input size must be a multiple of 32");
+  if (d.input_height % 32)
+    fail("detector.input_height", "input size must be a multiple of 32");
   read(n, p, "layout", d.layout, "a string");
   if (d.layout != "auto" && d.layout != "yolov8" && d.layout != "yolov5")
     fail("detector.layout", "must be one of auto, yolov8, yolov5");
@@ -137,11 +145,7 @@ void parse_detector(const YAML::Node& n, detector_config& d) {
 
 void parse_tracker(const YAML::Node& n, tracker_params& t) {
   const std::string p = "tracker";
-  check_keys(n, p,
-             {"track_high_thresh", "track_low_thresh", "new_track_thresh",
-              "match_thresh", "second_match_thresh", "unconfirmed_match_thresh",
-              "track_buffer", "frame_rate", "fuse_score", "class_aware",
-              "match_buffer", "birth_buffer", "min_hits"});
+  check_keys(n, p, p);
   read_range(n, p, "track_high_thresh", t.track_high_thresh, 0.0, 1.0);
   read_range(n, p, "track_low_thresh", t.track_low_thresh, 0.0, 1.0);
   read_range(n, p, "new_track_thresh", t.new_track_thresh, 0.0, 1.0);
@@ -162,9 +166,7 @@ void parse_tracker(const YAML::Node& n, tracker_params& t) {
 
 void parse_session(const YAML::Node& n, session_config& s) {
   const std::string p = "session";
-  check_keys(n, p,
-             {"publish_hz", "confirm_hits", "end_after_ms",
-              "update_min_conf_gain", "stats_window"});
+  check_keys(n, p, p);
   read_range(n, p, "publish_hz", s.publish_hz, 0.1, 120);
   read_range(n, p, "confirm_hits", s.confirm_hits, 1, 1000);
   read_range(n, p, "end_after_ms", s.end_after_ms, 1, 3600 * 1000);
@@ -174,10 +176,7 @@ void parse_session(const YAML::Node& n, session_config& s) {
 
 void parse_store(const YAML::Node& n, store_config& s) {
   const std::string p = "store";
-  check_keys(n, p,
-             {"enabled", "path", "retain_days", "sample_interval_ms",
-              "flush_interval_ms", "batch_max_samples", "max_pending_samples",
-              "expire_interval_ms", "expire_batch", "retry_ms"});
+  check_keys(n, p, p);
   read(n, p, "enabled", s.enabled, "a boolean");
   read(n, p, "path", s.path, "a string");
   if (s.enabled && s.path.empty())
@@ -194,9 +193,7 @@ void parse_store(const YAML::Node& n, store_config& s) {
 
 void parse_frames(const YAML::Node& n, frames_config& f) {
   const std::string p = "frames";
-  check_keys(n, p,
-             {"enabled", "cache_mb", "max_chunks", "lifo_depth", "s3_endpoint",
-              "s3_region", "s3_timeout_ms", "sample_clip"});
+  check_keys(n, p, p);
   read(n, p, "enabled", f.enabled, "a boolean");
   read_range(n, p, "cache_mb", f.cache_mb, 1, 1024 * 1024);
   read_range(n, p, "max_chunks", f.max_chunks, 1, 1024);
@@ -208,27 +205,7 @@ void parse_frames(const YAML::Node& n, frames_config& f) {
 }
 
 camera_config parse_camera(const YAML::Node& n, const std::string& p) {
-  check_keys(n, p,
-             {"id",
-              "source",
-              "url",
-              "width",
-              "height",
-              "fps",
-              "seed",
-              "drones",
-              "birds",
-              "occluders",
-              "noise",
-              "read_timeout_ms",
-              "open_timeout_ms",
-              "retry_min_ms",
-              "retry_max_ms",
-              "retry_factor",
-              "retry_jitter",
-              "idle_grace_ms",
-              "realtime",
-              "retain_days"});
+  check_keys(n, p, "cameras[]");
   camera_config c;
   read(n, p, "id", c.id, "a string");
   if (c.id.empty())
@@ -277,10 +254,7 @@ camera_config parse_camera(const YAML::Node& n, const std::string& p) {
 
 void parse_relay(const YAML::Node& n, relay_config& r) {
   const std::string p = "relay";
-  check_keys(n, p,
-             {"viewer_fps", "jpeg_quality", "max_viewers_per_camera",
-              "max_viewers", "persist_every", "persist_dir", "retry_after_s",
-              "snapshot_timeout_ms", "encode_per_viewer"});
+  check_keys(n, p, p);
   read_range(n, p, "viewer_fps", r.viewer_fps, 0.01, 120.0);
   read_range(n, p, "jpeg_quality", r.jpeg_quality, 1, 100);
   read_range(n, p, "max_viewers_per_camera", r.max_viewers_per_camera, 1,
@@ -294,7 +268,7 @@ void parse_relay(const YAML::Node& n, relay_config& r) {
 }
 
 void parse_auth(const YAML::Node& n, auth_config& a) {
-  check_keys(n, "auth", {"tokens"});
+  check_keys(n, "auth", "auth");
   auto list = n["tokens"];
   if (!list)
     return;
@@ -302,7 +276,7 @@ void parse_auth(const YAML::Node& n, auth_config& a) {
     fail("auth.tokens", "must be a list of {role, token}");
   for (size_t i = 0; i < list.size(); ++i) {
     auto p = fmt::format("auth.tokens[{}]", i);
-    check_keys(list[i], p, {"role", "token"});
+    check_keys(list[i], p, "auth.tokens[]");
     std::string role, token;
     read(list[i], p, "role", role, "a string");
     read(list[i], p, "token", token, "a string");
@@ -318,13 +292,11 @@ config parse_root(const YAML::Node& root) {
   config cfg;
   if (!root || root.IsNull())
     fail("<root>", "the config is empty");
-  check_keys(root, "",
-             {"server", "logging", "detector", "tracker", "session", "store",
-              "frames", "relay", "auth", "cameras"});
+  check_keys(root, "", "");
   if (root["server"])
     parse_server(root["server"], cfg.server);
   if (auto lg = root["logging"]) {
-    check_keys(lg, "logging", {"level"});
+    check_keys(lg, "logging", "logging");
     read(lg, "logging", "level", cfg.log_level, "a string");
     static const std::set<std::string> levels{"trace", "debug", "info",
                                               "warn",  "error", "off"};
@@ -364,6 +336,68 @@ config parse_root(const YAML::Node& root) {
 
 } // namespace
 
+const std::vector<config_section>& config_key_table() {
+  static const std::vector<config_section> table{
+      {"",
+       {"server", "logging", "detector", "tracker", "session", "store",
+        "frames", "relay", "auth", "cameras"}},
+      {"server",
+       {"listen", "io_threads", "max_body_bytes", "max_ws_message_bytes",
+        "max_ws_clients", "client_max_queued_events", "web_root"}},
+      {"logging", {"level"}},
+      {"detector",
+       {"model", "names", "input_width", "input_height", "layout",
+        "conf_threshold", "nms_threshold", "threads", "classifier",
+        "classifier_keep_prob", "classifier_max_boxes", "motion"}},
+      {"detector.motion",
+       {"enabled", "still_score_factor", "work_width", "diff_threshold",
+        "min_area", "max_regions"}},
+      {"tracker",
+       {"track_high_thresh", "track_low_thresh", "new_track_thresh",
+        "match_thresh", "second_match_thresh", "unconfirmed_match_thresh",
+        "track_buffer", "frame_rate", "fuse_score", "class_aware",
+        "match_buffer", "birth_buffer", "min_hits"}},
+      {"session",
+       {"publish_hz", "confirm_hits", "end_after_ms", "update_min_conf_gain",
+        "stats_window"}},
+      {"store",
+       {"enabled", "path", "retain_days", "sample_interval_ms",
+        "flush_interval_ms", "batch_max_samples", "max_pending_samples",
+        "expire_interval_ms", "expire_batch", "retry_ms"}},
+      {"frames",
+       {"enabled", "cache_mb", "max_chunks", "lifo_depth", "s3_endpoint",
+        "s3_region", "s3_timeout_ms", "sample_clip"}},
+      {"relay",
+       {"viewer_fps", "jpeg_quality", "max_viewers_per_camera", "max_viewers",
+        "persist_every", "persist_dir", "retry_after_s", "snapshot_timeout_ms",
+        "encode_per_viewer"}},
+      {"auth", {"tokens"}},
+      {"auth.tokens[]", {"role", "token"}},
+      {"cameras[]",
+       {"id",
+        "source",
+        "url",
+        "width",
+        "height",
+        "fps",
+        "seed",
+        "drones",
+        "birds",
+        "occluders",
+        "noise",
+        "read_timeout_ms",
+        "open_timeout_ms",
+        "retry_min_ms",
+        "retry_max_ms",
+        "retry_factor",
+        "retry_jitter",
+        "idle_grace_ms",
+        "realtime",
+        "retain_days"}},
+  };
+  return table;
+}
+
 std::string names_for_model(const std::string& model_path) {
   auto dot = model_path.rfind('.');
   auto slash = model_path.rfind('/');
@@ -398,6 +432,161 @@ std::string describe_session(const config& cfg, const camera_config& cam) {
         {"end_after_ms", cfg.session.end_after_ms}}},
       {"store", {{"sample_interval_ms", cfg.store.sample_interval_ms}}}};
   return dump_json(j);
+}
+
+namespace {
+
+/// A float setting as the decimal it was written as: 0.3, not the
+/// 0.30000001192092896 its widening to double would show.
+double as_written(float v) {
+  return std::strtod(fmt::format("{}", v).c_str(), nullptr);
+}
+
+nlohmann::json server_json(const server_config& s) {
+  return {{"listen", fmt::format("{}:{}", s.host, s.port)},
+          {"io_threads", s.io_threads},
+          {"max_body_bytes", s.max_body_bytes},
+          {"max_ws_message_bytes", s.max_ws_message_bytes},
+          {"max_ws_clients", s.max_ws_clients},
+          {"client_max_queued_events", s.client_max_queued_events},
+          {"web_root", s.web_root}};
+}
+
+nlohmann::json motion_json(const motion_config& m) {
+  return {{"enabled", m.enabled},
+          {"still_score_factor", as_written(m.still_score_factor)},
+          {"work_width", m.params.work_width},
+          {"diff_threshold", m.params.diff_threshold},
+          {"min_area", m.params.min_area},
+          {"max_regions", m.params.max_regions}};
+}
+
+nlohmann::json detector_json(const detector_config& d) {
+  return {{"model", d.model},
+          {"names", d.names},
+          {"input_width", d.input_width},
+          {"input_height", d.input_height},
+          {"layout", d.layout},
+          {"conf_threshold", as_written(d.conf_threshold)},
+          {"nms_threshold", as_written(d.nms_threshold)},
+          {"threads", d.threads},
+          {"classifier", d.classifier},
+          {"classifier_keep_prob", as_written(d.classifier_keep_prob)},
+          {"classifier_max_boxes", d.classifier_max_boxes},
+          {"motion", motion_json(d.motion)}};
+}
+
+nlohmann::json tracker_json(const tracker_params& t) {
+  return {{"track_high_thresh", as_written(t.track_high_thresh)},
+          {"track_low_thresh", as_written(t.track_low_thresh)},
+          {"new_track_thresh", as_written(t.new_track_thresh)},
+          {"match_thresh", as_written(t.match_thresh)},
+          {"second_match_thresh", as_written(t.second_match_thresh)},
+          {"unconfirmed_match_thresh", as_written(t.unconfirmed_match_thresh)},
+          {"track_buffer", t.track_buffer},
+          {"frame_rate", t.frame_rate},
+          {"fuse_score", t.fuse_score},
+          {"class_aware", t.class_aware},
+          {"match_buffer", as_written(t.match_buffer)},
+          {"birth_buffer", as_written(t.birth_buffer)},
+          {"min_hits", t.min_hits}};
+}
+
+nlohmann::json session_json(const session_config& s) {
+  return {{"publish_hz", s.publish_hz},
+          {"confirm_hits", s.confirm_hits},
+          {"end_after_ms", s.end_after_ms},
+          {"update_min_conf_gain", s.update_min_conf_gain},
+          {"stats_window", s.stats_window}};
+}
+
+nlohmann::json store_json(const store_config& s) {
+  return {{"enabled", s.enabled},
+          {"path", s.path},
+          {"retain_days", s.retain_days},
+          {"sample_interval_ms", s.sample_interval_ms},
+          {"flush_interval_ms", s.flush_interval_ms},
+          {"batch_max_samples", s.batch_max_samples},
+          {"max_pending_samples", s.max_pending_samples},
+          {"expire_interval_ms", s.expire_interval_ms},
+          {"expire_batch", s.expire_batch},
+          {"retry_ms", s.retry_ms}};
+}
+
+nlohmann::json frames_json(const frames_config& f) {
+  return {{"enabled", f.enabled},
+          {"cache_mb", f.cache_mb},
+          {"max_chunks", f.max_chunks},
+          {"lifo_depth", f.lifo_depth},
+          {"s3_endpoint", f.s3_endpoint},
+          {"s3_region", f.s3_region},
+          {"s3_timeout_ms", f.s3_timeout_ms},
+          {"sample_clip", f.sample_clip}};
+}
+
+nlohmann::json relay_json(const relay_config& r) {
+  return {{"viewer_fps", r.viewer_fps},
+          {"jpeg_quality", r.jpeg_quality},
+          {"max_viewers_per_camera", r.max_viewers_per_camera},
+          {"max_viewers", r.max_viewers},
+          {"persist_every", r.persist_every},
+          {"persist_dir", r.persist_dir},
+          {"retry_after_s", r.retry_after_s},
+          {"snapshot_timeout_ms", r.snapshot_timeout_ms},
+          {"encode_per_viewer", r.encode_per_viewer}};
+}
+
+/// Tokens are secrets: only their roles are shown.
+nlohmann::json auth_json(const auth_config& a) {
+  auto tokens = nlohmann::json::array();
+  for (auto& [role, token] : a.tokens)
+    tokens.push_back({{"role", role}, {"token", "***"}});
+  return {{"tokens", std::move(tokens)}};
+}
+
+nlohmann::json camera_json(const camera_config& c) {
+  auto& s = c.synthetic;
+  nlohmann::json j{{"id", c.id},
+                   {"source", to_string(c.source)},
+                   {"url", c.url},
+                   {"width", s.width},
+                   {"height", s.height},
+                   {"fps", s.fps},
+                   {"seed", s.seed},
+                   {"drones", s.drones},
+                   {"birds", s.birds},
+                   {"occluders", s.occluders},
+                   {"noise", s.noise},
+                   {"read_timeout_ms", c.read_timeout_ms},
+                   {"open_timeout_ms", c.open_timeout_ms},
+                   {"retry_min_ms", c.retry_min_ms},
+                   {"retry_max_ms", c.retry_max_ms},
+                   {"retry_factor", c.retry_factor},
+                   {"retry_jitter", c.retry_jitter},
+                   {"idle_grace_ms", c.idle_grace_ms},
+                   {"realtime", c.realtime}};
+  // Unset (-1) means store.retain_days: left out, as in the file.
+  if (c.retain_days >= 0)
+    j["retain_days"] = c.retain_days;
+  return j;
+}
+
+} // namespace
+
+nlohmann::json config_to_json(const config& cfg) {
+  auto cameras = nlohmann::json::array();
+  for (auto& cam : cfg.cameras)
+    cameras.push_back(camera_json(cam));
+  return {{"server", server_json(cfg.server)},
+          {"logging", {{"level", cfg.log_level}}},
+          {"detector", detector_json(cfg.detector)},
+          {"tracker", tracker_json(cfg.tracker)},
+          {"session", session_json(cfg.session)},
+          {"store", store_json(cfg.store)},
+          {"frames", frames_json(cfg.frames)},
+          {"relay", relay_json(cfg.relay)},
+          {"auth", auth_json(cfg.auth)},
+          {"cameras", std::move(cameras)}};
 }
 
 const char* to_string(source_kind kind) {

@@ -7,6 +7,7 @@
 #include "core/synthetic_scene.hpp"
 
 #include <caf/expected.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
@@ -128,7 +129,6 @@ struct frames_config {
   bool sample_clip = false;
 };
 
-/// The whole argus configuration.
 /// The camera relay (GET /cameras/{id}/latest.jpg, /ws/cameras/{id}).
 struct relay_config {
   /// Frames per second a viewer gets unless it asks (?fps=) for another.
@@ -155,6 +155,7 @@ struct auth_config {
   std::vector<std::pair<std::string, std::string>> tokens;
 };
 
+/// The whole argus configuration.
 struct config {
   server_config server;
   relay_config relay;
@@ -167,6 +168,24 @@ struct config {
   frames_config frames;
   std::vector<camera_config> cameras;
 };
+
+/// One mapping of the config file and the keys it accepts.
+struct config_section {
+  /// "" (the root), "server", "detector.motion", "cameras[]" (each element
+  /// of the cameras list), "auth.tokens[]", ...
+  std::string path;
+  std::vector<std::string> keys;
+};
+
+/// Every mapping the loader reads and its keys: the one list unknown keys
+/// are checked against. tests/core/test_config_schema.cpp holds it to
+/// schemas/config.schema.json.
+const std::vector<config_section>& config_key_table();
+
+/// The running configuration in the shape of schemas/config.schema.json:
+/// every key with its effective value (detector.names resolved, server.listen
+/// as HOST:PORT), cameras[].retain_days only where set, tokens as "***".
+nlohmann::json config_to_json(const config& cfg);
 
 /// Parses YAML text. Errors name the offending key, e.g.
 /// "cameras[1].fps: must be a number > 0". Unknown keys are errors too.

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Every tunable of argus with its default, one namespace per component. The
-// YAML config overrides these (see config/demo.yaml and README's
-// configuration table; core/config.cpp reads and range-checks every key).
+// YAML config overrides those it names: core/config.cpp reads and
+// range-checks every key, schemas/config.schema.json states each key's
+// default and range (docs/configuration.md is rendered from it), and
+// tests/core/test_config_schema.cpp holds the two together.
 #pragma once
 
 #include <chrono>
