@@ -2,9 +2,11 @@
 // The YAML config loader: parse_config on arbitrary text. An accepted
 // config must hold what validation promises (finite numbers inside their
 // ranges, unique well-formed camera ids), and each camera's session
-// description (logged and stored by the registry) must serialize.
+// description (logged and stored by the registry) must serialize, and so
+// must the whole running config (config_to_json).
 #include "core/config.hpp"
 #include "fuzz/support/fuzz_check.hpp"
+#include "core/text.hpp"
 #include "messages/error.hpp"
 
 #include <cctype>
@@ -55,6 +57,12 @@ void check_config(const config& c) {
   in_range(c.relay.viewer_fps, 0.01, 120, "viewer_fps");
   for (auto& [role, token] : c.auth.tokens)
     FUZZ_CHECK(token.size() >= 16, "short token accepted");
+  // The running config as the settings API will show it: JSON text
+  // whatever bytes the YAML strings held (dump_json never throws).
+  auto shown = dump_json(config_to_json(c));
+  FUZZ_CHECK(valid_utf8(shown), "config_to_json is not UTF-8 text");
+  FUZZ_CHECK(!nlohmann::json::parse(shown, nullptr, false).is_discarded(),
+             "config_to_json is not JSON");
 }
 
 } // namespace
