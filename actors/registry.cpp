@@ -4,6 +4,7 @@
 #include "actors/failure.hpp"
 #include "actors/session.hpp"
 #include "actors/tracker.hpp"
+#include "core/stored_json.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/typed_event_based_actor.hpp>

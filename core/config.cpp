@@ -406,34 +406,6 @@ std::string names_for_model(const std::string& model_path) {
   return model_path.substr(0, dot) + ".names";
 }
 
-std::string describe_session(const config& cfg, const camera_config& cam) {
-  auto& t = cfg.tracker;
-  nlohmann::json j{
-      {"camera",
-       {{"id", cam.id},
-        {"source", to_string(cam.source)},
-        {"width", cam.synthetic.width},
-        {"height", cam.synthetic.height},
-        {"fps", cam.synthetic.fps}}},
-      {"detector",
-       {{"model", cfg.detector.model},
-        {"conf_threshold", cfg.detector.conf_threshold}}},
-      {"tracker",
-       {{"track_high_thresh", t.track_high_thresh},
-        {"track_low_thresh", t.track_low_thresh},
-        {"new_track_thresh", t.new_track_thresh},
-        {"match_thresh", t.match_thresh},
-        {"track_buffer", t.track_buffer},
-        {"match_buffer", t.match_buffer},
-        {"min_hits", t.min_hits}}},
-      {"session",
-       {{"publish_hz", cfg.session.publish_hz},
-        {"confirm_hits", cfg.session.confirm_hits},
-        {"end_after_ms", cfg.session.end_after_ms}}},
-      {"store", {{"sample_interval_ms", cfg.store.sample_interval_ms}}}};
-  return dump_json(j);
-}
-
 namespace {
 
 /// A float setting as the decimal it was written as: 0.3, not the

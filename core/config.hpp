@@ -201,10 +201,6 @@ std::string names_for_model(const std::string& model_path);
 /// Parses "HOST:PORT" into the server section.
 caf::error apply_listen(config& cfg, const std::string& host_port);
 
-/// The settings that shape one camera's session, as a JSON object (stored
-/// with the session so old track history can be interpreted).
-std::string describe_session(const config& cfg, const camera_config& cam);
-
 /// "synthetic", "file" or "rtsp".
 const char* to_string(source_kind kind);
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/latest_frame_store.hpp"
-#include "core/text.hpp"
 
+#include "core/stored_json.hpp"
+#include "core/text.hpp"
 #include "messages/error.hpp"
 
 #include <cerrno>
@@ -9,7 +10,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 namespace argus {
@@ -73,16 +73,11 @@ caf::error latest_frame_store::save(const relay_frame& frame) const {
   if (fs_err)
     return caf::make_error(ec::store_unavailable,
                            "cannot create " + dir_ + ": " + fs_err.message());
-  nlohmann::json meta{{"camera_id", frame.camera_id},
-                      {"frame_no", frame.frame_no},
-                      {"captured_unix_ms", frame.captured_unix_ms},
-                      {"width", frame.width},
-                      {"height", frame.height},
-                      {"size", frame.jpeg->size()}};
   if (auto err
       = write_atomically(path_of(frame.camera_id, ".jpg"), *frame.jpeg))
     return err;
-  return write_atomically(path_of(frame.camera_id, ".json"), dump_json(meta));
+  return write_atomically(path_of(frame.camera_id, ".json"),
+                          frame_meta_to_json(frame));
 }
 
 std::optional<relay_frame>
@@ -93,16 +88,10 @@ latest_frame_store::load(const std::string& camera_id) const {
       || static_cast<unsigned char>((*jpeg)[0]) != 0xFF
       || static_cast<unsigned char>((*jpeg)[1]) != 0xD8)
     return std::nullopt;
-  auto meta = nlohmann::json::parse(*meta_text, nullptr, false);
-  if (meta.is_discarded() || !meta.is_object()
-      || meta.value("size", size_t{0}) != jpeg->size())
-    return std::nullopt; // the pair is from two different saves
   relay_frame f;
   f.camera_id = camera_id;
-  f.frame_no = meta.value("frame_no", int64_t{0});
-  f.captured_unix_ms = meta.value("captured_unix_ms", int64_t{0});
-  f.width = meta.value("width", 0);
-  f.height = meta.value("height", 0);
+  if (!frame_meta_from_json(*meta_text, jpeg->size(), f))
+    return std::nullopt; // the pair is from two different saves
   f.jpeg = std::make_shared<const std::string>(std::move(*jpeg));
   return f;
 }

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/track_db.hpp"
-#include "core/text.hpp"
 
+#include "core/stored_json.hpp"
+#include "core/text.hpp"
 #include "messages/error.hpp"
 
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 namespace argus {
 
@@ -90,20 +90,6 @@ caf::error apply_pragmas(sqlite_db& db, bool writer) {
   return db.exec(sql);
 }
 
-std::string zones_json(const std::vector<std::string>& zones) {
-  return dump_json(nlohmann::json(zones));
-}
-
-std::vector<std::string> parse_zones(const std::string& text) {
-  auto j = nlohmann::json::parse(text, nullptr, false);
-  std::vector<std::string> out;
-  if (j.is_array())
-    for (auto& z : j)
-      if (z.is_string())
-        out.push_back(z.get<std::string>());
-  return out;
-}
-
 const char* const track_columns
     = "seq, track_id, session_id, camera_id, label, start_ts, end_ts, "
       "top_score, best_x, best_y, best_w, best_h, confirmed, selected, "
@@ -125,7 +111,7 @@ stored_track read_track(const sqlite_stmt& s) {
   t.selected = s.column_int(13) != 0;
   t.retained = s.column_int(14) != 0;
   t.interrupted = s.column_int(15) != 0;
-  t.zones = parse_zones(s.column_text(16));
+  t.zones = zones_from_json(s.column_text(16));
   t.sample_count = s.column_int(17);
   return t;
 }
@@ -288,7 +274,7 @@ caf::error track_db::apply_event(const track_event& ev) {
       .bind(11, a.best_bbox.w)
       .bind(12, a.best_bbox.h)
       .bind(13, int64_t{a.confirmed})
-      .bind(14, zones_json(a.zones));
+      .bind(14, zones_to_json(a.zones));
   auto row = stmt->step();
   if (!row)
     return row.error();

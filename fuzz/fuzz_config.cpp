@@ -5,8 +5,9 @@
 // description (logged and stored by the registry) must serialize, and so
 // must the whole running config (config_to_json).
 #include "core/config.hpp"
-#include "fuzz/support/fuzz_check.hpp"
+#include "core/stored_json.hpp"
 #include "core/text.hpp"
+#include "fuzz/support/fuzz_check.hpp"
 #include "messages/error.hpp"
 
 #include <cctype>
