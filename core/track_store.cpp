@@ -21,7 +21,7 @@ track_store::track_store(store_config cfg,
                          std::map<std::string, double> retain_days)
     : cfg_(std::move(cfg)), retain_days_(std::move(retain_days)) {
   status_.path = cfg_.path;
-  status_.state = "degraded";
+  status_.state = store_health::degraded;
   status_.detail = "not opened yet";
 }
 
@@ -38,7 +38,7 @@ bool track_store::ensure_open() {
   if (!ever_opened_) {
     ever_opened_ = true;
     if (!outage_logged_) {
-      status_.state = "ok";
+      status_.state = store_health::ok;
       status_.detail.clear();
     }
   }
@@ -46,12 +46,12 @@ bool track_store::ensure_open() {
 }
 
 void track_store::recovered() {
-  if (status_.state != "degraded")
+  if (status_.state != store_health::degraded)
     return;
   if (outage_logged_)
     spdlog::info("store: {} is writable again", cfg_.path);
   outage_logged_ = false;
-  status_.state = "ok";
+  status_.state = store_health::ok;
   status_.detail.clear();
 }
 
@@ -69,7 +69,7 @@ void track_store::fail(const caf::error& err) {
     logged_at_ = now;
     outage_logged_ = true;
   }
-  status_.state = "degraded";
+  status_.state = store_health::degraded;
   status_.detail = detail;
   // A connection that saw an I/O error may stay broken; start afresh.
   db_.reset();
@@ -113,7 +113,7 @@ bool track_store::flush(int64_t now_unix_ms) {
     return false;
   if (pending_.empty()) {
     // Nothing to commit while degraded: a tiny write tells when it is over.
-    if (status_.state == "degraded") {
+    if (status_.state == store_health::degraded) {
       if (auto err = db_->probe_write()) {
         fail(err);
         return false;

@@ -246,7 +246,7 @@ json samples_json(const std::vector<stored_sample>& samples) {
 }
 
 json to_json(const store_status& x) {
-  return {{"state", x.state},
+  return {{"state", to_string(x.state)},
           {"path", x.path},
           {"detail", x.detail},
           {"events_written", x.events_written},

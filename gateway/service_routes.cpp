@@ -22,7 +22,7 @@ void with_store_state(const std::shared_ptr<gateway_context>& ctx,
   ask(
       ctx->sys, ctx->handles->store(), timeout,
       [=](store_status& st) {
-        json store{{"state", st.state}};
+        json store{{"state", to_string(st.state)}};
         if (!st.detail.empty())
           store["detail"] = st.detail;
         answer(store);

@@ -65,11 +65,16 @@ typename Inspector::result_type inspect(Inspector& f, store_update& x) {
            x.events, x.samples, x.selected_target_id);
 }
 
+/// The track store's health: disabled (no store configured), ok, or
+/// degraded (writes failing; the live pipeline is unaffected).
+enum class store_health : int32_t { disabled, ok, degraded };
+
+/// The wire name: "disabled", "ok", "degraded".
+std::string to_string(store_health health);
+
 /// Health and counters of the STORE (GET /store, /readyz detail).
 struct store_status {
-  /// "ok", "degraded" (writes failing, live pipeline unaffected) or
-  /// "disabled" (no store configured).
-  std::string state = "disabled";
+  store_health state = store_health::disabled;
   std::string path;
   /// Why the store is degraded; empty when ok.
   std::string detail;

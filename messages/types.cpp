@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "messages/types.hpp"
 
+#include "messages/store_types.hpp"
+
 namespace argus {
 
 std::string to_string(camera_link link) {
@@ -17,6 +19,18 @@ std::string to_string(camera_link link) {
     break;
   }
   return "unknown";
+}
+
+std::string to_string(store_health health) {
+  switch (health) {
+  case store_health::ok:
+    return "ok";
+  case store_health::degraded:
+    return "degraded";
+  case store_health::disabled:
+    break;
+  }
+  return "disabled";
 }
 
 } // namespace argus

@@ -257,7 +257,7 @@ store_actor::behavior_type stub_store(store_actor::pointer) {
       [](const session_record&) {},
       [](atom::status) {
         store_status st;
-        st.state = "ok";
+        st.state = store_health::ok;
         st.path = "/var/lib/argus/tracks.db";
         return st;
       },

@@ -51,7 +51,7 @@ TEST(track_store, sheds_samples_beyond_the_bound_but_never_events) {
   EXPECT_EQ(st.samples_shed, 15);
   ASSERT_TRUE(store.flush(5000));
   st = store.status();
-  EXPECT_EQ(st.state, "ok");
+  EXPECT_EQ(st.state, store_health::ok);
   EXPECT_EQ(st.events_written, 3);
   EXPECT_EQ(st.samples_written, 10);
   EXPECT_EQ(st.pending_samples, 0);
@@ -68,14 +68,14 @@ TEST(track_store, degrades_keeps_events_and_recovers) {
   store.add(update_with(2, 3));
   EXPECT_FALSE(store.flush(1000));
   auto st = store.status();
-  EXPECT_EQ(st.state, "degraded");
+  EXPECT_EQ(st.state, store_health::degraded);
   EXPECT_FALSE(st.detail.empty());
   EXPECT_EQ(st.pending_events, 2);
   // The disk "comes back".
   std::filesystem::remove(blocker);
   ASSERT_TRUE(store.flush(2000));
   st = store.status();
-  EXPECT_EQ(st.state, "ok");
+  EXPECT_EQ(st.state, store_health::ok);
   EXPECT_TRUE(st.detail.empty());
   EXPECT_EQ(st.events_written, 2);
   EXPECT_EQ(st.pending_events, 0);
