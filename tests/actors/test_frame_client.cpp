@@ -87,8 +87,10 @@ clip_actor::behavior_type held_clip(clip_actor::pointer self,
   };
 }
 
-/// A mock CLIP MANAGER that knows one clip, "c1".
-clip_manager_actor::behavior_type mock_manager(clip_actor c1) {
+/// A mock CLIP MANAGER that knows one clip, "c1": the actor in `c1` (a
+/// test replaces it as the real manager does when a clip is registered
+/// again after it died).
+clip_manager_actor::behavior_type mock_manager(std::shared_ptr<clip_actor> c1) {
   return {
       [=](clip_source& src) -> caf::result<clip_info> {
         if (src.uri.find("missing") != std::string::npos)
@@ -103,7 +105,7 @@ clip_manager_actor::behavior_type mock_manager(clip_actor c1) {
       [=](atom::get, const std::string& id) -> caf::result<clip_actor> {
         if (id != "c1")
           return caf::make_error(ec::unknown_clip, "no clip '" + id + "'");
-        return c1;
+        return *c1;
       },
       [=](atom::list) -> caf::result<std::vector<clip_info>> {
         return std::vector<clip_info>{};
@@ -126,6 +128,7 @@ frame_command frames_of(const std::string& id, std::vector<int64_t> offsets,
 struct frame_client_fixture : fixture {
   clip_log_ptr log = std::make_shared<clip_log>();
   clip_actor c1;
+  std::shared_ptr<clip_actor> registered = std::make_shared<clip_actor>();
   clip_manager_actor mgr;
   std::shared_ptr<recording_connection> conn
       = std::make_shared<recording_connection>();
@@ -133,7 +136,8 @@ struct frame_client_fixture : fixture {
 
   frame_client_fixture() {
     c1 = sys.spawn(held_clip, log);
-    mgr = sys.spawn(mock_manager, c1);
+    *registered = c1;
+    mgr = sys.spawn(mock_manager, registered);
   }
 
   ~frame_client_fixture() override {
@@ -141,6 +145,7 @@ struct frame_client_fixture : fixture {
       caf::anon_send_exit(fc, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(mgr, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(c1, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(*registered, caf::exit_reason::user_shutdown);
     drain();
   }
 
@@ -375,6 +380,49 @@ CAF_TEST(a client that reads nothing while max_queued wait is closed) {
   command(bad);
   CAF_CHECK_EQUAL(conn->close_code, close_code::try_again_later);
   CAF_CHECK(conn->close_reason.find("too slow") != std::string::npos);
+}
+
+CAF_TEST(a clip that died is looked up again instead of asked forever) {
+  start();
+  log->immediate = true;
+  command(frames_of("r1", {0}));
+  write_all(fc, *conn);
+  CAF_CHECK_EQUAL(conn->of_type("frame").size(), 1u);
+  // The clip dies and is registered again: the manager has a new actor.
+  auto log2 = std::make_shared<clip_log>();
+  log2->immediate = true;
+  *registered = sys.spawn(held_clip, log2);
+  caf::anon_send_exit(c1, caf::exit_reason::kill);
+  drain();
+  command(frames_of("r2", {100}));
+  write_all(fc, *conn);
+  CAF_CHECK(conn->of_type("error").empty());
+  CAF_CHECK_EQUAL(log2->asked.size(), 1u);
+  CAF_CHECK_EQUAL(conn->of_type("frame").size(), 2u);
+}
+
+CAF_TEST(frames queued for a clip that died fail and the client lives on) {
+  frame_client_setup setup;
+  setup.max_in_flight = 1;
+  start(setup);
+  command(frames_of("r1", {0, 100, 200}));
+  CAF_REQUIRE_EQUAL(log->held.size(), 1u);
+  caf::anon_send_exit(c1, caf::exit_reason::kill);
+  drain();
+  // The frame in flight times out; the two queued ones have no clip.
+  sched.trigger_timeouts();
+  drain();
+  write_all(fc, *conn);
+  CAF_CHECK_EQUAL(conn->close_code, 0);
+  auto errs = conn->of_type("error");
+  CAF_REQUIRE_EQUAL(errs.size(), 3u);
+  CAF_CHECK_EQUAL(errs[0]["error"], "timeout");
+  CAF_CHECK_EQUAL(errs[1]["error"], "unknown_clip");
+  CAF_CHECK_EQUAL(errs[1]["offset"], 100);
+  auto done = conn->of_type("request_done");
+  CAF_REQUIRE_EQUAL(done.size(), 1u);
+  CAF_CHECK_EQUAL(done[0]["errors"], 3);
+  CAF_CHECK_EQUAL(done[0]["frames"], 0);
 }
 
 CAF_TEST(a closed socket stops the frame client) {
