@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "actors/clip.hpp"
 
-#include "actors/clip_io.hpp"
-#include "actors/decoder.hpp"
 #include "actors/failure.hpp"
 #include "core/defaults.hpp"
 #include "core/hevc_index.hpp"
@@ -161,7 +159,7 @@ void on_index(self_ptr self, clip_index_ptr idx) {
   ds.index = idx;
   ds.clip = caf::actor_cast<clip_actor>(self);
   ds.cache = st.setup.cache;
-  st.decoder = self->spawn<caf::detached + caf::linked>(decoder, std::move(ds));
+  st.decoder = st.setup.start_decoder(self, std::move(ds));
   for (auto& rp : st.openers)
     rp.deliver(st.info);
   st.openers.clear();
@@ -198,8 +196,7 @@ clip_actor::behavior_type clip(self_ptr self, clip_setup setup) {
   st.setup = std::move(setup);
   st.info.clip_id = st.setup.source.clip_id;
   st.info.uri = st.setup.source.uri;
-  st.io = self->spawn<caf::detached + caf::linked>(clip_io, st.setup.source.uri,
-                                                   st.setup.s3);
+  st.io = st.setup.start_io(self, st.setup.source.uri, st.setup.s3);
   self->request(st.io, defaults::frames::open_timeout, atom::open_v)
       .then([=](clip_index_ptr& idx) { on_index(self, std::move(idx)); },
             [=](caf::error& err) {
@@ -269,6 +266,10 @@ clip_actor::behavior_type clip(self_ptr self, clip_setup setup) {
         st.requeued.erase(frame.key);
       },
   };
+}
+
+clip_actor spawn_clip(caf::local_actor* parent, clip_setup setup) {
+  return parent->spawn(clip, std::move(setup));
 }
 
 } // namespace argus

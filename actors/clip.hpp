@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "actors/clip_io.hpp"
+#include "actors/decoder.hpp"
 #include "actors/interfaces.hpp"
 #include "core/byte_source.hpp"
 #include "core/clip_scheduler.hpp"
 #include "core/frame_cache.hpp"
 
+#include <caf/local_actor.hpp>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -22,6 +26,13 @@ struct clip_setup {
   std::shared_ptr<frame_cache> cache;
   /// Chunk byte buffers a clip keeps for reuse.
   size_t max_chunks = 4;
+  /// Start the clip's CLIP IO and DECODER (the clip passes itself as the
+  /// parent). Production spawns them detached; tests pass mocks or
+  /// scheduled actors, so a clip runs alone under the test coordinator.
+  std::function<clip_io_actor(caf::local_actor*, std::string, s3_settings)>
+      start_io = spawn_clip_io;
+  std::function<decoder_actor(caf::local_actor*, decoder_setup)> start_decoder
+      = spawn_decoder;
 };
 
 /// State of a CLIP.
@@ -53,5 +64,8 @@ struct clip_state {
 /// the decoder's passes are chosen newest first (clip_scheduler).
 clip_actor::behavior_type clip(clip_actor::stateful_pointer<clip_state> self,
                                clip_setup setup);
+
+/// Spawns a CLIP as `parent`'s child (scheduled: it never blocks).
+clip_actor spawn_clip(caf::local_actor* parent, clip_setup setup);
 
 } // namespace argus

@@ -46,4 +46,10 @@ clip_io(clip_io_actor::stateful_pointer<clip_io_state> self, std::string uri,
   };
 }
 
+clip_io_actor spawn_clip_io(caf::local_actor* parent, std::string uri,
+                            s3_settings s3) {
+  return parent->spawn<caf::detached + caf::linked>(clip_io, std::move(uri),
+                                                    std::move(s3));
+}
+
 } // namespace argus

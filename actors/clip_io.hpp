@@ -4,6 +4,7 @@
 #include "actors/interfaces.hpp"
 #include "core/byte_source.hpp"
 
+#include <caf/local_actor.hpp>
 #include <memory>
 #include <string>
 
@@ -24,5 +25,10 @@ struct clip_io_state {
 clip_io_actor::behavior_type
 clip_io(clip_io_actor::stateful_pointer<clip_io_state> self, std::string uri,
         s3_settings s3);
+
+/// Spawns the CLIP IO of `parent`'s clip: detached (it blocks) and linked
+/// (it lives and dies with its clip).
+clip_io_actor spawn_clip_io(caf::local_actor* parent, std::string uri,
+                            s3_settings s3);
 
 } // namespace argus

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "actors/clip_manager.hpp"
 
-#include "actors/clip.hpp"
 #include "actors/failure.hpp"
 #include "core/defaults.hpp"
 
@@ -68,7 +67,7 @@ clip_manager(clip_manager_actor::stateful_pointer<clip_manager_state> self,
           cs.s3 = self->state.setup.s3;
           cs.cache = self->state.setup.cache;
           cs.max_chunks = self->state.setup.max_chunks;
-          auto hdl = self->spawn(clip, std::move(cs));
+          auto hdl = self->state.setup.start_clip(self, std::move(cs));
           self->monitor(hdl);
           live->push_back(hdl);
           it = clips

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "actors/clip.hpp"
 #include "actors/interfaces.hpp"
 #include "core/byte_source.hpp"
 #include "core/frame_cache.hpp"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -17,6 +19,10 @@ struct clip_manager_setup {
   s3_settings s3;
   std::shared_ptr<frame_cache> cache;
   size_t max_chunks = 4;
+  /// Starts one CLIP (the manager passes itself as the parent); tests
+  /// pass mock clips.
+  std::function<clip_actor(caf::local_actor*, clip_setup)> start_clip
+      = spawn_clip;
 };
 
 /// State of the CLIP MANAGER.

@@ -70,4 +70,8 @@ decoder(decoder_actor::stateful_pointer<decoder_state> self,
   };
 }
 
+decoder_actor spawn_decoder(caf::local_actor* parent, decoder_setup setup) {
+  return parent->spawn<caf::detached + caf::linked>(decoder, std::move(setup));
+}
+
 } // namespace argus

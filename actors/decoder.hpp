@@ -6,6 +6,7 @@
 #include "core/hevc_decoder.hpp"
 #include "core/jpeg_encoder.hpp"
 
+#include <caf/local_actor.hpp>
 #include <memory>
 #include <string>
 
@@ -37,5 +38,9 @@ struct decoder_state {
 decoder_actor::behavior_type
 decoder(decoder_actor::stateful_pointer<decoder_state> self,
         decoder_setup setup);
+
+/// Spawns the DECODER of `parent`'s clip: detached (decoding blocks) and
+/// linked (it lives and dies with its clip).
+decoder_actor spawn_decoder(caf::local_actor* parent, decoder_setup setup);
 
 } // namespace argus

@@ -92,6 +92,11 @@ void with_clip(self_ptr self, const std::string& request_id,
                 atom::get_v, clip_id)
       .then(
           [=](clip_actor& clip) {
+            // Watched, so a clip that dies is resolved again (the CLIP
+            // MANAGER forgets it; it may be registered anew) instead of
+            // failing every later request of this connection.
+            if (!self->state.clips.count(clip_id))
+              self->monitor(clip);
             self->state.clips[clip_id] = clip;
             then(clip);
           },
@@ -117,7 +122,9 @@ void on_frame(self_ptr self, const std::string& request_id,
   send_message(self, {st.setup.codec->encode(n), std::move(frame.jpeg)});
 }
 
-void on_answer(self_ptr self, const std::string& request_id, bool ok) {
+/// One asked frame was answered (or failed); a request with every frame
+/// answered is done.
+void count_answer(self_ptr self, const std::string& request_id, bool ok) {
   auto& st = self->state;
   --st.in_flight;
   if (auto done = st.requests.answered(request_id, ok)) {
@@ -129,6 +136,10 @@ void on_answer(self_ptr self, const std::string& request_id, bool ok) {
     n.errors = done->failed;
     send_notice(self, n);
   }
+}
+
+void on_answer(self_ptr self, const std::string& request_id, bool ok) {
+  count_answer(self, request_id, ok);
   pump(self);
 }
 
@@ -143,8 +154,17 @@ void pump(self_ptr self) {
     ++st.in_flight;
     auto request_id = next->first;
     auto key = next->second;
-    auto clip = st.clips.at(st.requests.clip_of(request_id));
-    self->request(clip, defaults::frames::frame_timeout, key)
+    auto clip = st.clips.find(st.requests.clip_of(request_id));
+    if (clip == st.clips.end()) {
+      // The clip died after the request was queued.
+      send_caf_error(self, request_id,
+                     caf::make_error(ec::unknown_clip,
+                                     "the clip is gone; register it again"),
+                     &key);
+      count_answer(self, request_id, false);
+      continue;
+    }
+    self->request(clip->second, defaults::frames::frame_timeout, key)
         .then(
             [=](encoded_frame& frame) {
               on_frame(self, request_id, frame);
@@ -274,6 +294,11 @@ frame_client_actor::behavior_type frame_client(self_ptr self,
   self->state.setup = std::move(setup);
   self->state.out = outbox<frame_message>(
       {self->state.setup.max_queued, self->state.setup.max_unwritten});
+  self->set_down_handler([=](const caf::down_msg& dm) {
+    auto& clips = self->state.clips;
+    for (auto it = clips.begin(); it != clips.end();)
+      it = it->second.address() == dm.source ? clips.erase(it) : std::next(it);
+  });
   return {
       [=](frame_command& cmd) { on_command(self, cmd); },
       [=](atom::written) {

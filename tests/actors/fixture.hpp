@@ -20,6 +20,8 @@ namespace argus::test {
 /// Records what a CLIENT hands to its socket.
 struct recording_connection : client_connection {
   std::vector<std::string> sent;
+  /// Whether each of `sent` went out as a binary message.
+  std::vector<bool> binary;
   /// How many of `sent` the test has reported written to the CLIENT.
   size_t acked = 0;
   uint16_t close_code = 0;
@@ -27,8 +29,14 @@ struct recording_connection : client_connection {
 
   size_t reads_resumed = 0;
 
-  void send(text_ptr text) override { sent.push_back(*text); }
-  void send_binary(text_ptr bytes) override { sent.push_back(*bytes); }
+  void send(text_ptr text) override {
+    sent.push_back(*text);
+    binary.push_back(false);
+  }
+  void send_binary(text_ptr bytes) override {
+    sent.push_back(*bytes);
+    binary.push_back(true);
+  }
   void resume_read() override { ++reads_resumed; }
   void close(uint16_t code, std::string reason) override {
     close_code = code;
@@ -38,8 +46,10 @@ struct recording_connection : client_connection {
   /// The messages sent so far whose "type" is `type`.
   std::vector<nlohmann::json> of_type(const std::string& type) const {
     std::vector<nlohmann::json> out;
-    for (auto& s : sent) {
-      auto j = nlohmann::json::parse(s);
+    for (size_t i = 0; i < sent.size(); ++i) {
+      if (binary[i])
+        continue;
+      auto j = nlohmann::json::parse(sent[i]);
       if (j.value("type", "") == type)
         out.push_back(j);
     }
@@ -114,9 +124,30 @@ struct fixture : test_coordinator_fixture<actor_config> {
   /// Runs every pending message, but no timer.
   void drain() { sched.run(); }
 
+  /// Sends a request, runs the actors, and returns the reply or the error
+  /// (sec::bad_function_call when nobody answered yet).
+  template <class T, class Handle, class... Ts>
+  caf::expected<T> call(const Handle& hdl, Ts... xs) {
+    auto rh = self->request(hdl, caf::infinite, xs...);
+    drain();
+    return reply<T>(rh);
+  }
+
+  /// The answer to a request sent earlier, if it has arrived (a receive
+  /// without one would block the test).
+  template <class T, class Handle> caf::expected<T> reply(Handle& rh) {
+    caf::expected<T> result{caf::sec::bad_function_call};
+    if (self->mailbox().empty())
+      return result;
+    rh.receive([&](T& x) { result = std::move(x); },
+               [&](caf::error& err) { result = std::move(err); });
+    return result;
+  }
+
   /// Plays a socket that writes everything: reports each message handed to
   /// `conn` as written until the CLIENT has nothing more to hand over.
-  void write_all(const client_actor& cli, recording_connection& conn) {
+  template <class Handle>
+  void write_all(const Handle& cli, recording_connection& conn) {
     drain();
     while (conn.acked < conn.sent.size()) {
       for (; conn.acked < conn.sent.size(); ++conn.acked)
