@@ -108,7 +108,7 @@ CAF_TEST_FIXTURE_SCOPE(store_tests, store_fixture)
 CAF_TEST(updates are committed on the flush timer) {
   start();
   auto s = status();
-  CAF_CHECK_EQUAL(s.state, "ok");
+  CAF_CHECK(s.state == store_health::ok);
   CAF_CHECK_EQUAL(s.path, cfg.path);
   send(update_with(2, 3));
   s = status();
@@ -154,12 +154,12 @@ CAF_TEST(a store that cannot write is degraded and recovers) {
   cfg.path = blocker + "/argus.db";
   start();
   auto s = status();
-  CAF_CHECK_EQUAL(s.state, "degraded");
+  CAF_CHECK(s.state == store_health::degraded);
   CAF_CHECK(!s.detail.empty());
   send(update_with(2, 1));
   wait(milliseconds(1000));
   s = status();
-  CAF_CHECK_EQUAL(s.state, "degraded");
+  CAF_CHECK(s.state == store_health::degraded);
   CAF_CHECK_EQUAL(s.pending_events, 2); // events are never shed
   CAF_CHECK_EQUAL(s.events_written, 0);
   // The disk comes back; the next attempt is retry_ms later, not a whole
@@ -167,7 +167,7 @@ CAF_TEST(a store that cannot write is degraded and recovers) {
   std::filesystem::remove(blocker);
   wait(milliseconds(cfg.retry_ms));
   s = status();
-  CAF_CHECK_EQUAL(s.state, "ok");
+  CAF_CHECK(s.state == store_health::ok);
   CAF_CHECK(s.detail.empty());
   CAF_CHECK_EQUAL(s.events_written, 2);
   CAF_CHECK_EQUAL(rows().size(), 2u);
@@ -177,7 +177,7 @@ CAF_TEST(a file that is not a database degrades the store) {
   std::ofstream(cfg.path) << std::string(4096, 'x');
   start();
   auto s = status();
-  CAF_CHECK_EQUAL(s.state, "degraded");
+  CAF_CHECK(s.state == store_health::degraded);
   CAF_CHECK(!s.detail.empty());
   auto gone = call<std::string>(st, atom::remove_v, std::string{"cam/1"});
   CAF_REQUIRE(!gone);
