@@ -12,6 +12,7 @@
 #include "tests/actors/fixture.hpp"
 
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <sstream>
@@ -50,6 +51,28 @@ inline bytes_ptr chunk_bytes(const clip_index& idx, size_t irap,
   const auto& e = idx.iraps.at(irap);
   return std::make_shared<const std::string>(all.substr(
       static_cast<size_t>(e.offset), static_cast<size_t>(e.end - e.offset)));
+}
+
+/// A CLIP mock: `info` answers create and status, FRAME_DONE messages go
+/// to `on_frame`; frames are unknown, the index empty, prefetches no-ops.
+inline clip_actor::behavior_type
+scripted_clip(std::function<caf::result<clip_info>()> info,
+              std::function<void(encoded_frame&)> on_frame) {
+  return {
+      [=](atom::create) { return info(); },
+      [=](atom::status) { return info(); },
+      [=](atom::index) -> caf::result<clip_index_ptr> {
+        return clip_index_ptr{};
+      },
+      [=](frame_key&) -> caf::result<encoded_frame> {
+        return caf::make_error(ec::unknown_frame);
+      },
+      [=](atom::prefetch, int64_t irap) -> caf::result<int64_t> {
+        return irap;
+      },
+      [=](atom::prefetch, int64_t, int32_t) {},
+      [=](encoded_frame& f) { on_frame(f); },
+  };
 }
 
 /// The production peers, spawned so the test coordinator runs them.

@@ -31,25 +31,13 @@ clip_actor::behavior_type mock_clip(clip_actor::pointer self, clips_log_ptr log,
     info.frame_count = 6;
     return info;
   };
-  return {
-      [=](atom::create) -> caf::result<clip_info> {
+  return scripted_clip(
+      [log, cs, summary]() -> caf::result<clip_info> {
         if (log->failing.count(cs.source.clip_id))
           return caf::make_error(ec::source_not_found, "no such object");
         return summary();
       },
-      [=](atom::status) -> caf::result<clip_info> { return summary(); },
-      [=](atom::index) -> caf::result<clip_index_ptr> {
-        return clip_index_ptr{};
-      },
-      [=](frame_key&) -> caf::result<encoded_frame> {
-        return caf::make_error(ec::unknown_frame);
-      },
-      [=](atom::prefetch, int64_t irap) -> caf::result<int64_t> {
-        return irap;
-      },
-      [=](atom::prefetch, int64_t, int32_t) {},
-      [=](encoded_frame&) {},
-  };
+      [](encoded_frame&) {});
 }
 
 struct manager_fixture : fixture {

@@ -15,21 +15,9 @@ namespace {
 /// A CLIP that records the frames its DECODER publishes (FRAME_DONE).
 clip_actor::behavior_type
 recording_clip(std::shared_ptr<std::vector<encoded_frame>> got) {
-  return {
-      [=](atom::create) -> caf::result<clip_info> { return clip_info{}; },
-      [=](atom::status) -> caf::result<clip_info> { return clip_info{}; },
-      [=](atom::index) -> caf::result<clip_index_ptr> {
-        return clip_index_ptr{};
-      },
-      [=](frame_key&) -> caf::result<encoded_frame> {
-        return caf::make_error(ec::unknown_frame);
-      },
-      [=](atom::prefetch, int64_t irap) -> caf::result<int64_t> {
-        return irap;
-      },
-      [=](atom::prefetch, int64_t, int32_t) {},
-      [=](encoded_frame& f) { got->push_back(std::move(f)); },
-  };
+  return scripted_clip(
+      []() -> caf::result<clip_info> { return clip_info{}; },
+      [got](encoded_frame& f) { got->push_back(std::move(f)); });
 }
 
 /// Width and height of a JPEG, or {0, 0}.
