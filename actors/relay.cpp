@@ -84,7 +84,10 @@ void on_frame(self_ptr self, const frame_ptr& f) {
     ++st.status.frames_stale;
     return;
   }
-  auto due = st.viewers->due(clock::now());
+  // Pacing reads the actor clock (the steady clock in production, the
+  // test coordinator's in tests); the age above compares with the camera's
+  // steady-clock stamp.
+  auto due = st.viewers->due(self->clock().now());
   if (due.empty() && st.snapshot_waiters.empty())
     return; // nobody is due one: no encode
   auto out = encode(self, *f);
@@ -188,7 +191,7 @@ relay_actor::behavior_type relay(self_ptr self, relay_setup setup) {
             = st.latest && st.status.camera.state != camera_link::disconnected;
         if (served)
           self->send(v, *st.latest);
-        st.viewers->add(v, fps, clock::now(), served);
+        st.viewers->add(v, fps, self->clock().now(), served);
         st.status.viewers = static_cast<int64_t>(st.viewers->size());
         update_subscription(self);
       },

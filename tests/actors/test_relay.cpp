@@ -194,9 +194,8 @@ CAF_TEST(one frame is encoded once and shared by every due viewer) {
   CAF_CHECK_EQUAL(st.latest_unix_ms, 1'700'000'000'000);
 }
 
-// Pacing reads the steady clock: a 0.01 fps viewer's slot is 100 s long,
-// so it is due again only if the test straddles a slot boundary (about
-// one run in 10^5).
+// Pacing reads the actor clock, which only moves when the test moves it:
+// a 0.01 fps viewer's 100 s slot cannot end during the test.
 CAF_TEST(a slow viewer gets the latest at join and nothing more this slot) {
   rel = start();
   auto [fast, fast_log] = join();
