@@ -3,6 +3,7 @@
 
 #include "actors/failure.hpp"
 #include "actors/session.hpp"
+#include "actors/spawn.hpp"
 #include "actors/tracker.hpp"
 #include "core/stored_json.hpp"
 
@@ -34,8 +35,11 @@ session_actor spawn_session(self_ptr self, const camera_config& cam,
   auto& cfg = st.setup.cfg;
   auto& cam_hdl = st.setup.cameras[cam.id];
   if (!cam_hdl)
-    cam_hdl = st.setup.spawn_camera(cam);
-  auto det_hdl = st.setup.spawn_detector(cfg.detector);
+    cam_hdl = st.setup.spawn_camera ? st.setup.spawn_camera(cam)
+                                    : spawn_camera(self->system(), cam);
+  auto det_hdl = st.setup.spawn_detector
+                     ? st.setup.spawn_detector(cfg.detector)
+                     : spawn_detector(self->system(), cfg.detector);
   auto params = cfg.tracker;
   params.frame_rate = cam.synthetic.fps;
   auto& ids = st.track_ids[cam.id];

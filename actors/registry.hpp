@@ -19,9 +19,9 @@ struct registry_setup {
   std::vector<std::string> labels;
   wire_codec_ptr codec;
   /// How a session's DETECTOR is spawned, and a CAMERA that `cameras`
-  /// lacks: spawn_detector/spawn_camera (actors/spawn.hpp, detached) in
-  /// production. Tests under CAF's deterministic coordinator spawn them
-  /// attached: detached actors escape it.
+  /// lacks. Unset: spawn_detector/spawn_camera (actors/spawn.hpp,
+  /// detached), as in production. Tests under CAF's deterministic
+  /// coordinator spawn them attached: detached actors escape it.
   std::function<detector_actor(const detector_config&)> spawn_detector;
   std::function<camera_actor(const camera_config&)> spawn_camera;
   /// Track history; null when disabled.
