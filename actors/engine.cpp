@@ -88,11 +88,6 @@ engine start_engine(caf::actor_system& sys, const config& cfg,
   }
   reg.store = out.history.store;
   reg.cameras = sup.cameras;
-  reg.spawn_camera
-      = [&sys](const camera_config& cam) { return spawn_camera(sys, cam); };
-  reg.spawn_detector = [&sys](const detector_config& detector) {
-    return spawn_detector(sys, detector);
-  };
   out.registry = sys.spawn(registry, std::move(reg));
   if (cfg.frames.enabled)
     out.clips = spawn_clip_manager(sys, cfg.frames);

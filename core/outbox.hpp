@@ -108,7 +108,6 @@ public:
   bool has_latest() const { return latest_.has_value(); }
   int in_flight() const { return in_flight_; }
   bool reads_paused() const { return reads_paused_; }
-  const limits& bounds() const { return limits_; }
   /// Latest items replaced before they were sent.
   int64_t replaced() const { return replaced_; }
   /// Ordered items refused because the lane was full.

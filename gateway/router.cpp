@@ -11,8 +11,6 @@
 
 namespace argus {
 
-using nlohmann::json;
-
 namespace {
 
 std::string path_of(const http_request& req) {
