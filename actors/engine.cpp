@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "actors/engine.hpp"
 
-#include "actors/registry.hpp"
+#include "actors/analytics/registry.hpp"
 #include "actors/spawn.hpp"
 #include "actors/supervisor.hpp"
 #include "core/clock.hpp"
-#include "core/track_db.hpp"
+#include "core/history/track_db.hpp"
 
 #include <caf/scoped_actor.hpp>
 #include <spdlog/spdlog.h>

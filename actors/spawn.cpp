@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "actors/spawn.hpp"
 
-#include "actors/camera.hpp"
-#include "actors/clip_manager.hpp"
-#include "actors/detector.hpp"
-#include "actors/relay.hpp"
-#include "actors/track_reader.hpp"
+#include "actors/analytics/detector.hpp"
+#include "actors/frames/clip_manager.hpp"
+#include "actors/history/track_reader.hpp"
+#include "actors/relay/relay.hpp"
+#include "actors/video/camera.hpp"
 
 namespace argus {
 

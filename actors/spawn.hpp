@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "actors/history/store.hpp"
 #include "actors/interfaces.hpp"
-#include "actors/store.hpp"
 #include "core/config.hpp"
 
 #include <caf/actor_system.hpp>

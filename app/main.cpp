@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // argus: parse the command line and run one subcommand.
 #include "app/commands.hpp"
-#include "core/ffmpeg_limits.hpp"
 #include "core/malloc_arenas.hpp"
-#include "core/synthetic_export.hpp"
+#include "core/video/ffmpeg_limits.hpp"
+#include "core/video/synthetic_export.hpp"
 
 #include <CLI/CLI.hpp>
 #include <iostream>

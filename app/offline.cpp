@@ -2,10 +2,10 @@
 // `argus detect` and `argus track --video`: the live path's detection and
 // tracking stages over every frame of a file, for offline evaluation.
 #include "app/commands.hpp"
+#include "core/analytics/detection_stage.hpp"
+#include "core/analytics/offline_tracks.hpp"
 #include "core/config.hpp"
-#include "core/detection_stage.hpp"
-#include "core/offline_tracks.hpp"
-#include "core/video_file.hpp"
+#include "core/video/video_file.hpp"
 #include "messages/error.hpp"
 
 #include <chrono>

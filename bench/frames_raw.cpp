@@ -13,10 +13,10 @@
 //     THREADS independent decoders (one per core, as argus runs one per
 //     clip), each decoding and encoding every frame of the clip in order,
 //     over and over, for SECONDS. Prints {"threads","frames","fps"}.
-#include "core/byte_source.hpp"
-#include "core/hevc_decoder.hpp"
-#include "core/hevc_index.hpp"
-#include "core/jpeg_encoder.hpp"
+#include "core/frames/byte_source.hpp"
+#include "core/frames/hevc_decoder.hpp"
+#include "core/frames/hevc_index.hpp"
+#include "core/video/jpeg_encoder.hpp"
 #include "messages/error.hpp"
 
 #include <algorithm>

@@ -4,9 +4,9 @@
 // sequence and overall. Usage:
 //   argus_mot_eval DATA_DIR [--config FILE] [--set key=value ...]
 // where DATA_DIR holds MOT15/ and MOT17-firsthalf/ (see shared data README).
-#include "core/byte_tracker.hpp"
+#include "core/analytics/byte_tracker.hpp"
+#include "core/analytics/mot.hpp"
 #include "core/config.hpp"
-#include "core/mot.hpp"
 #include "messages/error.hpp"
 
 #include <filesystem>

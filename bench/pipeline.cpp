@@ -5,13 +5,13 @@
 // a plain single-threaded loop calling the same frame source, detection
 // stage and tracker. Each run measures frames processed per second over a
 // fixed window after a warm-up; 5 runs each, alternating, median reported.
-#include "actors/registry.hpp"
-#include "actors/store.hpp"
+#include "actors/analytics/registry.hpp"
+#include "actors/history/store.hpp"
 #include "actors/system_config.hpp"
-#include "core/byte_tracker.hpp"
-#include "core/detection_stage.hpp"
-#include "core/synthetic_scene.hpp"
-#include "core/video_file.hpp"
+#include "core/analytics/byte_tracker.hpp"
+#include "core/analytics/detection_stage.hpp"
+#include "core/video/synthetic_scene.hpp"
+#include "core/video/video_file.hpp"
 #include "gateway/json_codec.hpp"
 #include "messages/error.hpp"
 

@@ -4,8 +4,8 @@
 //     transaction per sample (the naive baseline), 5 runs, medians;
 //  2. GET /tracks query latency over 1,000,000 tracks for each filter, with
 //     the schema's indexes vs the same table without secondary indexes.
-#include "core/track_db.hpp"
-#include "core/track_store.hpp"
+#include "core/history/track_db.hpp"
+#include "core/history/track_store.hpp"
 #include "messages/error.hpp"
 
 #include <algorithm>

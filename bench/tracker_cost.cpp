@@ -2,7 +2,7 @@
 // Tracker update cost per frame at 10, 100 and 1000 detections: argus'
 // sky defaults (buffered IoU) side by side with plain IoU (match_buffer 0)
 // in the same run. Seeded random walkers; 5 runs, median reported.
-#include "core/byte_tracker.hpp"
+#include "core/analytics/byte_tracker.hpp"
 
 #include <algorithm>
 #include <chrono>

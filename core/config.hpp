@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "core/byte_tracker.hpp"
+#include "core/analytics/byte_tracker.hpp"
+#include "core/analytics/motion_stage.hpp"
 #include "core/defaults.hpp"
-#include "core/motion_stage.hpp"
-#include "core/synthetic_scene.hpp"
+#include "core/video/synthetic_scene.hpp"
 
 #include <caf/expected.hpp>
 #include <nlohmann/json_fwd.hpp>

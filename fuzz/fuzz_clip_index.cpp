@@ -5,8 +5,8 @@
 // set to "ftyp"), so each target's corpus stays on its own parser. An
 // index that comes back must be consistent: every listed frame inside the
 // object and found again by locate_frame, display order a permutation.
-#include "core/ffmpeg_limits.hpp"
-#include "core/hevc_index.hpp"
+#include "core/frames/hevc_index.hpp"
+#include "core/video/ffmpeg_limits.hpp"
 #include "fuzz/support/fuzz_check.hpp"
 #include "fuzz/support/memory_source.hpp"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The track-history cursor (?cursor= of GET /tracks): decode_cursor on
 // arbitrary text, and the encode/decode round trip for any position.
-#include "core/track_db.hpp"
+#include "core/history/track_db.hpp"
 #include "fuzz/support/fuzz_check.hpp"
 
 #include <cstdint>

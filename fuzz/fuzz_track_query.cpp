@@ -2,7 +2,7 @@
 // GET /tracks and GET /tracks/{id} parameters: the input is a query
 // string, decoded by parse_query and validated by parse_track_query and
 // parse_track_detail; also the track-id check of /tracks/{id}.
-#include "core/track_query.hpp"
+#include "core/history/track_query.hpp"
 #include "fuzz/support/fuzz_check.hpp"
 #include "gateway/url.hpp"
 #include "messages/error.hpp"

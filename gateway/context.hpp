@@ -6,7 +6,7 @@
 #include "actors/wire.hpp"
 #include "core/bearer_auth.hpp"
 #include "core/config.hpp"
-#include "core/viewer_limits.hpp"
+#include "core/relay/viewer_limits.hpp"
 #include "gateway/static_files.hpp"
 
 #include <atomic>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gateway/frame_routes.hpp"
 
-#include "actors/frame_client.hpp"
+#include "actors/frames/frame_client.hpp"
 #include "core/defaults.hpp"
 #include "core/text.hpp"
 #include "gateway/frame_codec.hpp"

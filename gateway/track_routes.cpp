@@ -2,8 +2,8 @@
 #include "gateway/track_routes.hpp"
 
 #include "core/defaults.hpp"
+#include "core/history/track_query.hpp"
 #include "core/text.hpp"
-#include "core/track_query.hpp"
 #include "gateway/json_codec.hpp"
 #include "gateway/url.hpp"
 

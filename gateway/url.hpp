@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "core/track_query.hpp"
+#include "core/history/track_query.hpp"
 
 #include <string>
 #include <string_view>

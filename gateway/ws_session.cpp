@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gateway/ws_session.hpp"
 
-#include "actors/client.hpp"
-#include "actors/viewer.hpp"
+#include "actors/analytics/client.hpp"
+#include "actors/relay/viewer.hpp"
 #include "gateway/json_codec.hpp"
 
 #include <caf/send.hpp>

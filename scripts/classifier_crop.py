@@ -1,7 +1,7 @@
 """The crop classifier's input geometry, shared by scripts/train_classifier.py
 and tests/scripts/test_classifier_crop.py.
 
-core/crop_classifier.cpp does the same in C++: a square of side
+core/analytics/crop_classifier.cpp does the same in C++: a square of side
 clamp(2.5 * max(w, h), 32, 256), rounded to whole pixels and centred on the
 box; pixels past the frame edge repeat the edge (cv2.getRectSubPix);
 resized to 48x48 with INTER_AREA. fixtures/classifier_crops.json pins both

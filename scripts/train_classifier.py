@@ -15,7 +15,7 @@ overlaps no label). The same from argus' synthetic sky (`argus synth`,
 seeds 1000-1039, as the detector), so the demo's sprites keep their class. Never the tune/ split for training: it is only scored
 on, and those are tuning figures.
 
-The crop geometry is core/crop_classifier.cpp's, exactly (classifier_crop.py;
+The crop geometry is core/analytics/crop_classifier.cpp's, exactly (classifier_crop.py;
 fixtures/classifier_crops.json holds both to the same pixels): a square of
 side clamp(2.5 * max(w, h), 32, 256) centred on the box, pixels past the
 frame edge repeated (cv2.getRectSubPix), resized to 48x48 (INTER_AREA),

@@ -10,7 +10,7 @@ Definitions (see README.md):
 - AP: detections of a class ranked by score over the whole set, each takes
   the unmatched ground-truth box of its frame with the highest IoU (>= thr),
   precision/recall curve with all-point interpolation (VOC 2010+, COCO);
-- MOTA / IDF1: the MOTChallenge definitions as in core/mot.cpp (per-frame
+- MOTA / IDF1: the MOTChallenge definitions as in core/analytics/mot.cpp (per-frame
   optimal matching at IoU >= thr that keeps last frame's pairs, id switches,
   global optimal id assignment for IDTP);
 - HOTA: Luiten et al. 2021 as TrackEval computes it (alpha 0.05..0.95).
@@ -434,7 +434,7 @@ def false_tracks(gt_boxes, hyp, thr=0.2):
 
 
 def percentile(values, p):
-    """Nearest-rank percentile (0 when empty), as core/latency_stats."""
+    """Nearest-rank percentile (0 when empty), as core/analytics/latency_stats."""
     if not values:
         return 0.0
     v = sorted(values)

@@ -2,9 +2,9 @@
 #include "fuzz/support/gateway_harness.hpp"
 
 #include "actors/system_config.hpp"
-#include "core/hevc_index.hpp"
+#include "core/frames/hevc_index.hpp"
+#include "core/history/track_db.hpp"
 #include "core/text.hpp"
-#include "core/track_db.hpp"
 #include "fuzz/support/fuzz_check.hpp"
 #include "gateway/frame_codec.hpp"
 #include "gateway/frame_routes.hpp"

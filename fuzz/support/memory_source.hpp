@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "core/byte_source.hpp"
+#include "core/frames/byte_source.hpp"
 
 #include <string>
 

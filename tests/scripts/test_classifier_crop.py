@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """The training script's crop geometry (scripts/classifier_crop.py) against
-fixtures/classifier_crops.json, the file tests/core/test_crop_classifier.cpp
+fixtures/classifier_crops.json, the file tests/core/analytics/test_crop_classifier.cpp
 holds the C++ side to: both must cut the same pixels, or the shipped
 classifier sees other crops at run time than it was trained on.
 

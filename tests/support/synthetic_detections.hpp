@@ -4,8 +4,8 @@
 // output is known exactly, for tracker and session tests.
 #pragma once
 
-#include "core/mot.hpp"
-#include "core/synthetic_scene.hpp"
+#include "core/analytics/mot.hpp"
+#include "core/video/synthetic_scene.hpp"
 
 #include <random>
 #include <vector>

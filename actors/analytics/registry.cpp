@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "actors/analytics/registry.hpp"
+
+#include "actors/analytics/session.hpp"
+#include "actors/analytics/tracker.hpp"
+#include "actors/failure.hpp"
+#include "actors/spawn.hpp"
+#include "core/stored_json.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <chrono>
+#include <ctime>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+namespace argus {
+
+namespace {
+
+using self_ptr = registry_actor::stateful_pointer<registry_state>;
+
+const camera_config* find_camera(const config& cfg, const std::string& id) {
+  if (id.empty())
+    return &cfg.cameras.front();
+  for (auto& c : cfg.cameras)
+    if (c.id == id)
+      return &c;
+  return nullptr;
+}
+
+session_actor spawn_session(self_ptr self, const camera_config& cam,
+                            const std::string& session_id) {
+  auto& st = self->state;
+  auto& cfg = st.setup.cfg;
+  auto& cam_hdl = st.setup.cameras[cam.id];
+  if (!cam_hdl)
+    cam_hdl = st.setup.spawn_camera ? st.setup.spawn_camera(cam)
+                                    : spawn_camera(self->system(), cam);
+  auto det_hdl = st.setup.spawn_detector
+                     ? st.setup.spawn_detector(cfg.detector)
+                     : spawn_detector(self->system(), cfg.detector);
+  auto params = cfg.tracker;
+  params.frame_rate = cam.synthetic.fps;
+  auto& ids = st.track_ids[cam.id];
+  if (!ids)
+    ids = std::make_shared<std::atomic<int64_t>>(
+        st.setup.last_track_ids.count(cam.id) ? st.setup.last_track_ids[cam.id]
+                                              : 0);
+  auto trk_hdl = self->spawn(tracker, params, ids);
+  session_setup setup;
+  setup.params = {session_id, cam.id, cfg.session, st.setup.labels};
+  setup.codec = st.setup.codec;
+  setup.camera = cam_hdl;
+  setup.detector = det_hdl;
+  setup.tracker = trk_hdl;
+  setup.store = st.setup.store;
+  setup.sampling.interval_ms = cfg.store.sample_interval_ms;
+  setup.config_json = describe_session(cfg, cam);
+  return self->spawn(session, std::move(setup));
+}
+
+void forget(self_ptr self, const caf::actor_addr& addr) {
+  auto& st = self->state;
+  for (auto it = st.sessions.begin(); it != st.sessions.end(); ++it) {
+    if (it->second.handle.address() == addr) {
+      st.by_camera.erase(it->second.camera_id);
+      st.sessions.erase(it);
+      break;
+    }
+  }
+  if (st.shutting_down && st.sessions.empty())
+    self->quit(caf::exit_reason::user_shutdown);
+}
+
+} // namespace
+
+std::string make_session_id(const std::string& camera_id, uint64_t counter) {
+  auto now = std::chrono::system_clock::now();
+  auto secs = std::chrono::system_clock::to_time_t(now);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                now.time_since_epoch())
+                .count()
+            % 1000;
+  std::tm utc{};
+  gmtime_r(&secs, &utc);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &utc);
+  return fmt::format("session-{}-{}.{:03d}Z-{}", camera_id, buf, ms, counter);
+}
+
+registry_actor::behavior_type registry(self_ptr self, registry_setup setup) {
+  log_failures(self, "registry");
+  self->state.setup = std::move(setup);
+  self->set_down_handler(
+      [=](const caf::down_msg& dm) { forget(self, dm.source); });
+  self->set_exit_handler([=](const caf::exit_msg& msg) {
+    auto& st = self->state;
+    if (st.shutting_down)
+      return;
+    st.shutting_down = true;
+    spdlog::info("registry stopping {} session(s)", st.sessions.size());
+    // Sessions first: a camera's exit produces a down message at its
+    // session, and that must arrive after the session's own exit, so
+    // clients hear "server shutting down" (1001), not "session ended".
+    for (auto& [id, e] : st.sessions)
+      self->send_exit(e.handle, caf::make_error(ec::shutting_down));
+    for (auto& [id, cam] : st.setup.cameras)
+      if (cam)
+        self->send_exit(cam, msg.reason);
+    if (st.sessions.empty()) {
+      self->quit(msg.reason);
+      return;
+    }
+  });
+  return {
+      [=](atom::list) {
+        std::vector<camera_info> result;
+        for (auto& c : self->state.setup.cfg.cameras) {
+          camera_info info{c.id,
+                           to_string(c.source),
+                           c.synthetic.width,
+                           c.synthetic.height,
+                           c.synthetic.fps,
+                           ""};
+          auto it = self->state.by_camera.find(c.id);
+          if (it != self->state.by_camera.end())
+            info.session_id = it->second;
+          result.push_back(std::move(info));
+        }
+        return result;
+      },
+      [=](atom::create,
+          const std::string& camera_id) -> caf::result<session_info> {
+        auto& st = self->state;
+        if (st.shutting_down)
+          return caf::make_error(ec::shutting_down, "server is shutting down");
+        auto cam = find_camera(st.setup.cfg, camera_id);
+        if (!cam)
+          return caf::make_error(ec::unknown_camera,
+                                 "no camera with id '" + camera_id + "'");
+        auto it = st.by_camera.find(cam->id);
+        if (it != st.by_camera.end())
+          return session_info{it->second, cam->id, false};
+        auto id = make_session_id(cam->id, ++st.created);
+        auto hdl = spawn_session(self, *cam, id);
+        self->monitor(hdl);
+        st.sessions[id] = {hdl, cam->id};
+        st.by_camera[cam->id] = id;
+        return session_info{id, cam->id, true};
+      },
+      [=](atom::get, const std::string& id) -> caf::result<session_actor> {
+        auto it = self->state.sessions.find(id);
+        if (it == self->state.sessions.end())
+          return caf::make_error(ec::unknown_session,
+                                 "no session '" + id + "'");
+        return it->second.handle;
+      },
+      [=](atom::status, const std::string& id) -> caf::result<session_status> {
+        auto it = self->state.sessions.find(id);
+        if (it == self->state.sessions.end())
+          return caf::make_error(ec::unknown_session,
+                                 "no session '" + id + "'");
+        return self->delegate(it->second.handle, atom::status_v);
+      },
+      [=](atom::remove, const std::string& id) -> caf::result<std::string> {
+        auto& st = self->state;
+        auto it = st.sessions.find(id);
+        if (it == st.sessions.end())
+          return caf::make_error(ec::unknown_session,
+                                 "no session '" + id + "'");
+        self->demonitor(it->second.handle.address());
+        self->send_exit(it->second.handle, caf::exit_reason::user_shutdown);
+        st.by_camera.erase(it->second.camera_id);
+        st.sessions.erase(it);
+        return id;
+      },
+      [=](atom::ready) { return !self->state.shutting_down; },
+      [=](atom::replace, const std::string& camera_id, camera_actor cam) {
+        self->state.setup.cameras[camera_id] = std::move(cam);
+      },
+      [=](atom::replace, store_actor store) {
+        auto& st = self->state;
+        st.setup.store = store;
+        for (auto& [id, e] : st.sessions)
+          self->send(e.handle, atom::replace_v, store);
+      },
+  };
+}
+
+} // namespace argus

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "actors/analytics/session.hpp"
+
+#include "actors/failure.hpp"
+#include "core/clock.hpp"
+#include "core/defaults.hpp"
+
+#include <algorithm>
+#include <caf/actor_cast.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <chrono>
+#include <spdlog/spdlog.h>
+
+namespace argus {
+
+namespace {
+
+using self_ptr = session_actor::stateful_pointer<session_state>;
+
+/// The latest tick, stamped now (only `?ext=timing` clients see the stamp).
+metadata_tick stamped_tick(self_ptr self) {
+  auto tick = self->state.core->tick();
+  tick.published_unix_us = unix_now_us();
+  return tick;
+}
+
+void broadcast_events(self_ptr self, const std::vector<track_event>& events) {
+  auto& st = self->state;
+  for (auto& ev : events) {
+    auto text = st.setup.codec->encode(ev);
+    for (auto& c : st.clients)
+      self->send(c.handle, atom::event_v, text);
+  }
+}
+
+/// Hands events and samples to the STORE; it never blocks the session.
+void feed_store(self_ptr self, std::vector<track_event> events,
+                std::vector<track_sample> samples, int64_t selected = none_id) {
+  auto& st = self->state;
+  if (!st.setup.store)
+    return;
+  if (events.empty() && samples.empty() && selected == none_id)
+    return;
+  self->send(st.setup.store,
+             store_update{st.setup.params.session_id, st.setup.params.camera_id,
+                          std::move(events), std::move(samples), selected});
+}
+
+void record_session(self_ptr self, int64_t end_ts) {
+  auto& st = self->state;
+  if (st.setup.store)
+    self->send(st.setup.store,
+               session_record{st.setup.params.session_id,
+                              st.setup.params.camera_id, st.started_unix_ms,
+                              end_ts, st.setup.config_json});
+}
+
+void on_tracks(self_ptr self, const track_set& ts, double detect_ms) {
+  auto& st = self->state;
+  auto now = mono_now_ms();
+  auto latency = double(now - ts.ts_mono_ms);
+  auto events = st.core->process(ts, latency, detect_ms, now);
+  broadcast_events(self, events);
+  if (!st.setup.store)
+    return;
+  st.sampler->observe(events);
+  feed_store(self, std::move(events),
+             st.sampler->sample(st.core->tick().tracks, ts.ts_unix_ms));
+}
+
+void dispatch(self_ptr self, frame_ptr f) {
+  auto& st = self->state;
+  st.detector_busy = true;
+  auto next = [=] {
+    auto& s = self->state;
+    s.detector_busy = false;
+    if (s.pending) {
+      auto p = std::move(s.pending);
+      s.pending = nullptr;
+      dispatch(self, std::move(p));
+    }
+  };
+  self->request(st.setup.detector, defaults::session::stage_timeout, f)
+      .then(
+          [=](detection_set& ds) {
+            auto detect_ms = ds.detect_ms;
+            self->request(self->state.setup.tracker,
+                          defaults::session::stage_timeout, std::move(ds))
+                .then([=](track_set& ts) { on_tracks(self, ts, detect_ms); },
+                      [=](caf::error& err) {
+                        self->state.last_error = render(err);
+                        spdlog::error("session {} failed to track: {}",
+                                      self->state.setup.params.session_id,
+                                      self->state.last_error);
+                      });
+            next();
+          },
+          [=](caf::error& err) {
+            self->state.last_error = render(err);
+            spdlog::error("session {} failed to detect: {}",
+                          self->state.setup.params.session_id,
+                          self->state.last_error);
+            next();
+          });
+}
+
+void publish_tick(self_ptr self) {
+  auto& st = self->state;
+  if (!st.core->take_dirty() || st.clients.empty())
+    return;
+  auto tick = stamped_tick(self);
+  // Encoded once per extension set in use (two at most today), so the
+  // cost stays flat however many clients share a variant.
+  std::vector<std::pair<wire_extensions, text_ptr>> texts;
+  for (auto& c : st.clients) {
+    auto it = std::find_if(texts.begin(), texts.end(), [&](const auto& t) {
+      return t.first == c.extensions;
+    });
+    if (it == texts.end())
+      it = texts.emplace(texts.end(), c.extensions,
+                         st.setup.codec->encode(tick, c.extensions));
+    self->send(c.handle, atom::tick_v, it->second);
+  }
+}
+
+void remove_client(self_ptr self, const caf::actor_addr& addr) {
+  auto& cs = self->state.clients;
+  cs.erase(std::remove_if(cs.begin(), cs.end(),
+                          [&](auto& c) { return c.handle.address() == addr; }),
+           cs.end());
+}
+
+/// Ends every track, tells clients why the session is over, and quits.
+void shut_down(self_ptr self, const caf::error& reason) {
+  auto& st = self->state;
+  auto ts = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::system_clock::now().time_since_epoch())
+                .count();
+  auto final_events = st.core->finish(ts);
+  broadcast_events(self, final_events);
+  feed_store(self, std::move(final_events), {});
+  record_session(self, ts);
+  bool server_exit = reason == ec::shutting_down;
+  for (auto& c : st.clients)
+    self->send(
+        c.handle, atom::close_v,
+        server_exit ? close_code::going_away : close_code::normal,
+        std::string(server_exit ? "server shutting down" : "session deleted"));
+  spdlog::info("session {} stopped ({})", st.setup.params.session_id,
+               server_exit ? "shutdown" : "deleted");
+  self->quit(reason);
+}
+
+} // namespace
+
+session_actor::behavior_type session(self_ptr self, session_setup setup) {
+  log_failures(self, "session");
+  auto& st = self->state;
+  st.core.emplace(setup.params);
+  st.sampler.emplace(setup.sampling);
+  st.setup = std::move(setup);
+  st.started_unix_ms = unix_now_ms();
+  record_session(self, none_id);
+  // The camera is shared (relay, later sessions): watch it, do not link,
+  // so a session ending never takes the camera down with it.
+  self->monitor(st.setup.camera);
+  self->link_to(st.setup.detector);
+  self->link_to(st.setup.tracker);
+  self->set_exit_handler([=](const caf::exit_msg& msg) {
+    if (msg.source == self->state.setup.detector.address()
+        || msg.source == self->state.setup.tracker.address()) {
+      self->state.last_error = "worker failed: " + render(msg.reason);
+      spdlog::error("session {}: {}", self->state.setup.params.session_id,
+                    self->state.last_error);
+    }
+    shut_down(self, msg.reason);
+  });
+  self->set_down_handler([=](const caf::down_msg& dm) {
+    if (dm.source == self->state.setup.camera.address()) {
+      self->state.last_error = "camera failed: " + render(dm.reason);
+      spdlog::error("session {}: {}", self->state.setup.params.session_id,
+                    self->state.last_error);
+      return shut_down(self, dm.reason);
+    }
+    remove_client(self, dm.source);
+  });
+  self->send(st.setup.camera, atom::subscribe_v,
+             caf::actor_cast<frame_sink_actor>(self));
+  self->send(self, atom::tick_v, st.tick_generation);
+  spdlog::info("session {} started for camera {}", st.setup.params.session_id,
+               st.setup.params.camera_id);
+  return {
+      [=](const frame_ptr& f) {
+        auto& s = self->state;
+        if (s.detector_busy) {
+          if (s.pending)
+            s.core->count_dropped();
+          s.pending = f;
+          return;
+        }
+        dispatch(self, f);
+      },
+      [=](atom::subscribe, client_actor c, wire_extensions ext) {
+        auto& s = self->state;
+        self->monitor(c);
+        s.clients.push_back({c, ext});
+        if (s.core->has_tick())
+          self->send(c, atom::tick_v,
+                     s.setup.codec->encode(stamped_tick(self), ext));
+      },
+      [=](atom::unsubscribe, client_actor c) {
+        self->demonitor(c.address());
+        remove_client(self, c.address());
+      },
+      [=](atom::evicted, client_actor c) {
+        ++self->state.clients_evicted;
+        self->demonitor(c.address());
+        remove_client(self, c.address());
+      },
+      [=](const client_command& cmd) {
+        auto reply = self->state.core->command(cmd);
+        if (reply.ok && cmd.kind == client_command::set_target)
+          feed_store(self, {}, {}, reply.target_id);
+        return reply;
+      },
+      [=](atom::status) -> caf::result<session_status> {
+        auto& s = self->state;
+        auto result = s.core->status();
+        result.clients = int64_t(s.clients.size());
+        result.clients_closed_slow = s.clients_evicted;
+        result.last_error = s.last_error;
+        auto rp = self->make_response_promise<session_status>();
+        self->request(s.setup.camera, defaults::session::camera_status_timeout,
+                      atom::status_v)
+            .then(
+                [=](camera_status& cs) mutable {
+                  auto r = result;
+                  r.camera_state = to_string(cs.state);
+                  if (r.last_error.empty())
+                    r.last_error = cs.last_error;
+                  rp.deliver(std::move(r));
+                },
+                [=](caf::error&) mutable {
+                  auto r = result;
+                  r.camera_state = "unresponsive";
+                  rp.deliver(std::move(r));
+                });
+        return rp;
+      },
+      [=](atom::replace, store_actor store) {
+        self->state.setup.store = std::move(store);
+      },
+      [=](atom::tick, uint64_t generation) {
+        auto& s = self->state;
+        if (generation != s.tick_generation)
+          return;
+        publish_tick(self);
+        auto period = std::chrono::microseconds(
+            int64_t(1e6 / s.setup.params.cfg.publish_hz));
+        self->delayed_send(self, period, atom::tick_v, generation);
+      },
+  };
+}
+
+} // namespace argus

@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "actors/interfaces.hpp"
+#include "core/analytics/byte_tracker.hpp"
+
+namespace argus {
+
+/// State of a TRACKER: the ByteTrack core.
+struct tracker_state {
+  static inline constexpr const char* name = "tracker";
+  byte_tracker impl;
+};
+
+/// The TRACKER: feeds each frame's detections to its byte_tracker and
+/// answers with the tracks. Cheap (microseconds), so it runs scheduled.
+tracker_actor::behavior_type
+tracker(tracker_actor::stateful_pointer<tracker_state> self,
+        tracker_params params, track_id_source ids);
+
+} // namespace argus
