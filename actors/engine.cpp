@@ -50,8 +50,8 @@ store_setup recover_history(const config& cfg,
   return setup;
 }
 
-/// The factories the SUPERVISOR restarts cameras, relays and the store
-/// with; the first instances are made with them too.
+/// The factories the SUPERVISOR restarts cameras, relays, PTZ controllers
+/// and the store with; the first instances are made with them too.
 void set_factories(caf::actor_system& sys, const config& cfg,
                    supervisor_setup& sup) {
   sup.spawn_camera = [&sys, cfg](const std::string& id) {
@@ -60,6 +60,9 @@ void set_factories(caf::actor_system& sys, const config& cfg,
   sup.spawn_relay = [&sys, cfg](const std::string& id, camera_actor cam) {
     return spawn_relay(sys, camera_config_of(cfg, id), cfg.relay,
                        std::move(cam));
+  };
+  sup.spawn_ptz = [&sys, cfg](const std::string& id, camera_actor cam) {
+    return spawn_ptz(sys, camera_config_of(cfg, id), std::move(cam));
   };
 }
 
@@ -81,13 +84,16 @@ engine start_engine(caf::actor_system& sys, const config& cfg,
   }
   set_factories(sys, cfg, sup);
   // One shared CAMERA per configured camera (the sessions' and the
-  // relay's) and its RELAY.
+  // relay's), its RELAY and, for a PTZ camera, its PTZ controller.
   for (const auto& cam : cfg.cameras) {
     sup.cameras[cam.id] = sup.spawn_camera(cam.id);
     sup.relays[cam.id] = sup.spawn_relay(cam.id, sup.cameras[cam.id]);
+    if (cam.ptz.backend != ptz_backend::none)
+      sup.ptz[cam.id] = sup.spawn_ptz(cam.id, sup.cameras[cam.id]);
   }
   reg.store = out.history.store;
   reg.cameras = sup.cameras;
+  reg.ptz = sup.ptz;
   out.registry = sys.spawn(registry, std::move(reg));
   if (cfg.frames.enabled)
     out.clips = spawn_clip_manager(sys, cfg.frames);
@@ -96,6 +102,8 @@ engine start_engine(caf::actor_system& sys, const config& cfg,
   out.handles = std::make_shared<supervised_handles>();
   for (auto& [id, relay_hdl] : sup.relays)
     out.handles->set_relay(id, relay_hdl);
+  for (auto& [id, ptz_hdl] : sup.ptz)
+    out.handles->set_ptz(id, ptz_hdl);
   out.handles->set_store(out.history.store);
   sup.store = out.history.store;
   sup.registry = out.registry;

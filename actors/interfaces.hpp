@@ -4,6 +4,7 @@
 #pragma once
 
 #include "messages/error.hpp"
+#include "messages/ptz_types.hpp"
 #include "messages/type_ids.hpp"
 #include "messages/types.hpp"
 
@@ -26,8 +27,16 @@ using frame_sink_actor = caf::typed_actor<
 /// it never starts decoding).
 using camera_watcher_actor = caf::typed_actor<caf::reacts_to<camera_status>>;
 
+/// A PTZ device: the virtual head of a CAMERA (ptz.backend sim).
+using ptz_device_actor = caf::typed_actor<
+    // Runs a command (kind none only asks); replies where the head points,
+    // or ec::no_ptz for a camera without a PTZ head.
+    caf::replies_to<ptz_command>::with<ptz_pose>>;
+
 /// Owns one video source and decodes it while it has subscribers.
 using camera_actor = caf::typed_actor<
+    // As a ptz_device_actor: steers the virtual PTZ head (backend sim).
+    caf::replies_to<ptz_command>::with<ptz_pose>,
     // Starts pushing frames to the sink.
     caf::reacts_to<atom::subscribe, frame_sink_actor>,
     // Stops pushing frames to the sink.
@@ -42,6 +51,21 @@ using camera_actor = caf::typed_actor<
     caf::reacts_to<atom::next, uint64_t>,
     // INTERNAL: the idle grace period ended (token guards stale timers).
     caf::reacts_to<atom::idle, uint64_t>>;
+
+/// The PTZ controller of one PTZ camera: autotracks its session's selected
+/// target through the camera's PTZ device.
+using ptz_actor = caf::typed_actor<
+    // From SESSION: its selected target in one processed frame; replies the
+    // tick's ptz block (the last commanded velocities).
+    caf::replies_to<ptz_observation>::with<ptz_telemetry>,
+    // GET /cameras/{id}: the controller's state.
+    caf::replies_to<atom::status>::with<ptz_status>,
+    // POST /cameras/{id}/ptz/autotrack: switches autotracking on or off.
+    caf::replies_to<atom::enable, bool>::with<ptz_status>,
+    // POST /cameras/{id}/ptz/home: to the return preset, or home.
+    caf::replies_to<atom::home>::with<ptz_status>,
+    // From SUPERVISOR: the CAMERA (the sim backend's device) was restarted.
+    caf::reacts_to<atom::replace, camera_actor>>;
 
 /// One WebSocket viewer of the camera relay.
 using viewer_actor = caf::typed_actor<
@@ -194,6 +218,8 @@ using session_actor = frame_sink_actor::extend<
     caf::replies_to<atom::status>::with<session_status>,
     // From REGISTRY: the STORE was restarted; persist to this one.
     caf::reacts_to<atom::replace, store_actor>,
+    // From REGISTRY: the camera's PTZ controller was restarted.
+    caf::reacts_to<atom::replace, ptz_actor>,
     // INTERNAL: publish the latest tick (generation guards stale timers).
     caf::reacts_to<atom::tick, uint64_t>>;
 
@@ -215,7 +241,10 @@ using registry_actor = caf::typed_actor<
     // use it; the old one's session ended with it).
     caf::reacts_to<atom::replace, std::string, camera_actor>,
     // From SUPERVISOR: the STORE was restarted; passed on to every session.
-    caf::reacts_to<atom::replace, store_actor>>;
+    caf::reacts_to<atom::replace, store_actor>,
+    // From SUPERVISOR: the PTZ controller of this camera was restarted;
+    // passed on to its session.
+    caf::reacts_to<atom::replace, std::string, ptz_actor>>;
 
 /// The track-history actors; both null when the store is disabled.
 struct track_history {
@@ -224,8 +253,8 @@ struct track_history {
 };
 
 /// Restarts the long-lived actors that must keep running (cameras, relays,
-/// the store) when one fails, tells their peers the new handle, and stops
-/// the engine in stages.
+/// PTZ controllers, the store) when one fails, tells their peers the new
+/// handle, and stops the engine in stages.
 using supervisor_actor = caf::typed_actor<
     // How many restarts it has made (GET /config; tests).
     caf::replies_to<atom::status>::with<int64_t>,

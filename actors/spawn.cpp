@@ -4,6 +4,7 @@
 #include "actors/analytics/detector.hpp"
 #include "actors/frames/clip_manager.hpp"
 #include "actors/history/track_reader.hpp"
+#include "actors/ptz/ptz.hpp"
 #include "actors/relay/relay.hpp"
 #include "actors/video/camera.hpp"
 
@@ -26,6 +27,11 @@ relay_actor spawn_relay(caf::actor_system& sys, const camera_config& cam,
   rs.camera = std::move(camera);
   rs.cfg = relay_cfg;
   return sys.spawn<caf::detached>(relay, std::move(rs));
+}
+
+ptz_actor spawn_ptz(caf::actor_system& sys, const camera_config& cam,
+                    camera_actor camera) {
+  return sys.spawn(ptz, ptz_setup{cam.id, cam.ptz, std::move(camera)});
 }
 
 store_actor spawn_store(caf::actor_system& sys, store_setup setup) {

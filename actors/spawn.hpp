@@ -27,6 +27,11 @@ detector_actor spawn_detector(caf::actor_system& sys,
 relay_actor spawn_relay(caf::actor_system& sys, const camera_config& cam,
                         const relay_config& relay, camera_actor camera);
 
+/// The PTZ controller of camera `cam`, steering `camera`'s virtual head
+/// (backend sim); scheduled (it never blocks: device calls are requests).
+ptz_actor spawn_ptz(caf::actor_system& sys, const camera_config& cam,
+                    camera_actor camera);
+
 /// The STORE; detached (SQLite writes).
 store_actor spawn_store(caf::actor_system& sys, store_setup setup);
 

@@ -10,9 +10,9 @@
 namespace argus {
 
 /// The current handles of the supervised actors the gateway talks to (the
-/// relays and the store). The SUPERVISOR writes a new handle after a
-/// restart; gateway io threads read them per request, so a restarted actor
-/// is found at once without the gateway being an actor itself.
+/// relays, the PTZ controllers and the store). The SUPERVISOR writes a new
+/// handle after a restart; gateway io threads read them per request, so a
+/// restarted actor is found at once without the gateway being an actor itself.
 class supervised_handles {
 public:
   relay_actor relay(const std::string& camera_id) const {
@@ -26,6 +26,13 @@ public:
     return relays_;
   }
 
+  /// Null for a camera without PTZ.
+  ptz_actor ptz(const std::string& camera_id) const {
+    std::lock_guard<std::mutex> guard{mtx_};
+    auto it = ptz_.find(camera_id);
+    return it == ptz_.end() ? ptz_actor{} : it->second;
+  }
+
   /// Null when the track history is disabled.
   store_actor store() const {
     std::lock_guard<std::mutex> guard{mtx_};
@@ -37,6 +44,11 @@ public:
     relays_[camera_id] = std::move(hdl);
   }
 
+  void set_ptz(const std::string& camera_id, ptz_actor hdl) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    ptz_[camera_id] = std::move(hdl);
+  }
+
   void set_store(store_actor hdl) {
     std::lock_guard<std::mutex> guard{mtx_};
     store_ = std::move(hdl);
@@ -45,6 +57,7 @@ public:
 private:
   mutable std::mutex mtx_;
   std::map<std::string, relay_actor> relays_;
+  std::map<std::string, ptz_actor> ptz_;
   store_actor store_;
 };
 

@@ -15,6 +15,7 @@ using self_ptr = supervisor_actor::stateful_pointer<supervisor_state>;
 
 const std::string camera_prefix = "camera/";
 const std::string relay_prefix = "relay/";
+const std::string ptz_prefix = "ptz/";
 const std::string store_name = "store";
 
 /// True for the reasons an actor ends by design: nothing to restart.
@@ -32,6 +33,9 @@ std::string child_of(self_ptr self, const caf::actor_addr& addr) {
   for (auto& [id, relay] : st.relays)
     if (relay.address() == addr)
       return relay_prefix + id;
+  for (auto& [id, ptz] : st.ptz)
+    if (ptz.address() == addr)
+      return ptz_prefix + id;
   if (st.store && st.store.address() == addr)
     return store_name;
   return {};
@@ -47,6 +51,19 @@ void restart_camera(self_ptr self, const std::string& id) {
   auto relay = st.relays.find(id);
   if (relay != st.relays.end() && relay->second)
     self->send(relay->second, atom::replace_v, cam);
+  auto ptz = st.ptz.find(id);
+  if (ptz != st.ptz.end() && ptz->second)
+    self->send(ptz->second, atom::replace_v, cam);
+}
+
+void restart_ptz(self_ptr self, const std::string& id) {
+  auto& st = self->state.setup;
+  auto ptz = st.spawn_ptz(id, st.cameras[id]);
+  self->monitor(ptz);
+  st.ptz[id] = ptz;
+  st.handles->set_ptz(id, ptz);
+  if (st.registry)
+    self->send(st.registry, atom::replace_v, id, ptz);
 }
 
 void restart_relay(self_ptr self, const std::string& id) {
@@ -94,6 +111,8 @@ void run_stage(self_ptr self) {
       self->send_exit(setup.clips, caf::exit_reason::user_shutdown);
     for (auto& [id, relay] : setup.relays)
       self->send_exit(relay, caf::exit_reason::user_shutdown);
+    for (auto& [id, ptz] : setup.ptz)
+      self->send_exit(ptz, caf::exit_reason::user_shutdown);
     ++st.stage;
     return run_stage(self);
   case 1:
@@ -162,6 +181,10 @@ supervisor_actor::behavior_type supervisor(self_ptr self,
     self->monitor(relay);
     st.setup.handles->set_relay(id, relay);
   }
+  for (auto& [id, ptz] : st.setup.ptz) {
+    self->monitor(ptz);
+    st.setup.handles->set_ptz(id, ptz);
+  }
   if (st.setup.store) {
     self->monitor(st.setup.store);
     st.setup.handles->set_store(st.setup.store);
@@ -200,6 +223,8 @@ supervisor_actor::behavior_type supervisor(self_ptr self,
           restart_camera(self, name.substr(camera_prefix.size()));
         else if (name.rfind(relay_prefix, 0) == 0)
           restart_relay(self, name.substr(relay_prefix.size()));
+        else if (name.rfind(ptz_prefix, 0) == 0)
+          restart_ptz(self, name.substr(ptz_prefix.size()));
         else if (name == store_name)
           restart_store(self);
       },

@@ -20,12 +20,16 @@ namespace argus {
 struct supervisor_setup {
   std::map<std::string, camera_actor> cameras;
   std::map<std::string, relay_actor> relays;
+  /// The PTZ controllers of the PTZ cameras.
+  std::map<std::string, ptz_actor> ptz;
   /// Null when the track history is disabled.
   store_actor store;
   std::function<camera_actor(const std::string& camera_id)> spawn_camera;
   std::function<relay_actor(const std::string& camera_id, camera_actor)>
       spawn_relay;
   std::function<store_actor()> spawn_store;
+  std::function<ptz_actor(const std::string& camera_id, camera_actor)>
+      spawn_ptz;
   /// Told about new cameras and a new store; stopped first at shutdown
   /// (its sessions' final track events reach the store).
   registry_actor registry;

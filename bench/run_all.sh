@@ -28,6 +28,8 @@ echo "## H.265 frame server: argus vs the raw decode + encode loop"
   --raw "$dir/bench/argus_bench_frames_raw"
 echo "## Camera relay: shared encode vs one encode per viewer"
 /usr/bin/python3 "$root/bench/relay/run.py" --argus "$dir/argus"
+echo "## PTZ autotracking quality (held-out seeds 101-110)"
+"$dir/bench/argus_bench_ptz" 10 101
 mot="${MOT_DATA:-$root/../shared/data/mot-tune}"
 if [ -d "$mot" ]; then
   echo "## MOT evaluation (config/mot.yaml)"

@@ -204,6 +204,110 @@ void parse_frames(const YAML::Node& n, frames_config& f) {
   read(n, p, "sample_clip", f.sample_clip, "a boolean");
 }
 
+void parse_zone_points(const YAML::Node& n, const std::string& p,
+                       zone_polygon& zone) {
+  auto points = n["points"];
+  auto key = join(p, "points");
+  if (!points || !points.IsSequence())
+    fail(key, "must be a list of [x, y] points");
+  for (size_t i = 0; i < points.size(); ++i) {
+    auto pt = points[i];
+    if (!pt.IsSequence() || pt.size() != 2)
+      fail(fmt::format("{}[{}]", key, i), "must be a pair [x, y]");
+    norm_point out;
+    try {
+      out = {pt[0].as<double>(), pt[1].as<double>()};
+    } catch (const YAML::Exception&) {
+      fail(fmt::format("{}[{}]", key, i), "must be a pair of numbers");
+    }
+    zone.vertices.push_back(out);
+  }
+  if (auto problem = zone_problem(zone); !problem.empty())
+    fail(key, problem);
+}
+
+void parse_zones(const YAML::Node& list, const std::string& p,
+                 std::vector<zone_polygon>& zones) {
+  if (!list.IsSequence())
+    fail(p, "must be a list of {name, points}");
+  for (size_t i = 0; i < list.size(); ++i) {
+    auto zp = fmt::format("{}[{}]", p, i);
+    check_keys(list[i], zp, "cameras[].ptz.autotrack.required_zones[]");
+    zone_polygon zone;
+    read(list[i], zp, "name", zone.name, "a string");
+    if (zone.name.empty())
+      fail(join(zp, "name"), "is required");
+    parse_zone_points(list[i], zp, zone);
+    zones.push_back(std::move(zone));
+  }
+}
+
+void parse_pid(const YAML::Node& n, const std::string& p, pid_gains& g) {
+  read_range(n, p, "kp", g.kp, 0.0, 20.0);
+  read_range(n, p, "ki", g.ki, 0.0, 20.0);
+  read_range(n, p, "kd", g.kd, 0.0, 20.0);
+  read_range(n, p, "dead_band", g.dead_band, 0.0, 0.5);
+  read_range(n, p, "integral_limit", g.integral_limit, 0.0, 1.0);
+  read_range(n, p, "max_slew_per_s", g.max_slew_per_s, 0.01, 100.0);
+}
+
+void parse_autotrack(const YAML::Node& n, const std::string& p,
+                     autotrack_settings& a) {
+  check_keys(n, p, "cameras[].ptz.autotrack");
+  read(n, p, "enabled", a.enabled, "a boolean");
+  parse_pid(n, p, a.pan);
+  a.tilt = a.pan; // one set of gains: offsets are in frame sizes both ways
+  read(n, p, "invert_pan", a.invert_pan, "a boolean");
+  read(n, p, "invert_tilt", a.invert_tilt, "a boolean");
+  read_range(n, p, "target_coverage", a.target_coverage, 0.01, 1.0);
+  read_range(n, p, "zoom_gain", a.zoom_gain, 0.0, 20.0);
+  read_range(n, p, "zoom_dead_band", a.zoom_dead_band, 0.0, 1.0);
+  read_range(n, p, "max_zoom_speed", a.max_zoom_speed, 0.0, 1.0);
+  read_range(n, p, "zoom_travel_s", a.zoom_travel_s, 0.1, 120.0);
+  read_range(n, p, "zoom_out_speed", a.zoom_out_speed, 0.0, 1.0);
+  read_range(n, p, "zoom_out_ms", a.zoom_out_ms, 0, 600000);
+  read_range(n, p, "return_after_ms", a.return_after_ms, 0, 3600000);
+  read(n, p, "return_preset", a.return_preset, "a string");
+  if (n["required_zones"])
+    parse_zones(n["required_zones"], join(p, "required_zones"),
+                a.required_zones);
+}
+
+void parse_sim(const YAML::Node& n, const std::string& p,
+               virtual_ptz_limits& v) {
+  check_keys(n, p, "cameras[].ptz.sim");
+  read_range(n, p, "wide_fov", v.wide_fov, 0.05, 1.0);
+  read_range(n, p, "max_pan_speed", v.max_pan_speed, 0.01, 10.0);
+  read_range(n, p, "max_tilt_speed", v.max_tilt_speed, 0.01, 10.0);
+  read_range(n, p, "max_zoom_speed", v.max_zoom_speed, 0.01, 10.0);
+  read_range(n, p, "acceleration", v.acceleration, 0.1, 100.0);
+}
+
+void parse_ptz(const YAML::Node& n, const std::string& p, ptz_config& z) {
+  check_keys(n, p, "cameras[].ptz");
+  std::string backend = "none";
+  read(n, p, "backend", backend, "a string");
+  if (backend == "none")
+    z.backend = ptz_backend::none;
+  else if (backend == "sim")
+    z.backend = ptz_backend::sim;
+  else
+    fail(join(p, "backend"), "must be one of none, sim");
+  read_range(n, p, "move_timeout_ms", z.move_timeout_ms, 200, 60000);
+  read_range(n, p, "min_interval_ms", z.min_interval_ms, 0, 10000);
+  double mag = z.autotrack.max_magnification;
+  read_range(n, p, "max_magnification", mag, 1.0, 1000.0);
+  if (n["autotrack"])
+    parse_autotrack(n["autotrack"], join(p, "autotrack"), z.autotrack);
+  if (n["sim"])
+    parse_sim(n["sim"], join(p, "sim"), z.sim);
+  z.autotrack.max_magnification = mag;
+  z.sim.max_magnification = mag;
+  if (z.backend == ptz_backend::sim && !z.autotrack.return_preset.empty())
+    fail(join(p, "autotrack.return_preset"),
+         "the sim backend has no presets (leave it empty: home)");
+}
+
 camera_config parse_camera(const YAML::Node& n, const std::string& p) {
   check_keys(n, p, "cameras[]");
   camera_config c;
@@ -249,6 +353,8 @@ camera_config parse_camera(const YAML::Node& n, const std::string& p) {
   read(n, p, "realtime", c.realtime, "a boolean");
   if (n["retain_days"]) // absent: store.retain_days (sentinel -1)
     read_range(n, p, "retain_days", c.retain_days, 0.0, 36500.0);
+  if (n["ptz"])
+    parse_ptz(n["ptz"], join(p, "ptz"), c.ptz);
   return c;
 }
 
@@ -393,7 +499,21 @@ const std::vector<config_section>& config_key_table() {
         "retry_jitter",
         "idle_grace_ms",
         "realtime",
-        "retain_days"}},
+        "retain_days",
+        "ptz"}},
+      {"cameras[].ptz",
+       {"backend", "move_timeout_ms", "min_interval_ms", "max_magnification",
+        "autotrack", "sim"}},
+      {"cameras[].ptz.autotrack",
+       {"enabled", "kp", "ki", "kd", "dead_band", "integral_limit",
+        "max_slew_per_s", "invert_pan", "invert_tilt", "target_coverage",
+        "zoom_gain", "zoom_dead_band", "max_zoom_speed", "zoom_travel_s",
+        "zoom_out_speed", "zoom_out_ms", "return_after_ms", "return_preset",
+        "required_zones"}},
+      {"cameras[].ptz.autotrack.required_zones[]", {"name", "points"}},
+      {"cameras[].ptz.sim",
+       {"wide_fov", "max_pan_speed", "max_tilt_speed", "max_zoom_speed",
+        "acceleration"}},
   };
   return table;
 }
@@ -516,6 +636,53 @@ nlohmann::json auth_json(const auth_config& a) {
   return {{"tokens", std::move(tokens)}};
 }
 
+nlohmann::json zones_json(const std::vector<zone_polygon>& zones) {
+  auto out = nlohmann::json::array();
+  for (auto& z : zones) {
+    auto points = nlohmann::json::array();
+    for (auto& v : z.vertices)
+      points.push_back({v.x, v.y});
+    out.push_back({{"name", z.name}, {"points", std::move(points)}});
+  }
+  return out;
+}
+
+nlohmann::json ptz_json(const ptz_config& z) {
+  auto& a = z.autotrack;
+  auto& g = a.pan;
+  auto& v = z.sim;
+  return {{"backend", to_string(z.backend)},
+          {"move_timeout_ms", z.move_timeout_ms},
+          {"min_interval_ms", z.min_interval_ms},
+          {"max_magnification", a.max_magnification},
+          {"autotrack",
+           {{"enabled", a.enabled},
+            {"kp", g.kp},
+            {"ki", g.ki},
+            {"kd", g.kd},
+            {"dead_band", g.dead_band},
+            {"integral_limit", g.integral_limit},
+            {"max_slew_per_s", g.max_slew_per_s},
+            {"invert_pan", a.invert_pan},
+            {"invert_tilt", a.invert_tilt},
+            {"target_coverage", a.target_coverage},
+            {"zoom_gain", a.zoom_gain},
+            {"zoom_dead_band", a.zoom_dead_band},
+            {"max_zoom_speed", a.max_zoom_speed},
+            {"zoom_travel_s", a.zoom_travel_s},
+            {"zoom_out_speed", a.zoom_out_speed},
+            {"zoom_out_ms", a.zoom_out_ms},
+            {"return_after_ms", a.return_after_ms},
+            {"return_preset", a.return_preset},
+            {"required_zones", zones_json(a.required_zones)}}},
+          {"sim",
+           {{"wide_fov", v.wide_fov},
+            {"max_pan_speed", v.max_pan_speed},
+            {"max_tilt_speed", v.max_tilt_speed},
+            {"max_zoom_speed", v.max_zoom_speed},
+            {"acceleration", v.acceleration}}}};
+}
+
 nlohmann::json camera_json(const camera_config& c) {
   auto& s = c.synthetic;
   nlohmann::json j{{"id", c.id},
@@ -536,7 +703,8 @@ nlohmann::json camera_json(const camera_config& c) {
                    {"retry_factor", c.retry_factor},
                    {"retry_jitter", c.retry_jitter},
                    {"idle_grace_ms", c.idle_grace_ms},
-                   {"realtime", c.realtime}};
+                   {"realtime", c.realtime},
+                   {"ptz", ptz_json(c.ptz)}};
   // Unset (-1) means store.retain_days: left out, as in the file.
   if (c.retain_days >= 0)
     j["retain_days"] = c.retain_days;
@@ -569,6 +737,16 @@ const char* to_string(source_kind kind) {
     return "file";
   case source_kind::rtsp:
     return "rtsp";
+  }
+  return "unknown";
+}
+
+const char* to_string(ptz_backend backend) {
+  switch (backend) {
+  case ptz_backend::none:
+    return "none";
+  case ptz_backend::sim:
+    return "sim";
   }
   return "unknown";
 }

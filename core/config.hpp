@@ -4,6 +4,8 @@
 #include "core/analytics/byte_tracker.hpp"
 #include "core/analytics/motion_stage.hpp"
 #include "core/defaults.hpp"
+#include "core/ptz/autotrack.hpp"
+#include "core/ptz/virtual_ptz.hpp"
 #include "core/video/synthetic_scene.hpp"
 
 #include <caf/expected.hpp>
@@ -17,6 +19,23 @@ namespace argus {
 enum class source_kind { synthetic, file, rtsp };
 
 /// One camera of the config file.
+/// Which PTZ backend drives a camera (cameras[].ptz.backend).
+enum class ptz_backend { none, sim };
+
+/// A camera's PTZ controller (cameras[].ptz).
+struct ptz_config {
+  ptz_backend backend = ptz_backend::none;
+  /// The Timeout of each continuous move; resent at half of it.
+  int move_timeout_ms = defaults::ptz::move_timeout_ms;
+  /// At most one move per this interval.
+  int min_interval_ms = defaults::ptz::min_interval_ms;
+  /// The controller; `autotrack.max_magnification` is ptz.max_magnification.
+  autotrack_settings autotrack;
+  /// The virtual camera (backend sim); `sim.max_magnification` is
+  /// ptz.max_magnification too.
+  virtual_ptz_limits sim;
+};
+
 struct camera_config {
   std::string id;
   source_kind source = source_kind::synthetic;
@@ -40,6 +59,7 @@ struct camera_config {
   bool realtime = true;
   /// Days this camera's ended tracks are kept; < 0: store.retain_days.
   double retain_days = -1;
+  ptz_config ptz;
 };
 
 /// The detection stage's use of motion (detector.motion).
@@ -203,5 +223,8 @@ caf::error apply_listen(config& cfg, const std::string& host_port);
 
 /// "synthetic", "file" or "rtsp".
 const char* to_string(source_kind kind);
+
+/// "none" or "sim".
+const char* to_string(ptz_backend backend);
 
 } // namespace argus

@@ -74,6 +74,39 @@ inline constexpr double retry_jitter = 0.2;
 inline constexpr int idle_grace_ms = 5000;
 } // namespace camera
 
+namespace ptz {
+/// The Timeout each continuous move carries: a device that hears nothing
+/// more stops by itself. Moves are resent at half of it.
+inline constexpr int move_timeout_ms = 2000;
+/// At most one move per this interval (10 per second).
+inline constexpr int min_interval_ms = 100;
+/// Magnification at the tele end (the virtual camera's lens; set a real
+/// camera's own).
+inline constexpr double max_magnification = 4.0;
+// Autotracking (core/ptz/autotrack.hpp).
+inline constexpr double target_coverage = 0.25;
+inline constexpr double zoom_gain = 2.0;
+inline constexpr double zoom_dead_band = 0.05;
+inline constexpr double max_zoom_speed = 0.5;
+inline constexpr double zoom_out_speed = 0.5;
+inline constexpr int zoom_out_ms = 3000;
+inline constexpr int return_after_ms = 10000;
+inline constexpr double zoom_travel_s = 4.0;
+// Per-axis PID (core/ptz/pid_axis.hpp), on offsets in frame sizes.
+inline constexpr double kp = 6.0;
+inline constexpr double ki = 1.0;
+inline constexpr double kd = 0.6;
+inline constexpr double dead_band = 0.03;
+inline constexpr double integral_limit = 0.3;
+inline constexpr double max_slew_per_s = 3.0;
+// The virtual camera (core/ptz/virtual_ptz.hpp).
+inline constexpr double wide_fov = 0.5;
+inline constexpr double max_pan_speed = 0.5;
+inline constexpr double max_tilt_speed = 0.5;
+inline constexpr double sim_max_zoom_speed = 0.35;
+inline constexpr double acceleration = 3.0;
+} // namespace ptz
+
 namespace relay {
 /// The seed's rate: one frame per second per viewer unless asked otherwise.
 inline constexpr double viewer_fps = 1.0;

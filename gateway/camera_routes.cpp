@@ -5,6 +5,7 @@
 #include "core/defaults.hpp"
 #include "core/text.hpp"
 #include "gateway/json_codec.hpp"
+#include "gateway/ptz_routes.hpp"
 #include "gateway/relay_codec.hpp"
 
 #include <caf/event_based_actor.hpp>
@@ -172,9 +173,18 @@ void get_cameras(const route_call& call) {
 }
 
 void get_camera(const route_call& call) {
-  answer_from_relay<relay_status>(
-      call, [](relay_status& rs) { return relay_status_json(rs); },
-      atom::status_v);
+  auto relay = relay_or_404(call, call.params["camera_id"]);
+  if (!relay)
+    return;
+  auto ctx = call.ctx;
+  auto id = call.params["camera_id"];
+  auto reply = call.reply;
+  ask(
+      ctx->sys, relay, timeout,
+      [=](relay_status& rs) {
+        reply_with_ptz(ctx, id, reply, relay_status_json(rs));
+      },
+      [=](const caf::error& err) { reply.error(err); }, atom::status_v);
 }
 
 void get_camera_latest_jpeg(const route_call& call) {

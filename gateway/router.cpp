@@ -61,6 +61,7 @@ http::status status_of(const caf::error& err) {
     case ec::unknown_clip:
     case ec::unknown_frame:
     case ec::source_not_found:
+    case ec::no_ptz:
       return http::status::not_found;
     case ec::invalid_argument:
     case ec::invalid_utf8:

@@ -3,6 +3,7 @@
 
 #include "gateway/camera_routes.hpp"
 #include "gateway/frame_routes.hpp"
+#include "gateway/ptz_routes.hpp"
 #include "gateway/service_routes.hpp"
 #include "gateway/session_routes.hpp"
 #include "gateway/track_routes.hpp"
@@ -33,6 +34,10 @@ std::vector<api_route> make_route_table() {
        {{verb::get, role::viewer, get_camera_latest_jpeg}}},
       {"/cameras/{camera_id}/reinit",
        {{verb::post, role::controller, post_camera_reinit}}},
+      {"/cameras/{camera_id}/ptz/autotrack",
+       {{verb::post, role::controller, post_camera_ptz_autotrack}}},
+      {"/cameras/{camera_id}/ptz/home",
+       {{verb::post, role::controller, post_camera_ptz_home}}},
       {"/sessions", {{verb::post, role::controller, post_sessions}}},
       {"/sessions/{session_id}",
        {{verb::get, role::viewer, get_session},

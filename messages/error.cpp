@@ -54,6 +54,8 @@ const char* to_string(ec code) {
     return "internal_error";
   case ec::invalid_utf8:
     return "invalid_utf8";
+  case ec::no_ptz:
+    return "no_ptz";
   case ec::ec_count:
     break;
   }

@@ -62,6 +62,8 @@ enum class ec : uint8_t {
   internal_error,
   /// Client text (a path, a query, a body) is not valid UTF-8.
   invalid_utf8,
+  /// The camera has no PTZ controller (cameras[].ptz.backend is none).
+  no_ptz,
   /// Sentinel: number of codes.
   ec_count,
 };

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "messages/frame_types.hpp"
+#include "messages/ptz_types.hpp"
 #include "messages/store_types.hpp"
 #include "messages/types.hpp"
 
@@ -59,6 +60,10 @@ CAF_BEGIN_TYPE_ID_BLOCK(argus, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(argus, (std::vector<argus::clip_info>))
   CAF_ADD_TYPE_ID(argus, (argus::relay_status))
   CAF_ADD_TYPE_ID(argus, (std::vector<argus::relay_status>))
+  CAF_ADD_TYPE_ID(argus, (argus::ptz_command))
+  CAF_ADD_TYPE_ID(argus, (argus::ptz_pose))
+  CAF_ADD_TYPE_ID(argus, (argus::ptz_observation))
+  CAF_ADD_TYPE_ID(argus, (argus::ptz_status))
 
   CAF_ADD_ATOM(argus, argus::atom, subscribe, "subscribe")
   CAF_ADD_ATOM(argus, argus::atom, unsubscribe, "unsubscrib")
@@ -93,6 +98,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(argus, caf::first_custom_type_id)
   CAF_ADD_ATOM(argus, argus::atom, replace, "replace")
   CAF_ADD_ATOM(argus, argus::atom, shutdown, "shutdown")
   CAF_ADD_ATOM(argus, argus::atom, stage, "stage")
+  CAF_ADD_ATOM(argus, argus::atom, enable, "enable")
+  CAF_ADD_ATOM(argus, argus::atom, home, "home")
 
 CAF_END_TYPE_ID_BLOCK(argus)
 

@@ -65,6 +65,11 @@ struct frame {
   int64_t ts_mono_ms = 0;
   cv::Mat bgr;
   std::vector<truth_box> truth;
+  /// A virtual PTZ camera's frame: the part of its wide picture it shows,
+  /// in normalized coordinates of that picture, and its lens position
+  /// (0 wide .. 1 tele). `view.w == 0`: not a PTZ view.
+  norm_box view;
+  double lens_zoom = 0;
 };
 
 using frame_ptr = std::shared_ptr<const frame>;
@@ -93,12 +98,16 @@ struct detection_set {
   /// Milliseconds the detector spent on this frame (pre + forward + post).
   double detect_ms = 0;
   std::vector<detection> detections;
+  /// The frame's PTZ view (frame::view): the tracker follows the camera's
+  /// own motion from one view to the next.
+  norm_box view;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, detection_set& x) {
   return f(caf::meta::type_name("detection_set"), x.frame_index, x.ts_unix_ms,
-           x.ts_mono_ms, x.frame_w, x.frame_h, x.detect_ms, x.detections);
+           x.ts_mono_ms, x.frame_w, x.frame_h, x.detect_ms, x.detections,
+           x.view);
 }
 
 /// A tracked object as the tracker sees it in the current frame.

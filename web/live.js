@@ -24,6 +24,8 @@ export class LiveView {
     $('session-start').onclick = () => this.startSession();
     $('session-stop').onclick = () => this.stopSession();
     $('clear-target').onclick = () => this.command({ type: 'clear_target' });
+    $('ptz-autotrack').onclick = () => this.setAutotrack();
+    $('ptz-home').onclick = () => this.ptzRequest('home');
     this.canvas.onclick = (ev) => this.pick(ev);
     new ResizeObserver(() => this.draw()).observe(this.canvas);
     const loop = () => { this.draw(); requestAnimationFrame(loop); };
@@ -157,6 +159,7 @@ export class LiveView {
       const phase = $('phase');
       phase.textContent = msg.tracking_phase;
       phase.className = `badge ${msg.tracking_phase === 'tracking' ? 'ok' : msg.tracking_phase === 'lost' ? 'bad' : 'warn'}`;
+      this.renderPtz(msg.ptz);
       this.renderTrackList(msg);
     } else if (msg.type === 'track_event') {
       this.onEvent(msg);
@@ -169,6 +172,36 @@ export class LiveView {
       this.state.replies++;
       this.feedback(`${msg.error}: ${msg.detail}`, true);
     }
+  }
+
+  /// The tick's ptz block: what the camera was last told to do. Absent for
+  /// a camera without PTZ (the controls hide with it).
+  renderPtz(ptz) {
+    this.state.ptz = ptz || null;
+    for (const id of ['ptz', 'ptz-autotrack', 'ptz-home']) $(id).hidden = !ptz;
+    if (!ptz) return;
+    const v = (x) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`;
+    const el = $('ptz');
+    el.textContent = ptz.active
+      ? `ptz ${ptz.control_mode}: pan ${v(ptz.cmd.pan)} tilt ${v(ptz.cmd.tilt)} zoom ${v(ptz.cmd.zoom)}`
+      : `ptz ${ptz.control_mode}: still`;
+    el.className = `badge ${ptz.active ? 'ok' : ''}`;
+  }
+
+  /// POST /cameras/{id}/ptz/<what> (controller token); shows the state.
+  async ptzRequest(what, body) {
+    try {
+      const st = await api(`/cameras/${encodeURIComponent($('camera').value)}/ptz/${what}`,
+        { method: 'POST', body: body || {} });
+      this.state.ptzStatus = st;
+      $('ptz-autotrack').textContent = st.autotrack.enabled ? 'Autotrack off' : 'Autotrack on';
+      this.feedback(`ptz: ${st.autotrack.state}`);
+    } catch (e) { this.feedback(e.message, true); }
+  }
+
+  setAutotrack() {
+    const on = $('ptz-autotrack').textContent === 'Autotrack on';
+    this.ptzRequest('autotrack', { enabled: on });
   }
 
   renderTrackList(tick) {

@@ -24,9 +24,19 @@ export class StatusView {
       const ready = await api('/readyz').catch((e) => ({ status: `error ${e.status}` }));
       cards.push(card('server', { health: 'ok', ready: ready.status, store: ready.store && ready.store.state }));
       const { cameras } = await api('/cameras');
-      for (const c of cameras)
+      for (const c of cameras) {
         cards.push(card(`camera ${c.camera_id}`, { state: c.state, source: c.source, viewers: c.viewers,
           consumers: c.consumers, session: c.session_id || '—', next_retry_ms: c.next_retry_ms }));
+        const { ptz } = await api(`/cameras/${encodeURIComponent(c.camera_id)}`).catch(() => ({}));
+        if (ptz && !ptz.error) {
+          const pos = ptz.position;
+          cards.push(card(`ptz ${c.camera_id}`, { backend: ptz.backend, connected: ptz.connected,
+            autotrack: ptz.autotrack.enabled ? ptz.autotrack.state : 'off', moving: ptz.moving,
+            position: pos ? `pan ${pos.pan.toFixed(2)} tilt ${pos.tilt.toFixed(2)} zoom ${pos.zoom.toFixed(2)}` : '—',
+            'last command': ptz.last_command ? `${ptz.last_command.kind} (${ptz.last_command.reason})` : '—',
+            commands: ptz.commands_sent, errors: ptz.command_errors, 'last error': ptz.last_error || undefined }));
+        }
+      }
       const sid = this.live.state.sessionId;
       if (sid) {
         const s = await api(`/sessions/${encodeURIComponent(sid)}`);

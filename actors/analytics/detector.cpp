@@ -36,6 +36,7 @@ detector_worker(detector_actor::stateful_pointer<detector_state> self,
                             std::chrono::steady_clock::now() - t0)
                             .count();
         out.detections = std::move(*dets);
+        out.view = f->view;
         return out;
       },
   };

@@ -55,6 +55,8 @@ session_actor spawn_session(self_ptr self, const camera_config& cam,
   setup.detector = det_hdl;
   setup.tracker = trk_hdl;
   setup.store = st.setup.store;
+  if (auto it = st.setup.ptz.find(cam.id); it != st.setup.ptz.end())
+    setup.ptz = it->second;
   setup.sampling.interval_ms = cfg.store.sample_interval_ms;
   setup.config_json = describe_session(cfg, cam);
   return self->spawn(session, std::move(setup));
@@ -184,6 +186,13 @@ registry_actor::behavior_type registry(self_ptr self, registry_setup setup) {
         st.setup.store = store;
         for (auto& [id, e] : st.sessions)
           self->send(e.handle, atom::replace_v, store);
+      },
+      [=](atom::replace, const std::string& camera_id, ptz_actor ptz) {
+        auto& st = self->state;
+        st.setup.ptz[camera_id] = ptz;
+        for (auto& [id, e] : st.sessions)
+          if (e.camera_id == camera_id)
+            self->send(e.handle, atom::replace_v, ptz);
       },
   };
 }

@@ -31,6 +31,8 @@ struct registry_setup {
   /// The shared CAMERA of each configured camera (the relay consumes the
   /// same ones); the registry spawns those missing here.
   std::map<std::string, camera_actor> cameras;
+  /// The PTZ controller of each PTZ camera (others have none).
+  std::map<std::string, ptz_actor> ptz;
 };
 
 /// State of the REGISTRY.

@@ -55,12 +55,33 @@ void record_session(self_ptr self, int64_t end_ts) {
                               end_ts, st.setup.config_json});
 }
 
-void on_tracks(self_ptr self, const track_set& ts, double detect_ms) {
+/// Tells the camera's PTZ controller what the frame showed of the target;
+/// its answer (the commanded velocities) goes into the next tick.
+void steer_ptz(self_ptr self, int64_t ts_mono_ms, double lens_zoom) {
+  auto& st = self->state;
+  if (!st.setup.ptz)
+    return;
+  self->request(st.setup.ptz, defaults::session::stage_timeout,
+                st.core->observe_target(ts_mono_ms, lens_zoom))
+      .then([=](const ptz_telemetry& t) { self->state.core->set_ptz(t); },
+            [=](caf::error& err) {
+              // A restarting controller costs a frame or two of
+              // autotracking, never the session.
+              spdlog::debug("session {}: ptz: {}",
+                            self->state.setup.params.session_id, render(err));
+            });
+}
+
+/// Folds a frame's tracks in. `lens_zoom`: the frame's lens position
+/// (< 0: not a PTZ view).
+void on_tracks(self_ptr self, const track_set& ts, double detect_ms,
+               double lens_zoom) {
   auto& st = self->state;
   auto now = mono_now_ms();
   auto latency = double(now - ts.ts_mono_ms);
   auto events = st.core->process(ts, latency, detect_ms, now);
   broadcast_events(self, events);
+  steer_ptz(self, ts.ts_mono_ms, lens_zoom);
   if (!st.setup.store)
     return;
   st.sampler->observe(events);
@@ -84,15 +105,19 @@ void dispatch(self_ptr self, frame_ptr f) {
       .then(
           [=](detection_set& ds) {
             auto detect_ms = ds.detect_ms;
+            auto lens_zoom = f->view.w > 0 ? f->lens_zoom : -1.0;
             self->request(self->state.setup.tracker,
                           defaults::session::stage_timeout, std::move(ds))
-                .then([=](track_set& ts) { on_tracks(self, ts, detect_ms); },
-                      [=](caf::error& err) {
-                        self->state.last_error = render(err);
-                        spdlog::error("session {} failed to track: {}",
-                                      self->state.setup.params.session_id,
-                                      self->state.last_error);
-                      });
+                .then(
+                    [=](track_set& ts) {
+                      on_tracks(self, ts, detect_ms, lens_zoom);
+                    },
+                    [=](caf::error& err) {
+                      self->state.last_error = render(err);
+                      spdlog::error("session {} failed to track: {}",
+                                    self->state.setup.params.session_id,
+                                    self->state.last_error);
+                    });
             next();
           },
           [=](caf::error& err) {
@@ -249,6 +274,9 @@ session_actor::behavior_type session(self_ptr self, session_setup setup) {
       },
       [=](atom::replace, store_actor store) {
         self->state.setup.store = std::move(store);
+      },
+      [=](atom::replace, ptz_actor ptz) {
+        self->state.setup.ptz = std::move(ptz);
       },
       [=](atom::tick, uint64_t generation) {
         auto& s = self->state;

@@ -20,6 +20,8 @@ struct session_setup {
   tracker_actor tracker;
   /// Track history; null when the store is disabled.
   store_actor store;
+  /// The camera's PTZ controller; null for a camera without PTZ.
+  ptz_actor ptz;
   sampler_params sampling;
   /// The session's settings as JSON for the history.
   std::string config_json = "{}";

@@ -2,6 +2,7 @@
 #include "actors/analytics/tracker.hpp"
 
 #include "actors/failure.hpp"
+#include "core/ptz/virtual_ptz.hpp"
 
 #include <caf/typed_event_based_actor.hpp>
 
@@ -16,6 +17,13 @@ tracker(tracker_actor::stateful_pointer<tracker_state> self,
     self->state.impl.share_ids(std::move(ids));
   return {
       [=](const detection_set& ds) {
+        auto& st = self->state;
+        if (ds.view.w > 0 && st.view.w > 0) {
+          auto m = motion_between(st.view, ds.view);
+          st.impl.follow_camera(m.scale, m.offset[0] * ds.frame_w,
+                                m.offset[1] * ds.frame_h);
+        }
+        st.view = ds.view;
         track_set out;
         out.frame_index = ds.frame_index;
         out.ts_unix_ms = ds.ts_unix_ms;

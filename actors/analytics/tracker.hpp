@@ -10,10 +10,14 @@ namespace argus {
 struct tracker_state {
   static inline constexpr const char* name = "tracker";
   byte_tracker impl;
+  /// The previous frame's PTZ view (w == 0: none).
+  norm_box view;
 };
 
 /// The TRACKER: feeds each frame's detections to its byte_tracker and
 /// answers with the tracks. Cheap (microseconds), so it runs scheduled.
+/// Frames of a virtual PTZ camera carry their view: the tracker moves its
+/// tracks by the camera's own motion between two views first.
 tracker_actor::behavior_type
 tracker(tracker_actor::stateful_pointer<tracker_state> self,
         tracker_params params, track_id_source ids);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <caf/event_based_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
+#include <cmath>
 #include <functional>
 #include <spdlog/spdlog.h>
 
@@ -90,6 +91,104 @@ void retry_later(self_ptr self, const caf::error& err) {
   self->delayed_send(self, delay, atom::next_v, st.generation);
 }
 
+/// The virtual head's frame size: the configured width and height.
+cv::Size view_size(const camera_config& cfg) {
+  return {cfg.synthetic.width, cfg.synthetic.height};
+}
+
+/// Creates the virtual head for a wide picture of `wide` size, or reshapes
+/// it (keeping where it points) when a file turns out to have another
+/// aspect than assumed.
+void ensure_head(self_ptr self, cv::Size wide) {
+  auto& st = self->state;
+  auto out = view_size(st.cfg);
+  double source_aspect = double(wide.height) / wide.width;
+  double out_aspect = double(out.height) / out.width;
+  if (st.head && std::abs(st.head->source_aspect() - source_aspect) < 1e-9)
+    return;
+  virtual_ptz head{st.cfg.ptz.sim, source_aspect, out_aspect};
+  if (st.head)
+    head.go_to(st.head->pose(), true);
+  st.head = std::move(head);
+}
+
+/// Turns the wide picture in `f` into the head's view: pixels, ground
+/// truth (boxes outside the view dropped, the rest clipped to it), the view
+/// and the lens position.
+void apply_view(self_ptr self, frame& f, clock::time_point captured) {
+  auto& st = self->state;
+  ensure_head(self, f.bgr.size());
+  st.head->advance(now_ms(captured));
+  auto view = st.head->view();
+  auto out = view_size(st.cfg);
+  double sx = out.width / (view.w * f.bgr.cols);
+  double sy = out.height / (view.h * f.bgr.rows);
+  double ox = view.x * f.bgr.cols, oy = view.y * f.bgr.rows;
+  std::vector<truth_box> seen;
+  for (auto t : f.truth) {
+    double x0 = std::max(0.0, (t.bbox.x - ox) * sx);
+    double y0 = std::max(0.0, (t.bbox.y - oy) * sy);
+    double x1 = std::min<double>(out.width, (t.bbox.x + t.bbox.w - ox) * sx);
+    double y1 = std::min<double>(out.height, (t.bbox.y + t.bbox.h - oy) * sy);
+    if (x1 <= x0 || y1 <= y0)
+      continue;
+    t.bbox = {float(x0), float(y0), float(x1 - x0), float(y1 - y0)};
+    seen.push_back(t);
+  }
+  f.truth = std::move(seen);
+  f.bgr = render_view(f.bgr, view, out);
+  f.view = view;
+  f.lens_zoom = st.head->pose().zoom;
+}
+
+/// A ptz_command for the virtual head; `none` only asks where it points.
+caf::result<ptz_pose> drive_head(self_ptr self, const ptz_command& cmd) {
+  auto& st = self->state;
+  if (st.cfg.ptz.backend != ptz_backend::sim)
+    return caf::make_error(ec::no_ptz, st.cfg.id);
+  if (!st.head) // no frame yet: assume the wide picture has the view's shape
+    ensure_head(self, view_size(st.cfg));
+  auto now = now_ms(clock::now());
+  st.head->advance(now);
+  using kind = ptz_command::kind;
+  switch (cmd.what) {
+  case kind::move:
+    st.head->move(cmd.pan, cmd.tilt, cmd.zoom, now,
+                  cmd.timeout_ms > 0 ? cmd.timeout_ms
+                                     : st.cfg.ptz.move_timeout_ms);
+    break;
+  case kind::stop:
+    st.head->stop();
+    break;
+  case kind::home:
+    st.head->go_to({});
+    break;
+  case kind::preset:
+    return caf::make_error(ec::invalid_argument,
+                           "the virtual camera has no preset '" + cmd.preset
+                               + "'");
+  case kind::none:
+    break;
+  }
+  auto pos = st.head->onvif_position();
+  return ptz_pose{true, pos[0], pos[1], pos[2], st.head->moving()};
+}
+
+/// The source a virtual PTZ camera renders from: a synthetic scene
+/// 1 / wide_fov times the view's size with sizes scaled back (so its wide
+/// view looks like an ordinary camera: objects of the usual size, more
+/// sky); other sources as they are.
+camera_config wide_source_config(camera_config cfg) {
+  if (cfg.ptz.backend != ptz_backend::sim
+      || cfg.source != source_kind::synthetic)
+    return cfg;
+  auto& s = cfg.synthetic;
+  s.width = int(std::lround(s.width / cfg.ptz.sim.wide_fov));
+  s.height = int(std::lround(s.height / cfg.ptz.sim.wide_fov));
+  s.size_scale = cfg.ptz.sim.wide_fov;
+  return cfg;
+}
+
 void decode_next(self_ptr self) {
   auto& st = self->state;
   auto f = std::make_shared<frame>();
@@ -98,6 +197,8 @@ void decode_next(self_ptr self) {
     return;
   }
   auto captured = clock::now();
+  if (st.cfg.ptz.backend == ptz_backend::sim)
+    apply_view(self, *f, captured);
   f->ts_mono_ms = now_ms(captured);
   f->ts_unix_ms = unix_now_ms();
   if (st.status.state != camera_link::online)
@@ -151,7 +252,7 @@ camera_actor::behavior_type camera(self_ptr self, camera_config cfg) {
   log_failures(self, "camera");
   auto& st = self->state;
   st.cfg = cfg;
-  st.source = make_frame_source(cfg);
+  st.source = make_frame_source(wide_source_config(cfg));
   st.status.camera_id = cfg.id;
   st.status.state = camera_link::idle;
   st.status.since_unix_ms = unix_now_ms();
@@ -178,6 +279,7 @@ camera_actor::behavior_type camera(self_ptr self, camera_config cfg) {
         self->send(watcher, current_status(self));
       },
       [=](atom::status) { return current_status(self); },
+      [=](const ptz_command& cmd) { return drive_head(self, cmd); },
       [=](atom::reinit) {
         auto& st = self->state;
         st.retry->reset();

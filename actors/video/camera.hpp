@@ -4,6 +4,7 @@
 #include "actors/interfaces.hpp"
 #include "core/backoff.hpp"
 #include "core/config.hpp"
+#include "core/ptz/virtual_ptz.hpp"
 #include "core/video/frame_source.hpp"
 
 #include <chrono>
@@ -32,6 +33,9 @@ struct camera_state {
   std::chrono::steady_clock::time_point due;
   /// When the pending reconnect attempt fires.
   std::chrono::steady_clock::time_point retry_at;
+  /// The virtual PTZ head (ptz.backend sim): frames are its view of the
+  /// source's wide picture, at the configured width and height.
+  std::optional<virtual_ptz> head;
 };
 
 /// The CAMERA: opens its source when the first consumer subscribes (an
@@ -41,6 +45,11 @@ struct camera_state {
 /// leaves, so nothing is decoded while nobody watches. A failing source is
 /// reopened with exponential backoff and jitter; watchers hear every state
 /// change at once. Its calls block: spawn it detached.
+///
+/// With `ptz.backend: sim` it is a virtual PTZ camera: its source renders
+/// a wider picture (a synthetic scene 1 / sim.wide_fov times the size, or
+/// a file as it is) and each frame is the head's view of it, integrated on
+/// the frame clock; `ptz_command`s steer the head.
 camera_actor::behavior_type
 camera(camera_actor::stateful_pointer<camera_state> self, camera_config cfg);
 

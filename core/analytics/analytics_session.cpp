@@ -87,6 +87,35 @@ bool analytics_session::take_dirty() {
   return result;
 }
 
+ptz_observation analytics_session::observe_target(int64_t ts_mono_ms,
+                                                  double zoom) const {
+  ptz_observation obs;
+  obs.ts_mono_ms = ts_mono_ms;
+  obs.phase = static_cast<int32_t>(phase_.current());
+  obs.zoom = zoom;
+  if (phase_.current() != tracking_phase::phase::tracking)
+    return obs;
+  for (auto& t : tick_.tracks) {
+    if (t.id != phase_.target())
+      continue;
+    obs.seen = true;
+    obs.cx = t.bbox.x + t.bbox.w / 2;
+    obs.cy = t.bbox.y + t.bbox.h / 2;
+    obs.w = t.bbox.w;
+    obs.h = t.bbox.h;
+  }
+  return obs;
+}
+
+void analytics_session::set_ptz(const ptz_telemetry& ptz) {
+  auto& now = tick_.ptz;
+  if (now.control_mode == ptz.control_mode && now.active == ptz.active
+      && now.pan == ptz.pan && now.tilt == ptz.tilt && now.zoom == ptz.zoom)
+    return;
+  now = ptz;
+  dirty_ = true;
+}
+
 std::vector<track_event> analytics_session::finish(int64_t ts_unix_ms) {
   auto events = lifecycle_.end_all(ts_unix_ms);
   events_ += int64_t(events.size());

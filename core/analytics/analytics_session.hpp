@@ -5,6 +5,7 @@
 #include "core/analytics/track_lifecycle.hpp"
 #include "core/analytics/tracking_phase.hpp"
 #include "core/config.hpp"
+#include "messages/ptz_types.hpp"
 #include "messages/types.hpp"
 
 #include <string>
@@ -47,6 +48,14 @@ public:
 
   /// The latest-state overlay payload.
   const metadata_tick& tick() const { return tick_; }
+
+  /// What the PTZ controller needs of the last processed frame: the
+  /// tracking phase and, when it was seen, the selected target's box.
+  /// `zoom`: the frame's lens position (< 0: unknown).
+  ptz_observation observe_target(int64_t ts_mono_ms, double zoom) const;
+
+  /// The PTZ controller's latest telemetry for the tick's ptz block.
+  void set_ptz(const ptz_telemetry& ptz);
 
   /// Ends all tracks (session stop). @returns the "end" events.
   std::vector<track_event> finish(int64_t ts_unix_ms);

@@ -4,6 +4,7 @@
 #include "core/analytics/assignment.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace argus {
 
@@ -72,6 +73,31 @@ void byte_tracker::activate(strack& t) {
   t.activated = frame_id_ == 1;
   t.start_frame = t.frame_id = frame_id_;
   t.hits = 1;
+}
+
+void byte_tracker::follow_camera(double scale, double dx, double dy) {
+  if (!(scale > 0) || !std::isfinite(scale) || !std::isfinite(dx)
+      || !std::isfinite(dy))
+    return;
+  // State (cx, cy, a, h, vcx, vcy, va, vh): positions, sizes and their
+  // velocities scale with the picture; the aspect ratio does not.
+  kalman_filter::state s = kalman_filter::state::zeros();
+  for (int i : {0, 1, 3, 4, 5, 7})
+    s(i) = scale;
+  s(2) = s(6) = 1;
+  auto to_view = [&](strack& t) {
+    for (int i = 0; i < 8; ++i)
+      t.mean(i) *= s(i);
+    t.mean(0) += dx;
+    t.mean(1) += dy;
+    for (int i = 0; i < 8; ++i)
+      for (int j = 0; j < 8; ++j)
+        t.cov(i, j) *= s(i) * s(j);
+  };
+  for (auto& t : tracked_)
+    to_view(t);
+  for (auto& t : lost_)
+    to_view(t);
 }
 
 void byte_tracker::update_track(strack& t, const detection& det) {

@@ -71,6 +71,13 @@ public:
   /// this frame, with their filtered boxes.
   std::vector<track_state> update(const std::vector<detection>& dets);
 
+  /// The camera itself moved since the last frame: a point at pixel x of
+  /// the previous frame is now at `scale * x + dx` (and y likewise), for
+  /// every track, tracked or lost. Call before update() of the new frame,
+  /// so tracks are predicted where the camera's motion put them (a pan
+  /// moves every object across the picture at once).
+  void follow_camera(double scale, double dx, double dy);
+
   /// Number of frames seen.
   int64_t frame_id() const { return frame_id_; }
 

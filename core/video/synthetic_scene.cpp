@@ -14,7 +14,7 @@ constexpr double two_pi = 6.283185307179586;
 
 /// Scales sizes given for a 640-pixel-wide frame to the actual width.
 double scale_of(const synthetic_params& p) {
-  return p.width / 640.0;
+  return p.width / 640.0 * p.size_scale;
 }
 
 pixel_box bounds_of(const std::vector<cv::Point>& pts, int pad, int w, int h) {

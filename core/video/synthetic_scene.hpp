@@ -24,6 +24,10 @@ struct synthetic_params {
   int occluders = 2;
   /// Standard deviation of per-pixel sensor noise (0 = none).
   double noise = 2.0;
+  /// Multiplies every size (objects, clouds): a virtual PTZ camera renders
+  /// its scene 1 / wide_fov times wider with sizes times wide_fov, so its
+  /// wide view looks like an ordinary camera. Not a config key.
+  double size_scale = 1.0;
 };
 
 /// Renders a sky-like background with drone- and bird-like sprites moving on

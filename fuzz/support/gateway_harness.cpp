@@ -74,6 +74,7 @@ session_actor::behavior_type stub_session(session_actor::pointer) {
       },
       [](atom::status) { return session_status_of(); },
       [](atom::replace, const store_actor&) {},
+      [](atom::replace, const ptz_actor&) {},
       [](atom::tick, uint64_t) {},
   };
 }
@@ -112,6 +113,7 @@ registry_actor::behavior_type stub_registry(registry_actor::pointer,
       [](atom::ready) { return true; },
       [](atom::replace, const std::string&, const camera_actor&) {},
       [](atom::replace, const store_actor&) {},
+      [](atom::replace, const std::string&, const ptz_actor&) {},
   };
 }
 

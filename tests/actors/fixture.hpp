@@ -82,6 +82,9 @@ mock_camera(camera_actor::stateful_pointer<mock_camera_state> self) {
         st.state = camera_link::connecting;
         return st;
       },
+      [=](const ptz_command&) -> caf::result<ptz_pose> {
+        return caf::make_error(ec::no_ptz);
+      },
       [=](atom::next, uint64_t) {},
       [=](atom::idle, uint64_t) {},
   };

@@ -23,6 +23,9 @@ camera_actor::behavior_type faulty_camera(camera_actor::pointer self) {
       [=](atom::reinit) -> camera_status {
         throw std::runtime_error("decoder exploded");
       },
+      [=](const ptz_command&) -> caf::result<ptz_pose> {
+        return caf::make_error(ec::no_ptz);
+      },
       [=](atom::next, uint64_t) {},
       [=](atom::idle, uint64_t) {},
   };
@@ -88,6 +91,7 @@ registry_actor::behavior_type registry_probe(told_ptr log) {
       [=](atom::replace, store_actor store) {
         log->registry_stores.push_back(store);
       },
+      [=](atom::replace, const std::string&, ptz_actor) {},
   };
 }
 

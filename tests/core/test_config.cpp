@@ -167,3 +167,57 @@ TEST(config, names_file_defaults_to_the_model_path_with_names) {
   EXPECT_EQ(names_for_model("../v1.2/model"), "../v1.2/model.names");
   EXPECT_EQ(names_for_model("model"), "model.names");
 }
+
+TEST(config, ptz_settings_reach_the_controller_and_the_virtual_head) {
+  auto cfg = parse_config(R"(cameras:
+  - id: a
+    ptz:
+      backend: sim
+      max_magnification: 8
+      autotrack:
+        kp: 2.5
+        required_zones:
+          - {name: west, points: [[0, 0], [0.5, 0], [0.5, 1]]}
+      sim: {wide_fov: 0.25}
+)");
+  ASSERT_TRUE(cfg) << error_detail(cfg.error());
+  auto& z = cfg->cameras[0].ptz;
+  EXPECT_EQ(z.backend, ptz_backend::sim);
+  EXPECT_EQ(z.autotrack.max_magnification, 8);
+  EXPECT_EQ(z.sim.max_magnification, 8);
+  // One set of gains for both axes.
+  EXPECT_EQ(z.autotrack.pan.kp, 2.5);
+  EXPECT_EQ(z.autotrack.tilt.kp, 2.5);
+  EXPECT_EQ(z.sim.wide_fov, 0.25);
+  ASSERT_EQ(z.autotrack.required_zones.size(), 1u);
+  EXPECT_EQ(z.autotrack.required_zones[0].name, "west");
+  EXPECT_EQ(z.autotrack.required_zones[0].vertices.size(), 3u);
+  EXPECT_EQ(parse_config("cameras: [{id: b}]")->cameras[0].ptz.backend,
+            ptz_backend::none);
+}
+
+TEST(config, bad_ptz_zones_and_presets_name_the_key) {
+  auto zone = [](const std::string& points) {
+    return error_of("cameras: [{id: a, ptz: {autotrack: {required_zones: "
+                    "[{name: z, points: "
+                    + points + "}]}}}]");
+  };
+  EXPECT_EQ(zone("[[0, 0], [1, 1]]"),
+            "cameras[0].ptz.autotrack.required_zones[0].points: needs at "
+            "least 3 points");
+  EXPECT_EQ(zone("[[0, 0], [1, 1], [2, 0]]"),
+            "cameras[0].ptz.autotrack.required_zones[0].points: points must "
+            "be normalized coordinates in [0, 1]");
+  EXPECT_EQ(zone("[[0, 0], [1], [1, 0]]"),
+            "cameras[0].ptz.autotrack.required_zones[0].points[1]: must be a "
+            "pair [x, y]");
+  EXPECT_EQ(zone("[[0, 0], [a, 1], [1, 0]]"),
+            "cameras[0].ptz.autotrack.required_zones[0].points[1]: must be a "
+            "pair of numbers");
+  EXPECT_EQ(zone("7"), "cameras[0].ptz.autotrack.required_zones[0].points: "
+                       "must be a list of [x, y] points");
+  EXPECT_EQ(error_of("cameras: [{id: a, ptz: {backend: sim, autotrack: "
+                     "{return_preset: gate}}}]"),
+            "cameras[0].ptz.autotrack.return_preset: the sim backend has no "
+            "presets (leave it empty: home)");
+}

@@ -183,6 +183,8 @@ json sample_value(const json& spec) {
         return v;
     return fallback.get<std::string>() + "_x";
   }
+  if (type == "array") // a value list (a zone's points): its example
+    return spec.at("examples").at(0);
   if (type == "integer") {
     auto step = spec.value("multipleOf", int64_t{1});
     auto base = fallback.is_null() ? spec["minimum"].get<int64_t>()

@@ -33,6 +33,9 @@ camera_actor::behavior_type recording_camera(camera_log_ptr log) {
         st.state = camera_link::connecting;
         return st;
       },
+      [=](const ptz_command&) -> caf::result<ptz_pose> {
+        return caf::make_error(ec::no_ptz);
+      },
       [=](atom::next, uint64_t) {},
       [=](atom::idle, uint64_t) {},
   };

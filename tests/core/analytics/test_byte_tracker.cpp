@@ -3,9 +3,11 @@
 #include "core/analytics/mot.hpp"
 #include "tests/support/synthetic_detections.hpp"
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -198,4 +200,54 @@ TEST(byte_tracker, golden_replay) {
   std::stringstream golden;
   golden << in.rdbuf();
   EXPECT_EQ(out.str(), golden.str());
+}
+
+TEST(byte_tracker, following_the_camera_keeps_ids_through_a_fast_pan) {
+  // Two small objects close together; the camera pans so fast that each
+  // jumps 60 px between frames, more than its own size. Without the
+  // camera's motion the tracks predict at the old place, the objects match
+  // nothing and no track follows them; with it both keep their ids to the
+  // last frame. Returns the ids reported in the last frame.
+  auto run = [](bool follow) {
+    byte_tracker trk;
+    std::set<int64_t> ids;
+    double pan_px = 0;
+    for (int f = 0; f < 12; ++f) {
+      auto x = float(300 - pan_px);
+      ids.clear();
+      for (auto& t :
+           trk.update({det(x, 100, 12, 12), det(x + 40, 100, 12, 12)}))
+        ids.insert(t.id);
+      double step = f < 3 ? 0 : 60; // still for three frames, then pan
+      pan_px += step;
+      if (follow)
+        trk.follow_camera(1.0, -step, 0);
+    }
+    return ids;
+  };
+  EXPECT_EQ(run(true), (std::set<int64_t>{1, 2}));
+  EXPECT_NE(run(false), (std::set<int64_t>{1, 2}));
+}
+
+TEST(byte_tracker, following_a_zoom_scales_boxes_about_the_origin) {
+  byte_tracker trk;
+  trk.update({det(100, 100, 20, 20)});
+  trk.update({det(100, 100, 20, 20)});
+  // Zoom in 2x about the frame's top left: the object is now at 200, 40 px.
+  trk.follow_camera(2.0, 0, 0);
+  auto out = trk.update({det(200, 200, 40, 40)});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].id, 1);
+  EXPECT_NEAR(out[0].bbox.w, 40, 2);
+}
+
+TEST(byte_tracker, following_the_camera_ignores_nonsense) {
+  byte_tracker trk;
+  trk.update({det(100, 100, 20, 20)});
+  trk.follow_camera(0, 5, 5);
+  trk.follow_camera(std::nan(""), 5, 5);
+  trk.follow_camera(1, std::numeric_limits<double>::infinity(), 0);
+  auto out = trk.update({det(100, 100, 20, 20)});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].id, 1);
 }

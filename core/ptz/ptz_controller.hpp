@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "core/config.hpp"
+#include "core/ptz/autotrack.hpp"
+#include "core/ptz/command_pacer.hpp"
+#include "messages/ptz_types.hpp"
+
+#include <optional>
+#include <string>
+
+namespace argus {
+
+/// The PTZ controller of one camera without I/O: the session's
+/// observations and the operator's requests in, the commands to send to
+/// the device out, and the state GET /cameras/{id} and the tick show. The
+/// PTZ actor adds the device calls (one at a time, the newest command
+/// replacing a queued one).
+class ptz_controller {
+public:
+  ptz_controller(std::string camera_id, const ptz_config& cfg);
+
+  /// One processed frame's view of the selected target; the command to
+  /// send now, if any.
+  std::optional<ptz_command> observe(const ptz_observation& obs);
+
+  /// Operator requests; `now_ms` on the same clock as observations.
+  std::optional<ptz_command> set_enabled(bool enabled, int64_t now_ms);
+  std::optional<ptz_command> go_home(int64_t now_ms);
+
+  /// The device ran a command and says where it points now.
+  void answered(const ptz_pose& pose);
+  /// The device failed a command (unreachable, timeout, refused).
+  void failed(const std::string& error);
+
+  /// The tick's ptz block: the last commanded velocities.
+  ptz_telemetry telemetry() const;
+  ptz_status status() const;
+
+private:
+  std::optional<ptz_command> paced(const ptz_command& wanted, int64_t now_ms);
+
+  ptz_config cfg_;
+  autotracker tracker_;
+  command_pacer pacer_;
+  ptz_status status_;
+};
+
+} // namespace argus
