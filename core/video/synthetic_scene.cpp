@@ -81,9 +81,12 @@ synthetic_scene::synthetic_scene(const synthetic_params& params)
     // a few seconds, as seen by a real wide-angle camera.
     for (int k = 0; k < 3; ++k) {
       double base = k == 0 ? 0.28 : (k == 1 ? 0.09 : 0.03);
-      o.x[k] = {uni(0.5, 1.0) * base * w, uni(0.03, 0.12) * (k + 1),
+      // size_scale < 1 (a virtual PTZ camera's wide scene) keeps the
+      // sweeps, and so the speeds in pixels, those of an ordinary camera.
+      auto sweep = base * params.size_scale;
+      o.x[k] = {uni(0.5, 1.0) * sweep * w, uni(0.03, 0.12) * (k + 1),
                 uni(0, two_pi)};
-      o.y[k] = {uni(0.5, 1.0) * base * h * 0.9, uni(0.03, 0.12) * (k + 1),
+      o.y[k] = {uni(0.5, 1.0) * sweep * h * 0.9, uni(0.03, 0.12) * (k + 1),
                 uni(0, two_pi)};
     }
     o.flap_hz = uni(2.5, 5.0);

@@ -30,6 +30,20 @@ def load_schema(name):
         return json.load(f)
 
 
+def validate(doc, name):
+    """Validates `doc` against schemas/`name` with every schema of schemas/
+    in the resolver's store, so $ref between them resolves locally."""
+    import jsonschema  # only the tests that validate need it
+    store = {}
+    for fn in os.listdir(os.path.join(ROOT, "schemas")):
+        if fn.endswith(".json"):
+            s = load_schema(fn)
+            store[s["$id"]] = s
+    schema = load_schema(name)
+    resolver = jsonschema.RefResolver(schema["$id"], schema, store=store)
+    jsonschema.validate(doc, schema, resolver=resolver)
+
+
 class ArgusServer:
     def __init__(self, binary, config_text, start_timeout=30, data_dir=None, wrapper=None):
         """`data_dir` keeps the track database across restarts (the caller

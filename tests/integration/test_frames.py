@@ -23,12 +23,11 @@ import urllib.parse
 import urllib.request
 
 import cv2
-import jsonschema
 import numpy as np
 import websocket
 
 sys.path.insert(0, os.path.dirname(__file__))
-from argus_server import ArgusServer, ROOT, free_port, load_schema  # noqa: E402
+from argus_server import ArgusServer, ROOT, free_port, validate  # noqa: E402
 
 ARGUS = None
 CONFIG = """
@@ -36,19 +35,6 @@ logging: {level: warn}
 cameras: [{id: cam_01, source: synthetic, width: 320, height: 180, fps: 5}]
 """
 S3_KEY = "S3RVER"
-
-
-def validate(doc, name):
-    """Validates with every schema of schemas/ in the resolver's store, so
-    $ref between them resolves locally."""
-    store = {}
-    for fn in os.listdir(os.path.join(ROOT, "schemas")):
-        if fn.endswith(".json"):
-            s = load_schema(fn)
-            store[s["$id"]] = s
-    schema = load_schema(name)
-    resolver = jsonschema.RefResolver(schema["$id"], schema, store=store)
-    jsonschema.validate(doc, schema, resolver=resolver)
 
 
 def encode_clip(path, size, frames, gop, fmt):
