@@ -3,6 +3,7 @@
 
 #include "actors/failure.hpp"
 #include "core/clock.hpp"
+#include "core/ptz/view_truth.hpp"
 
 #include <algorithm>
 #include <caf/event_based_actor.hpp>
@@ -121,21 +122,7 @@ void apply_view(self_ptr self, frame& f, clock::time_point captured) {
   st.head->advance(now_ms(captured));
   auto view = st.head->view();
   auto out = view_size(st.cfg);
-  double sx = out.width / (view.w * f.bgr.cols);
-  double sy = out.height / (view.h * f.bgr.rows);
-  double ox = view.x * f.bgr.cols, oy = view.y * f.bgr.rows;
-  std::vector<truth_box> seen;
-  for (auto t : f.truth) {
-    double x0 = std::max(0.0, (t.bbox.x - ox) * sx);
-    double y0 = std::max(0.0, (t.bbox.y - oy) * sy);
-    double x1 = std::min<double>(out.width, (t.bbox.x + t.bbox.w - ox) * sx);
-    double y1 = std::min<double>(out.height, (t.bbox.y + t.bbox.h - oy) * sy);
-    if (x1 <= x0 || y1 <= y0)
-      continue;
-    t.bbox = {float(x0), float(y0), float(x1 - x0), float(y1 - y0)};
-    seen.push_back(t);
-  }
-  f.truth = std::move(seen);
+  f.truth = truth_in_view(f.truth, f.bgr.size(), view, out);
   f.bgr = render_view(f.bgr, view, out);
   f.view = view;
   f.lens_zoom = st.head->pose().zoom;

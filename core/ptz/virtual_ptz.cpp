@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/ptz/virtual_ptz.hpp"
 
+#include "core/ptz/view_truth.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -149,6 +151,26 @@ cv::Mat render_view(const cv::Mat& source, const norm_box& view, cv::Size out) {
   cv::warpAffine(source, frame, to_source, out,
                  cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_REPLICATE);
   return frame;
+}
+
+std::vector<truth_box> truth_in_view(const std::vector<truth_box>& truth,
+                                     cv::Size source, const norm_box& view,
+                                     cv::Size out) {
+  double sx = out.width / (view.w * source.width);
+  double sy = out.height / (view.h * source.height);
+  double ox = view.x * source.width, oy = view.y * source.height;
+  std::vector<truth_box> seen;
+  for (auto t : truth) {
+    double x0 = std::max(0.0, (t.bbox.x - ox) * sx);
+    double y0 = std::max(0.0, (t.bbox.y - oy) * sy);
+    double x1 = std::min<double>(out.width, (t.bbox.x + t.bbox.w - ox) * sx);
+    double y1 = std::min<double>(out.height, (t.bbox.y + t.bbox.h - oy) * sy);
+    if (x1 <= x0 || y1 <= y0)
+      continue;
+    t.bbox = {float(x0), float(y0), float(x1 - x0), float(y1 - y0)};
+    seen.push_back(t);
+  }
+  return seen;
 }
 
 } // namespace argus

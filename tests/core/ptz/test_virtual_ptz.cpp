@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "core/ptz/view_truth.hpp"
 #include "core/ptz/virtual_ptz.hpp"
 
 #include <gtest/gtest.h>
@@ -139,4 +140,24 @@ TEST(virtual_ptz, render_view_puts_a_source_mark_where_the_view_says) {
   // (0.6 - 0.5) / 0.25 = 0.4 of the width; (0.5 - 0.25) / 0.5 = 0.5.
   EXPECT_NEAR(cx, 0.4 * 800, 1.0);
   EXPECT_NEAR(cy, 0.5 * 400, 1.0);
+}
+
+TEST(virtual_ptz, truth_in_view_maps_clips_and_drops_boxes) {
+  // A 1600x400 picture; the view is its 400x200 at (800, 100), rendered
+  // at 800x400 (2x).
+  norm_box view{0.5, 0.25, 0.25, 0.5};
+  std::vector<truth_box> truth{{1, 0, {900, 150, 20, 10}, 0},
+                               {2, 0, {790, 150, 20, 10}, 0},
+                               {3, 0, {100, 150, 20, 10}, 0}};
+  auto seen = truth_in_view(truth, {1600, 400}, view, {800, 400});
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].object_id, 1);
+  EXPECT_FLOAT_EQ(seen[0].bbox.x, 200);
+  EXPECT_FLOAT_EQ(seen[0].bbox.y, 100);
+  EXPECT_FLOAT_EQ(seen[0].bbox.w, 40);
+  EXPECT_FLOAT_EQ(seen[0].bbox.h, 20);
+  // Half outside on the left: clipped to the view's edge.
+  EXPECT_EQ(seen[1].object_id, 2);
+  EXPECT_FLOAT_EQ(seen[1].bbox.x, 0);
+  EXPECT_FLOAT_EQ(seen[1].bbox.w, 20);
 }
