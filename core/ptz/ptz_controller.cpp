@@ -20,14 +20,10 @@ ptz_controller::ptz_controller(std::string camera_id, const ptz_config& cfg)
     : cfg_(cfg), tracker_(cfg.autotrack), pacer_(pacing_of(cfg)) {
   status_.camera_id = std::move(camera_id);
   status_.backend = to_string(cfg.backend);
-  status_.autotrack_enabled = cfg.autotrack.enabled;
-  status_.autotrack = tracker_.state();
 }
 
 std::optional<ptz_command> ptz_controller::paced(const ptz_command& wanted,
                                                  int64_t now_ms) {
-  status_.autotrack = tracker_.state();
-  status_.autotrack_enabled = tracker_.enabled();
   auto cmd = pacer_.offer(wanted, now_ms);
   if (!cmd)
     return std::nullopt;
@@ -74,7 +70,10 @@ ptz_telemetry ptz_controller::telemetry() const {
 }
 
 ptz_status ptz_controller::status() const {
-  return status_;
+  auto out = status_;
+  out.autotrack_enabled = tracker_.enabled();
+  out.autotrack = tracker_.state();
+  return out;
 }
 
 } // namespace argus

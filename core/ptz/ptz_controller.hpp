@@ -43,6 +43,8 @@ private:
   ptz_config cfg_;
   autotracker tracker_;
   command_pacer pacer_;
+  /// What the tracker does not know: device answers and counters (the
+  /// autotrack fields are read from the tracker in status()).
   ptz_status status_;
 };
 
