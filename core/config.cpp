@@ -283,6 +283,45 @@ void parse_sim(const YAML::Node& n, const std::string& p,
   read_range(n, p, "acceleration", v.acceleration, 0.1, 100.0);
 }
 
+/// `${NAME}` anywhere in `text` becomes environment variable NAME, so a
+/// secret stays out of the file; an unset variable is a config error.
+std::string expand_env(const std::string& text, const std::string& p) {
+  std::string out;
+  size_t pos = 0;
+  while (true) {
+    auto start = text.find("${", pos);
+    if (start == std::string::npos)
+      break;
+    auto end = text.find('}', start);
+    if (end == std::string::npos)
+      fail(p, "has a '${' without its '}'");
+    auto name = text.substr(start + 2, end - start - 2);
+    const char* value = name.empty() ? nullptr : std::getenv(name.c_str());
+    if (!value)
+      fail(p, fmt::format("names environment variable '{}', which is not set",
+                          name));
+    out += text.substr(pos, start - pos);
+    out += value;
+    pos = end + 1;
+  }
+  return out + text.substr(pos);
+}
+
+void parse_onvif(const YAML::Node& n, const std::string& p, onvif_config& o) {
+  check_keys(n, p, "cameras[].ptz.onvif");
+  read(n, p, "address", o.address, "a string");
+  if (o.address.rfind("http://", 0) != 0 && o.address.rfind("https://", 0) != 0)
+    fail(join(p, "address"), "must be an http:// or https:// URL");
+  read(n, p, "username", o.username, "a string");
+  o.username = expand_env(o.username, join(p, "username"));
+  read(n, p, "password", o.password, "a string");
+  o.password = expand_env(o.password, join(p, "password"));
+  read(n, p, "profile", o.profile, "a string");
+  read_range(n, p, "timeout_ms", o.timeout_ms, 100, 30000);
+  read_range(n, p, "retry_min_ms", o.retry_min_ms, 10, 600000);
+  read_range(n, p, "retry_max_ms", o.retry_max_ms, o.retry_min_ms, 3600000);
+}
+
 void parse_ptz(const YAML::Node& n, const std::string& p, ptz_config& z) {
   check_keys(n, p, "cameras[].ptz");
   std::string backend = "none";
@@ -291,8 +330,10 @@ void parse_ptz(const YAML::Node& n, const std::string& p, ptz_config& z) {
     z.backend = ptz_backend::none;
   else if (backend == "sim")
     z.backend = ptz_backend::sim;
+  else if (backend == "onvif")
+    z.backend = ptz_backend::onvif;
   else
-    fail(join(p, "backend"), "must be one of none, sim");
+    fail(join(p, "backend"), "must be one of none, sim, onvif");
   read_range(n, p, "move_timeout_ms", z.move_timeout_ms, 200, 60000);
   read_range(n, p, "min_interval_ms", z.min_interval_ms, 0, 10000);
   double mag = z.autotrack.max_magnification;
@@ -301,6 +342,10 @@ void parse_ptz(const YAML::Node& n, const std::string& p, ptz_config& z) {
     parse_autotrack(n["autotrack"], join(p, "autotrack"), z.autotrack);
   if (n["sim"])
     parse_sim(n["sim"], join(p, "sim"), z.sim);
+  if (n["onvif"])
+    parse_onvif(n["onvif"], join(p, "onvif"), z.onvif);
+  if (z.backend == ptz_backend::onvif && !n["onvif"])
+    fail(join(p, "onvif"), "is required with backend onvif (its address)");
   z.autotrack.max_magnification = mag;
   z.sim.max_magnification = mag;
   if (z.backend == ptz_backend::sim && !z.autotrack.return_preset.empty())
@@ -503,7 +548,7 @@ const std::vector<config_section>& config_key_table() {
         "ptz"}},
       {"cameras[].ptz",
        {"backend", "move_timeout_ms", "min_interval_ms", "max_magnification",
-        "autotrack", "sim"}},
+        "autotrack", "sim", "onvif"}},
       {"cameras[].ptz.autotrack",
        {"enabled", "kp", "ki", "kd", "dead_band", "integral_limit",
         "max_slew_per_s", "invert_pan", "invert_tilt", "target_coverage",
@@ -514,6 +559,9 @@ const std::vector<config_section>& config_key_table() {
       {"cameras[].ptz.sim",
        {"wide_fov", "max_pan_speed", "max_tilt_speed", "max_zoom_speed",
         "acceleration"}},
+      {"cameras[].ptz.onvif",
+       {"address", "username", "password", "profile", "timeout_ms",
+        "retry_min_ms", "retry_max_ms"}},
   };
   return table;
 }
@@ -747,6 +795,8 @@ const char* to_string(ptz_backend backend) {
     return "none";
   case ptz_backend::sim:
     return "sim";
+  case ptz_backend::onvif:
+    return "onvif";
   }
   return "unknown";
 }

@@ -20,9 +20,29 @@ enum class source_kind { synthetic, file, rtsp };
 
 /// One camera of the config file.
 /// Which PTZ backend drives a camera (cameras[].ptz.backend).
-enum class ptz_backend { none, sim };
+enum class ptz_backend { none, sim, onvif };
 
 /// A camera's PTZ controller (cameras[].ptz).
+/// How argus reaches an ONVIF PTZ device (backend onvif).
+struct onvif_config {
+  /// The device service: http://host[:port][/onvif/device_service]. Every
+  /// request goes to this host and port, whatever addresses the device
+  /// names in its answers.
+  std::string address;
+  std::string username;
+  /// `${NAME}` takes the value of environment variable NAME; never logged
+  /// or shown by GET /settings.
+  std::string password;
+  /// The media profile to steer; empty: the first profile with a PTZ
+  /// configuration.
+  std::string profile;
+  /// Each SOAP call's limit, connecting included.
+  int timeout_ms = defaults::ptz::onvif_timeout_ms;
+  /// Reconnect waits: from min to max, doubling.
+  int retry_min_ms = defaults::ptz::onvif_retry_min_ms;
+  int retry_max_ms = defaults::ptz::onvif_retry_max_ms;
+};
+
 struct ptz_config {
   ptz_backend backend = ptz_backend::none;
   /// The Timeout of each continuous move; resent at half of it.
@@ -34,6 +54,8 @@ struct ptz_config {
   /// The virtual camera (backend sim); `sim.max_magnification` is
   /// ptz.max_magnification too.
   virtual_ptz_limits sim;
+  /// The device (backend onvif).
+  onvif_config onvif;
 };
 
 struct camera_config {

@@ -83,6 +83,10 @@ inline constexpr int min_interval_ms = 100;
 /// Magnification at the tele end (the virtual camera's lens; set a real
 /// camera's own).
 inline constexpr double max_magnification = 4.0;
+/// One SOAP call to an ONVIF device; the PTZ actor gives a command 2 s.
+inline constexpr int onvif_timeout_ms = 1500;
+inline constexpr int onvif_retry_min_ms = 500;
+inline constexpr int onvif_retry_max_ms = 30000;
 // Autotracking (core/ptz/autotrack.hpp).
 inline constexpr double target_coverage = 0.25;
 inline constexpr double zoom_gain = 2.0;

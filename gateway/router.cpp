@@ -76,6 +76,7 @@ http::status status_of(const caf::error& err) {
       return http::status::unprocessable_entity;
     case ec::source_failed:
     case ec::source_unavailable:
+    case ec::ptz_device_failed:
       return http::status::bad_gateway;
     case ec::model_failed:
     case ec::shutting_down:

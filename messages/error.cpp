@@ -56,6 +56,8 @@ const char* to_string(ec code) {
     return "invalid_utf8";
   case ec::no_ptz:
     return "no_ptz";
+  case ec::ptz_device_failed:
+    return "ptz_device_failed";
   case ec::ec_count:
     break;
   }

@@ -64,6 +64,9 @@ enum class ec : uint8_t {
   invalid_utf8,
   /// The camera has no PTZ controller (cameras[].ptz.backend is none).
   no_ptz,
+  /// The PTZ device could not be reached, refused a command (a SOAP fault,
+  /// an HTTP error) or answered something argus cannot read.
+  ptz_device_failed,
   /// Sentinel: number of codes.
   ec_count,
 };

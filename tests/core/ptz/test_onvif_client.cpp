@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: Apache-2.0
+// The ONVIF client's call sequence and command mapping over a scripted
+// transport (the loopback device with recorded answers is in
+// tests/integration/test_ptz_onvif.py).
+#include "core/ptz/onvif_client.hpp"
+#include "messages/error.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <map>
+
+using namespace argus;
+using namespace argus::onvif;
+using kind = ptz_command::kind;
+
+namespace {
+
+std::string answer(const std::string& inner) {
+  return "<env:Envelope xmlns:env=\"http://www.w3.org/2003/05/soap-envelope\" "
+         "xmlns:tt=\"http://www.onvif.org/ver10/schema\"><env:Body>"
+         + inner + "</env:Body></env:Envelope>";
+}
+
+std::string fault_answer(const std::string& subcode,
+                         const std::string& reason) {
+  return answer("<env:Fault><env:Code><env:Value>env:Sender</env:Value>"
+                "<env:Subcode><env:Value>"
+                + subcode
+                + "</env:Value></env:Subcode></env:Code><env:Reason>"
+                  "<env:Text xml:lang=\"en\">"
+                + reason + "</env:Text></env:Reason></env:Fault>");
+}
+
+/// A device as a table: operation -> answer body (HTTP 200), plus what
+/// each request looked like.
+struct scripted_device {
+  struct request {
+    std::string url;
+    std::string op;
+    std::string body;
+  };
+  std::map<std::string, std::string> answers;
+  std::map<std::string, std::string> faults;
+  bool unreachable = false;
+  std::vector<request> seen;
+  int64_t device_clock_ms = 1700000000000;
+
+  scripted_device() {
+    answers["GetSystemDateAndTime"] = answer(
+        "<R><tt:UTCDateTime><tt:Time><tt:Hour>22</tt:Hour><tt:Minute>13"
+        "</tt:Minute><tt:Second>20</tt:Second></tt:Time><tt:Date><tt:Year>2023"
+        "</tt:Year><tt:Month>11</tt:Month><tt:Day>14</tt:Day></tt:Date>"
+        "</tt:UTCDateTime></R>");
+    answers["GetCapabilities"] = answer(
+        "<R><tt:Capabilities><tt:Media><tt:XAddr>http://10.1.2.3/media"
+        "</tt:XAddr></tt:Media><tt:PTZ><tt:XAddr>http://10.1.2.3/ptz</tt:XAddr>"
+        "</tt:PTZ></tt:Capabilities></R>");
+    answers["GetProfiles"]
+        = answer("<GetProfilesResponse><Profiles token=\"sub\"/><Profiles "
+                 "token=\"main\">"
+                 "<PTZConfiguration "
+                 "token=\"ptzcfg\"/></Profiles></GetProfilesResponse>");
+    answers["GetConfigurationOptions"] = answer(
+        "<R><PTZConfigurationOptions><Spaces><ContinuousPanTiltVelocitySpace>"
+        "<URI>http://www.onvif.org/ver10/tptz/PanTiltSpaces/"
+        "VelocityGenericSpace"
+        "</URI><XRange><Min>-0.5</Min><Max>0.5</Max></XRange><YRange><Min>-1"
+        "</Min><Max>1</Max></YRange></ContinuousPanTiltVelocitySpace>"
+        "<ContinuousZoomVelocitySpace><XRange><Min>-1</Min><Max>1</Max>"
+        "</XRange></ContinuousZoomVelocitySpace><AbsolutePanTiltPositionSpace>"
+        "<XRange><Min>0</Min><Max>1</Max></XRange><YRange><Min>0</Min><Max>1"
+        "</Max></YRange></AbsolutePanTiltPositionSpace></Spaces><PTZTimeout>"
+        "<Min>PT0S</Min><Max>PT1S</Max></PTZTimeout></PTZConfigurationOptions>"
+        "</R>");
+    answers["GetStatus"] = answer(
+        "<R><PTZStatus><Position><PanTilt x=\"0.75\" y=\"0.5\"/><Zoom "
+        "x=\"0.2\"/>"
+        "</Position><MoveStatus><PanTilt>IDLE</PanTilt><Zoom>MOVING</Zoom>"
+        "</MoveStatus></PTZStatus></R>");
+    answers["GetPresets"] = answer(
+        "<GetPresetsResponse><Preset token=\"7\"><Name>gate</Name></Preset>"
+        "</GetPresetsResponse>");
+    for (auto op : {"ContinuousMove", "Stop", "GotoHomePosition", "GotoPreset",
+                    "AbsoluteMove"})
+      answers[op] = answer("<R/>");
+  }
+
+  client_io io() {
+    client_io out;
+    out.post = [this](const std::string& url, const std::string& action,
+                      const std::string& body) {
+      auto op = action.substr(action.rfind('/') + 1);
+      seen.push_back({url, op, body});
+      http_reply r;
+      if (unreachable) {
+        r.error = "Connection refused";
+        return r;
+      }
+      if (faults.count(op)) {
+        r.status = 400;
+        r.body = faults[op];
+        return r;
+      }
+      r.status = 200;
+      r.body = answers.at(op);
+      return r;
+    };
+    out.nonce = [] { return std::string("nonce-0123456789"); };
+    out.unix_now_ms = [] { return int64_t{1600000000000}; };
+    return out;
+  }
+
+  std::vector<std::string> ops() const {
+    std::vector<std::string> out;
+    for (auto& r : seen)
+      out.push_back(r.op);
+    return out;
+  }
+};
+
+onvif_config settings() {
+  onvif_config cfg;
+  cfg.address = "http://127.0.0.1:18080";
+  cfg.username = "admin";
+  cfg.password = "secret";
+  return cfg;
+}
+
+ptz_command command(kind what, double pan = 0, double tilt = 0, double zoom = 0,
+                    int64_t timeout_ms = 0) {
+  ptz_command c;
+  c.what = what;
+  c.pan = pan;
+  c.tilt = tilt;
+  c.zoom = zoom;
+  c.timeout_ms = timeout_ms;
+  return c;
+}
+
+} // namespace
+
+TEST(onvif_client, connects_in_order_and_only_to_the_configured_host) {
+  scripted_device dev;
+  client c{settings(), dev.io()};
+  ASSERT_FALSE(c.connect());
+  EXPECT_TRUE(c.connected());
+  EXPECT_EQ(dev.ops(),
+            (std::vector<std::string>{"GetSystemDateAndTime", "GetCapabilities",
+                                      "GetProfiles", "GetConfigurationOptions",
+                                      "GetStatus"}));
+  // The device named 10.1.2.3; argus stays on the configured address.
+  EXPECT_EQ(dev.seen[0].url, "http://127.0.0.1:18080/onvif/device_service");
+  EXPECT_EQ(dev.seen[2].url, "http://127.0.0.1:18080/media");
+  EXPECT_EQ(dev.seen[3].url, "http://127.0.0.1:18080/ptz");
+  // The clock query goes unsigned, the rest signed.
+  EXPECT_EQ(dev.seen[0].body.find("UsernameToken"), std::string::npos);
+  EXPECT_NE(dev.seen[1].body.find("<wsse:Username>admin</wsse:Username>"),
+            std::string::npos);
+  EXPECT_EQ(c.profile_token(), "main");
+  EXPECT_NE(dev.seen[3].body.find(">ptzcfg<"), std::string::npos);
+}
+
+TEST(onvif_client, signs_with_the_devices_clock) {
+  scripted_device dev;
+  client c{settings(), dev.io()};
+  ASSERT_FALSE(c.connect());
+  // Device 2023-11-14T22:13:20Z, we 2020-09-13T12:26:40Z.
+  EXPECT_EQ(c.clock_offset_ms(), int64_t{1700000000000} - 1600000000000);
+  EXPECT_NE(dev.seen[1].body.find("<wsu:Created>2023-11-14T22:13:20.000Z"),
+            std::string::npos);
+}
+
+TEST(onvif_client, velocities_and_timeouts_respect_the_devices_ranges) {
+  scripted_device dev;
+  client c{settings(), dev.io()};
+  ASSERT_FALSE(c.connect());
+  dev.seen.clear();
+  auto pose = c.execute(command(kind::move, 1.0, -0.5, 0.25, 2000));
+  ASSERT_TRUE(pose) << render(pose.error());
+  EXPECT_TRUE(pose->moving);
+  ASSERT_EQ(dev.ops(), std::vector<std::string>{"ContinuousMove"});
+  auto& body = dev.seen[0].body;
+  // Pan range [-0.5, 0.5]: full speed is 0.5; tilt and zoom are generic.
+  EXPECT_NE(body.find("x=\"0.5000\" y=\"-0.5000\""), std::string::npos) << body;
+  EXPECT_NE(body.find("<tt:Zoom x=\"0.2500\""), std::string::npos) << body;
+  // PTZTimeout allows at most PT1S.
+  EXPECT_NE(body.find("<tptz:Timeout>PT1S</tptz:Timeout>"), std::string::npos);
+  EXPECT_DOUBLE_EQ(client::to_device(-2, {-0.5, 0.5}), -0.5);
+  EXPECT_DOUBLE_EQ(client::to_device(0.5, {-10, 20}), 10);
+}
+
+TEST(onvif_client, status_maps_the_position_space_to_argus_ranges) {
+  scripted_device dev;
+  client c{settings(), dev.io()};
+  ASSERT_FALSE(c.connect());
+  auto pose = c.execute(command(kind::none));
+  ASSERT_TRUE(pose);
+  EXPECT_TRUE(pose->known);
+  // Position space [0, 1] -> [-1, 1]: 0.75 is half way right, 0.5 level.
+  EXPECT_DOUBLE_EQ(pose->pan, 0.5);
+  EXPECT_DOUBLE_EQ(pose->tilt, 0.0);
+  EXPECT_DOUBLE_EQ(pose->zoom, 0.2);
+  EXPECT_TRUE(pose->moving); // the lens still moves
+}
+
+TEST(onvif_client, stop_home_and_presets) {
+  scripted_device dev;
+  client c{settings(), dev.io()};
+  ASSERT_FALSE(c.connect());
+  dev.seen.clear();
+  auto stopped = c.execute(command(kind::stop));
+  ASSERT_TRUE(stopped);
+  EXPECT_FALSE(stopped->moving);
+  EXPECT_NE(dev.seen[0].body.find("<tptz:PanTilt>true</tptz:PanTilt><tptz:Zoom>"
+                                  "true</tptz:Zoom>"),
+            std::string::npos);
+  ASSERT_TRUE(c.execute(command(kind::home)));
+  auto preset = command(kind::preset);
+  preset.preset = "gate"; // by name; the device's token is 7
+  ASSERT_TRUE(c.execute(preset));
+  EXPECT_NE(dev.seen.back().body.find("<tptz:PresetToken>7</tptz:PresetToken>"),
+            std::string::npos);
+  preset.preset = "nowhere";
+  auto missing = c.execute(preset);
+  ASSERT_FALSE(missing);
+  EXPECT_NE(render(missing.error()).find("no preset 'nowhere'"),
+            std::string::npos);
+  EXPECT_EQ(dev.ops(), (std::vector<std::string>{"Stop", "GotoHomePosition",
+                                                 "GetPresets", "GotoPreset"}));
+}
+
+TEST(onvif_client, a_head_without_home_goes_to_the_centre) {
+  scripted_device dev;
+  dev.faults["GotoHomePosition"]
+      = fault_answer("ter:NoHomePosition", "No home position defined");
+  client c{settings(), dev.io()};
+  ASSERT_FALSE(c.connect());
+  dev.seen.clear();
+  ASSERT_TRUE(c.execute(command(kind::home)));
+  EXPECT_EQ(dev.ops(),
+            (std::vector<std::string>{"GotoHomePosition", "AbsoluteMove"}));
+  // The centre of the [0, 1] position space, wide.
+  EXPECT_NE(dev.seen[1].body.find("x=\"0.5000\" y=\"0.5000\""),
+            std::string::npos);
+}
+
+TEST(onvif_client, faults_are_clear_errors_and_keep_the_connection) {
+  scripted_device dev;
+  client c{settings(), dev.io()};
+  ASSERT_FALSE(c.connect());
+  dev.faults["ContinuousMove"]
+      = fault_answer("ter:NotAuthorized", "Sender not authorized");
+  auto refused = c.execute(command(kind::move, 0.3));
+  ASSERT_FALSE(refused);
+  auto text = render(refused.error());
+  EXPECT_NE(
+      text.find("ContinuousMove: ter:NotAuthorized: Sender not authorized"),
+      std::string::npos)
+      << text;
+  EXPECT_NE(text.find("username and password"), std::string::npos);
+  EXPECT_FALSE(c.lost_connection());
+  EXPECT_TRUE(c.connected());
+}
+
+TEST(onvif_client, a_device_that_does_not_answer_disconnects_the_client) {
+  scripted_device dev;
+  client c{settings(), dev.io()};
+  ASSERT_FALSE(c.connect());
+  dev.unreachable = true;
+  auto lost = c.execute(command(kind::move, 0.3));
+  ASSERT_FALSE(lost);
+  EXPECT_TRUE(c.lost_connection());
+  EXPECT_FALSE(c.connected());
+  EXPECT_NE(render(lost.error()).find("Connection refused"), std::string::npos);
+  auto refused = c.execute(command(kind::move, 0.3));
+  EXPECT_FALSE(refused);
+  // It comes back: connecting again works.
+  dev.unreachable = false;
+  EXPECT_FALSE(c.connect());
+  EXPECT_TRUE(c.execute(command(kind::move, 0.3)));
+}
+
+TEST(onvif_client, profile_choice_and_its_errors) {
+  scripted_device dev;
+  auto cfg = settings();
+  cfg.profile = "sub";
+  client picked{cfg, dev.io()};
+  ASSERT_FALSE(picked.connect());
+  EXPECT_EQ(picked.profile_token(), "sub");
+  cfg.profile = "nope";
+  client wrong{cfg, dev.io()};
+  auto err = wrong.connect();
+  ASSERT_TRUE(err);
+  EXPECT_NE(render(err).find("no media profile 'nope' (profiles: sub, main)"),
+            std::string::npos)
+      << render(err);
+  EXPECT_FALSE(wrong.connected());
+  dev.answers["GetProfiles"] = answer(
+      "<GetProfilesResponse><Profiles token=\"a\"/></GetProfilesResponse>");
+  client none{settings(), dev.io()};
+  auto no_ptz = none.connect();
+  ASSERT_TRUE(no_ptz);
+  EXPECT_NE(render(no_ptz).find("no media profile has a PTZ configuration"),
+            std::string::npos);
+}
+
+TEST(onvif_client, get_services_is_the_fallback_for_capabilities) {
+  scripted_device dev;
+  dev.faults["GetCapabilities"] = fault_answer("ter:ActionNotSupported", "no");
+  dev.answers["GetServices"] = answer(
+      "<GetServicesResponse><Service><Namespace>http://www.onvif.org/ver20/ptz/"
+      "wsdl</Namespace><XAddr>http://10.9.9.9/onvif/ptz_service</XAddr>"
+      "</Service></GetServicesResponse>");
+  client c{settings(), dev.io()};
+  ASSERT_FALSE(c.connect());
+  EXPECT_EQ(dev.seen[2].op, "GetServices");
+  EXPECT_EQ(dev.seen.back().url, "http://127.0.0.1:18080/onvif/ptz_service");
+}
