@@ -4,6 +4,7 @@
 #include "actors/analytics/detector.hpp"
 #include "actors/frames/clip_manager.hpp"
 #include "actors/history/track_reader.hpp"
+#include "actors/ptz/onvif_device.hpp"
 #include "actors/ptz/ptz.hpp"
 #include "actors/relay/relay.hpp"
 #include "actors/video/camera.hpp"
@@ -31,7 +32,12 @@ relay_actor spawn_relay(caf::actor_system& sys, const camera_config& cam,
 
 ptz_actor spawn_ptz(caf::actor_system& sys, const camera_config& cam,
                     camera_actor camera) {
-  return sys.spawn(ptz, ptz_setup{cam.id, cam.ptz, std::move(camera)});
+  if (cam.ptz.backend != ptz_backend::onvif)
+    return sys.spawn(ptz, ptz_setup{cam.id, cam.ptz, std::move(camera)});
+  // The device's SOAP calls block, so it gets a thread.
+  auto device = sys.spawn<caf::detached>(onvif_device, cam.id, cam.ptz.onvif,
+                                         onvif_io(cam.ptz.onvif));
+  return sys.spawn(ptz, ptz_setup{cam.id, cam.ptz, device, true});
 }
 
 store_actor spawn_store(caf::actor_system& sys, store_setup setup) {

@@ -62,6 +62,8 @@ ptz_actor::behavior_type ptz(self_ptr self, ptz_setup setup) {
   auto& st = self->state;
   st.setup = std::move(setup);
   st.core.emplace(st.setup.camera_id, st.setup.cfg);
+  if (st.setup.owns_device && st.setup.device)
+    self->link_to(st.setup.device);
   return {
       [=](const ptz_observation& obs) {
         auto& core = *self->state.core;
@@ -95,7 +97,8 @@ ptz_actor::behavior_type ptz(self_ptr self, ptz_setup setup) {
         return self->state.core->status();
       },
       [=](atom::replace, camera_actor cam) {
-        self->state.setup.device = std::move(cam);
+        if (!self->state.setup.owns_device) // sim: the camera is the head
+          self->state.setup.device = std::move(cam);
       },
   };
 }

@@ -15,6 +15,10 @@ struct ptz_setup {
   ptz_config cfg;
   /// The device the commands go to (backend sim: the camera itself).
   ptz_device_actor device;
+  /// The device is this controller's own (backend onvif): linked, so a
+  /// crash of either ends both and the supervisor restarts the pair, and
+  /// never replaced by a restarted camera.
+  bool owns_device = false;
 };
 
 /// State of a PTZ controller.
