@@ -276,9 +276,14 @@ class _Server(ThreadingHTTPServer):
         super().__init__(addr, handler)
 
     def process_request(self, request, client_address):
+        # ThreadingMixIn's, plus a record of the socket and thread so that stop()
+        # can close every connection and wait (bounded) for every handler
+        t = threading.Thread(target=self.process_request_thread, args=(request, client_address),
+                             daemon=True)
         with self.conns_lock:
             self.conns.add(request)
-        super().process_request(request, client_address)
+            self.threads = [x for x in getattr(self, "threads", []) if x.is_alive()] + [t]
+        t.start()
 
     def shutdown_request(self, request):
         with self.conns_lock:
@@ -461,16 +466,18 @@ class OnvifDevice:
         if server is None:
             return
         self._stopping.set()  # releases hung requests without an answer
-        server.shutdown()
-        server.server_close()
+        server.shutdown()  # no more accepts
+        server.server_close()  # the listening socket: new connects are refused
         with server.conns_lock:
-            conns = list(server.conns)
-        for c in conns:
+            conns, threads = list(server.conns), list(getattr(server, "threads", []))
+        for c in conns:  # open and kept-alive connections see EOF
             try:
                 c.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
-        self._thread.join(timeout=5)
+        deadline = time.monotonic() + 5.0
+        for t in [self._thread] + threads:
+            t.join(timeout=max(0.0, deadline - time.monotonic()))
         self._server = self._thread = None
 
     def __enter__(self):
