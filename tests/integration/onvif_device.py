@@ -12,15 +12,22 @@ What it serves
     Nothing of the npm package's own mock server is used: only its data.
 
     The operation is the local name of the SOAP Body's first child, looked up
-    together with its namespace: every recorded file is indexed by the
-    namespace and name of its <...Response> element (tds: device, trt: media,
-    tptz: PTZ, timg: imaging, tev: events). So GetStatus in the PTZ namespace
-    is GetStatus.xml, GetVideoSources in the media namespace is
-    media.GetVideoSources.xml, ContinuousMove is ptz.ContinuousMove.xml. An
-    operation with no recording is a SOAP fault env:Receiver /
-    ter:ActionNotSupported (HTTP 500). The device answers on any path under
-    /onvif/ (the recorded camera has one endpoint, /onvif/services, for all
-    services; the entry point is /onvif/device_service) and records the path.
+    together with the service its namespace names (device, media, ptz,
+    imaging, events). Each recorded file answers the operation its
+    <...Response> element names, for the service its file name prefix names
+    (ptz.ContinuousMove.xml, media.GetVideoSources.xml) or, without a
+    prefix, the service of that element's namespace (GetStatus.xml holds
+    tptz:GetStatusResponse: PTZ; GetProfiles.xml trt:: media). The prefix
+    wins because several media.* recordings carry a tds: response element.
+    recording_for(service, op) says which file answers. Files that are not
+    well-formed XML (Error.xml, and files with an unbound prefix) and
+    Probe.xml (WS-Discovery) are left out: see skipped_files. doT template
+    marks in some recordings are resolved ({{? it.bad }} variants dropped,
+    other conditionals kept, {{= }} filled). An operation with no recording
+    is a SOAP fault env:Receiver / ter:ActionNotSupported (HTTP 500).
+    HTTP/1.1 with keep-alive; POST on any path under /onvif/ (the recorded
+    camera has one endpoint, /onvif/services, for all services; the entry
+    point is /onvif/device_service), 404 elsewhere; the path is recorded.
 
 Authentication
     WS-Security UsernameToken with PasswordDigest:
@@ -64,11 +71,21 @@ The stateful variant (stateful=True)
     recording verbatim (addresses rewritten), GetStatus included.
 
 Test hooks
-    calls() lists every request in order, with op, path, t, auth and parsed
-    fields; wait_for(predicate) waits on a Condition; fail(op, mode) injects
-    faults (soap_fault, http_500, unauthorized, hang); stop() closes the
-    listening socket and every connection (a device that goes away) and
-    start() comes back on the same port.
+    calls() lists every request in order, as it arrives (before it is
+    answered): {"op", "path", "t" (the device clock), "auth" ({"username",
+    "digest_ok"} or None without a WS-Security header), "fields" (parsed
+    arguments: profile, pan, tilt, zoom, pan_tilt_space, zoom_space, timeout,
+    stop_pan_tilt, stop_zoom, preset, speed_*...; None when absent), "ns" (the
+    operation's namespace) and "injected" (the fail() mode used, or None)};
+    op is None for a body that is not a SOAP envelope. wait_for(predicate)
+    waits on a Condition. fail(op, mode, count, delay_s) answers the next
+    count requests of op (or "*") with: soap_fault (env:Receiver/ter:Action/
+    ter:InjectedFault, HTTP 500), http_500 (text/plain), unauthorized
+    (env:Sender/ter:NotAuthorized, HTTP 400) or hang (held delay_s, then
+    answered normally; stop() drops it unanswered). A faulted request changes
+    no state. stop() closes the listening socket and every connection (a
+    device that goes away) and start() comes back on the same port, with its
+    pose, presets and calls kept.
 
 Command line (manual runs and tests/integration/onvif_device_client.js):
     /usr/bin/python3 tests/integration/onvif_device.py [--port 0] [--stateful]
@@ -329,6 +346,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         body = self._read_body()
+        if not self.path.startswith("/onvif/"):
+            self._send(404, "ONVIF services are under /onvif/\n", "text/plain")
+            return
         answer = self.server.device._handle(self.path, self.headers, body)
         if answer is None:  # stop() while holding a hung request: the device went away
             self.close_connection = True

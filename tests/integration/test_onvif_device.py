@@ -185,6 +185,9 @@ class Recordings(Base):
         status, xml = soap(self.dev, "ContinuousMove", profile() + velocity(0.1, 0), service="media")
         self.assertEqual(status, 500, xml)
         self.assertIn("ter:ActionNotSupported", xml)
+        status, _ = post(self.dev.port, envelope("GetSystemDateAndTime", service="device", auth=None),
+                         path="/elsewhere")
+        self.assertEqual(status, 404)
         status, xml = post(self.dev.port, "this is not XML")
         self.assertEqual(status, 400, xml)
         self.assertEqual(fault_codes(xml), ["env:Sender", "ter:WellFormed"])
@@ -532,7 +535,7 @@ def main():
     if not result.wasSuccessful():
         return 1
     if result.skipped:
-        for _, reason in result.skipped:
+        for reason in sorted({reason for _, reason in result.skipped}):
             print(f"SKIP: {reason}", flush=True)
         return 77
     return 0
