@@ -76,7 +76,8 @@ caf::error ensure_connected(self_ptr self) {
 
 } // namespace
 
-ptz_device_actor::behavior_type onvif_device(self_ptr self, std::string camera_id,
+ptz_device_actor::behavior_type onvif_device(self_ptr self,
+                                             std::string camera_id,
                                              onvif_config cfg,
                                              onvif::client_io io) {
   log_failures(self, "onvif_device");

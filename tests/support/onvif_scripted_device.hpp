@@ -19,7 +19,7 @@ inline std::string answer(const std::string& inner) {
 }
 
 inline std::string fault_answer(const std::string& subcode,
-                         const std::string& reason) {
+                                const std::string& reason) {
   return answer("<env:Fault><env:Code><env:Value>env:Sender</env:Value>"
                 "<env:Subcode><env:Value>"
                 + subcode

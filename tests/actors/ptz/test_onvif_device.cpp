@@ -69,7 +69,8 @@ CAF_TEST(the first command connects and then runs) {
 
 CAF_TEST(a fault is the commands error and keeps the connection) {
   CAF_REQUIRE(call<ptz_pose>(device, move(0.4)));
-  dev->faults["ContinuousMove"] = fault_answer("ter:InvalidArgVal", "bad speed");
+  dev->faults["ContinuousMove"]
+      = fault_answer("ter:InvalidArgVal", "bad speed");
   auto refused = call<ptz_pose>(device, move(0.4));
   CAF_REQUIRE(!refused);
   CAF_CHECK_EQUAL(refused.error().code(),
@@ -85,12 +86,14 @@ CAF_TEST(a device that goes away is retried with backoff and comes back) {
   dev->unreachable = true;
   auto lost = call<ptz_pose>(device, move(0.4));
   CAF_REQUIRE(!lost);
-  CAF_CHECK(render(lost.error()).find("Connection refused") != std::string::npos);
+  CAF_CHECK(render(lost.error()).find("Connection refused")
+            != std::string::npos);
   auto calls = dev->seen.size();
   // While the backoff wait runs, commands fail at once without traffic.
   auto waiting = call<ptz_pose>(device, move(0.4));
   CAF_REQUIRE(!waiting);
-  CAF_CHECK(render(waiting.error()).find("next attempt in") != std::string::npos);
+  CAF_CHECK(render(waiting.error()).find("next attempt in")
+            != std::string::npos);
   CAF_CHECK_EQUAL(dev->seen.size(), calls);
   // The timer's attempt fails too (the device is still away) and the wait
   // grows; once the device is back the next timer reconnects by itself.
