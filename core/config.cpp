@@ -310,7 +310,8 @@ std::string expand_env(const std::string& text, const std::string& p) {
 void parse_onvif(const YAML::Node& n, const std::string& p, onvif_config& o) {
   check_keys(n, p, "cameras[].ptz.onvif");
   read(n, p, "address", o.address, "a string");
-  if (o.address.rfind("http://", 0) != 0 && o.address.rfind("https://", 0) != 0)
+  if (!o.address.empty() && o.address.rfind("http://", 0) != 0
+      && o.address.rfind("https://", 0) != 0)
     fail(join(p, "address"), "must be an http:// or https:// URL");
   read(n, p, "username", o.username, "a string");
   o.username = expand_env(o.username, join(p, "username"));
@@ -319,7 +320,9 @@ void parse_onvif(const YAML::Node& n, const std::string& p, onvif_config& o) {
   read(n, p, "profile", o.profile, "a string");
   read_range(n, p, "timeout_ms", o.timeout_ms, 100, 30000);
   read_range(n, p, "retry_min_ms", o.retry_min_ms, 10, 600000);
-  read_range(n, p, "retry_max_ms", o.retry_max_ms, o.retry_min_ms, 3600000);
+  read_range(n, p, "retry_max_ms", o.retry_max_ms, 10, 3600000);
+  if (o.retry_max_ms < o.retry_min_ms)
+    fail(join(p, "retry_max_ms"), "must be >= retry_min_ms");
 }
 
 void parse_ptz(const YAML::Node& n, const std::string& p, ptz_config& z) {
@@ -344,8 +347,8 @@ void parse_ptz(const YAML::Node& n, const std::string& p, ptz_config& z) {
     parse_sim(n["sim"], join(p, "sim"), z.sim);
   if (n["onvif"])
     parse_onvif(n["onvif"], join(p, "onvif"), z.onvif);
-  if (z.backend == ptz_backend::onvif && !n["onvif"])
-    fail(join(p, "onvif"), "is required with backend onvif (its address)");
+  if (z.backend == ptz_backend::onvif && z.onvif.address.empty())
+    fail(join(p, "onvif.address"), "is required with backend onvif");
   z.autotrack.max_magnification = mag;
   z.sim.max_magnification = mag;
   if (z.backend == ptz_backend::sim && !z.autotrack.return_preset.empty())
@@ -699,6 +702,7 @@ nlohmann::json ptz_json(const ptz_config& z) {
   auto& a = z.autotrack;
   auto& g = a.pan;
   auto& v = z.sim;
+  auto& o = z.onvif;
   return {{"backend", to_string(z.backend)},
           {"move_timeout_ms", z.move_timeout_ms},
           {"min_interval_ms", z.min_interval_ms},
@@ -728,7 +732,15 @@ nlohmann::json ptz_json(const ptz_config& z) {
             {"max_pan_speed", v.max_pan_speed},
             {"max_tilt_speed", v.max_tilt_speed},
             {"max_zoom_speed", v.max_zoom_speed},
-            {"acceleration", v.acceleration}}}};
+            {"acceleration", v.acceleration}}},
+          {"onvif",
+           {{"address", o.address},
+            {"username", o.username},
+            {"password", o.password.empty() ? "" : "***"},
+            {"profile", o.profile},
+            {"timeout_ms", o.timeout_ms},
+            {"retry_min_ms", o.retry_min_ms},
+            {"retry_max_ms", o.retry_max_ms}}}};
 }
 
 nlohmann::json camera_json(const camera_config& c) {

@@ -83,7 +83,8 @@ ptz_actor::behavior_type ptz(self_ptr self, ptz_setup setup) {
                   self->state.core->answered(pose);
                   rp.deliver(self->state.core->status());
                 },
-                [=](caf::error&) mutable {
+                [=](caf::error& err) mutable {
+                  self->state.core->unanswered(render(err));
                   rp.deliver(self->state.core->status());
                 });
         return rp;

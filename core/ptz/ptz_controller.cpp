@@ -64,6 +64,11 @@ void ptz_controller::failed(const std::string& error) {
   status_.last_error = error;
 }
 
+void ptz_controller::unanswered(const std::string& error) {
+  status_.connected = false;
+  status_.last_error = error;
+}
+
 ptz_telemetry ptz_controller::telemetry() const {
   const auto& m = pacer_.last_move();
   return {to_string(cfg_.backend), pacer_.moving(), m.pan, m.tilt, m.zoom};

@@ -32,6 +32,9 @@ public:
   void answered(const ptz_pose& pose);
   /// The device failed a command (unreachable, timeout, refused).
   void failed(const std::string& error);
+  /// The device did not answer a position query: not connected, and why
+  /// (no command failed, so no error is counted).
+  void unanswered(const std::string& error);
 
   /// The tick's ptz block: the last commanded velocities.
   ptz_telemetry telemetry() const;

@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 using namespace argus;
 
@@ -220,4 +221,37 @@ TEST(config, bad_ptz_zones_and_presets_name_the_key) {
                      "{return_preset: gate}}}]"),
             "cameras[0].ptz.autotrack.return_preset: the sim backend has no "
             "presets (leave it empty: home)");
+}
+
+TEST(config, onvif_password_comes_from_the_environment) {
+  ::setenv("ARGUS_TEST_ONVIF_PW", "from-env", 1);
+  auto cfg
+      = parse_config("cameras: [{id: a, ptz: {backend: onvif, onvif: {address: "
+                     "'http://10.0.0.5', username: admin, password: "
+                     "'x${ARGUS_TEST_ONVIF_PW}y'}}}]");
+  ASSERT_TRUE(cfg) << error_detail(cfg.error());
+  EXPECT_EQ(cfg->cameras[0].ptz.onvif.password, "xfrom-envy");
+  EXPECT_EQ(cfg->cameras[0].ptz.backend, ptz_backend::onvif);
+  // Never shown.
+  auto shown = config_to_json(*cfg).dump();
+  EXPECT_EQ(shown.find("from-env"), std::string::npos) << shown;
+  ::unsetenv("ARGUS_TEST_ONVIF_PW");
+  EXPECT_NE(
+      error_of("cameras: [{id: a, ptz: {backend: onvif, onvif: {address: "
+               "'http://10.0.0.5', password: '${ARGUS_TEST_ONVIF_PW}'}}}]")
+          .find("cameras[0].ptz.onvif.password: names environment "
+                "variable 'ARGUS_TEST_ONVIF_PW', which is not set"),
+      std::string::npos);
+  EXPECT_NE(error_of("cameras: [{id: a, ptz: {backend: onvif, onvif: {address: "
+                     "'http://10.0.0.5', password: '${NOPE'}}}]")
+                .find("without its '}'"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of("cameras: [{id: a, ptz: {backend: onvif}}]")
+          .find("cameras[0].ptz.onvif.address: is required with backend onvif"),
+      std::string::npos);
+  EXPECT_NE(error_of("cameras: [{id: a, ptz: {backend: onvif, onvif: {address: "
+                     "'ftp://x'}}}]")
+                .find("must be an http:// or https:// URL"),
+            std::string::npos);
 }

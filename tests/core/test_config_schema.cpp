@@ -485,8 +485,11 @@ TEST(config_schema, enum_members_and_string_lengths_are_the_loaders) {
     };
     if (spec.contains("enum")) {
       for (auto& member : spec["enum"]) {
-        EXPECT_EQ(error_of(config_with(leaf, member)), "")
-            << path << " = " << member << " refused";
+        auto cfg = config_with(leaf, member);
+        // The one member that needs a companion key: a device's address.
+        if (leaf.section == "cameras[].ptz" && member == "onvif")
+          object_at(cfg, "cameras[].ptz.onvif")["address"] = "http://127.0.0.1";
+        EXPECT_EQ(error_of(cfg), "") << path << " = " << member << " refused";
       }
       expect_refused("no_such_member");
       // The loader's refusal lists what it accepts ("must be one of a, b"

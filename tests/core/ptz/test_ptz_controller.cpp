@@ -87,6 +87,13 @@ TEST(ptz_controller, device_answers_and_failures_show_in_the_status) {
   EXPECT_FALSE(c.status().connected);
   EXPECT_EQ(c.status().command_errors, 1);
   EXPECT_EQ(c.status().last_error, "timeout");
+  // A position query nobody answered: disconnected, said why, no command
+  // error counted.
+  c.answered({true, 0.5, 0.25, 0.1, false});
+  c.unanswered("no answer from the device");
+  EXPECT_FALSE(c.status().connected);
+  EXPECT_EQ(c.status().command_errors, 1);
+  EXPECT_EQ(c.status().last_error, "no answer from the device");
 }
 
 TEST(ptz_controller, operator_requests_bypass_the_rate_limit) {
