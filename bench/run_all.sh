@@ -30,6 +30,8 @@ echo "## Camera relay: shared encode vs one encode per viewer"
 /usr/bin/python3 "$root/bench/relay/run.py" --argus "$dir/argus"
 echo "## PTZ autotracking quality (held-out seeds 101-110)"
 "$dir/bench/argus_bench_ptz" 10 101
+echo "## The analytics pipeline with and without autotracking"
+/usr/bin/python3 "$root/bench/ptz/pipeline.py" --argus "$dir/argus"
 mot="${MOT_DATA:-$root/../shared/data/mot-tune}"
 if [ -d "$mot" ]; then
   echo "## MOT evaluation (config/mot.yaml)"
