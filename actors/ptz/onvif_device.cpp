@@ -108,7 +108,7 @@ ptz_device_actor::behavior_type onvif_device(self_ptr self,
 
 onvif::client_io onvif_io(const onvif_config& cfg) {
   onvif::client_io io;
-  io.post = onvif::curl_transport(cfg.timeout_ms);
+  io.post = onvif::curl_transport(cfg.timeout_ms, {cfg.username, cfg.password});
   io.nonce = [] {
     std::string nonce(16, '\0');
     RAND_bytes(reinterpret_cast<unsigned char*>(nonce.data()), 16);

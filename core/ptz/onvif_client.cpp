@@ -59,6 +59,7 @@ caf::expected<std::string> client::call(const std::string& url,
     who = {cfg_.username, cfg_.password};
   auto request
       = envelope(body, who, io_.nonce(), io_.unix_now_ms() + clock_offset_ms_);
+  last_fault_.reset();
   auto reply = io_.post(url, action_uri(op), request);
   if (!reply.error.empty()) {
     lost_connection_ = true;
@@ -67,11 +68,16 @@ caf::expected<std::string> client::call(const std::string& url,
         fmt::format("{}: no answer from {} ({})", op, url, reply.error));
   }
   if (auto f = find_fault(reply.body)) {
+    last_fault_ = f;
     auto text = fmt::format("{}: {}", op, describe(*f));
     if (f->subcode.find("NotAuthorized") != std::string::npos)
       text += " (check ptz.onvif.username and password)";
     return failure(text);
   }
+  if (reply.status == 401 || reply.status == 403)
+    return failure(fmt::format("{}: HTTP {} from {} (check ptz.onvif.username "
+                               "and password)",
+                               op, reply.status, url));
   if (reply.status < 200 || reply.status >= 300)
     return failure(fmt::format("{}: HTTP {} from {}", op, reply.status, url));
   return std::move(reply.body);
@@ -200,11 +206,15 @@ ptz_pose client::moved(bool moving) const {
 caf::expected<ptz_pose> client::go_home() {
   auto home = call(ptz_url_, "GotoHomePosition",
                    request::goto_home_position(profile_));
-  if (home || lost_connection_)
-    return home ? caf::expected<ptz_pose>{moved(true)}
-                : caf::expected<ptz_pose>{std::move(home.error())};
-  // A head without a home position (ter:NoHomePosition) goes to the centre
-  // of its range, wide.
+  if (home)
+    return moved(true);
+  // A head without a home position (ter:NoHomePosition, or no such
+  // operation) goes to the centre of its range, wide; any other failure is
+  // the command's.
+  auto subcode = last_fault_ ? last_fault_->subcode : std::string{};
+  if (subcode.find("NoHomePosition") == std::string::npos
+      && subcode.find("NotSupported") == std::string::npos)
+    return std::move(home.error());
   auto& o = options_;
   auto centre
       = call(ptz_url_, "AbsoluteMove",

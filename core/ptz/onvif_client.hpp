@@ -7,6 +7,7 @@
 
 #include <caf/expected.hpp>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,8 @@ private:
   client_io io_;
   bool connected_ = false;
   bool lost_connection_ = false;
+  /// The fault of the last call that got one (reset by every call).
+  std::optional<fault> last_fault_;
   int64_t clock_offset_ms_ = 0;
   std::string media_url_;
   std::string ptz_url_;

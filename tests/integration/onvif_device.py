@@ -311,6 +311,16 @@ class _Server(ThreadingHTTPServer):
         pass  # a client or stop() closed the connection: not an error of the device
 
 
+HTTP_REALM = "argus-onvif-device"
+
+
+def _digest_fields(header):
+    """The key="value" pairs of an `Authorization: Digest …` header."""
+    if not header or not header.startswith("Digest "):
+        return None
+    return dict((k, v.strip('"')) for k, v in re.findall(r'(\w+)=("[^"]*"|[^,\s]+)', header[7:]))
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "argus-onvif-device/1"
@@ -346,6 +356,18 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         body = self._read_body()
+        device = self.server.device
+        if device.http_digest and not device._http_digest_ok(
+                self.command, self.path, self.headers.get("Authorization")):
+            # RFC 7616 challenge (MD5, qop auth), as cameras that want
+            # HTTP authentication answer.
+            self.send_response(401)
+            self.send_header("WWW-Authenticate",
+                             f'Digest realm="{HTTP_REALM}", qop="auth", '
+                             f'nonce="{device._http_nonce}", algorithm=MD5')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if not self.path.startswith("/onvif/"):
             self._send(404, "ONVIF services are under /onvif/\n", "text/plain")
             return
@@ -362,13 +384,18 @@ class OnvifDevice:
 
     def __init__(self, mockups_dir=None, stateful=False, username="admin", password="secret",
                  port=0, home=(0.0, 0.0, 0.0), pan_speed=0.5, tilt_speed=0.5, zoom_speed=0.5,
-                 clock=time.monotonic):
+                 clock=time.monotonic, http_digest=False):
         self.mockups_dir = mockups_dir or DEFAULT_MOCKUPS
         if not os.path.isdir(self.mockups_dir):
             raise FileNotFoundError(
                 f"ONVIF recordings not found at {self.mockups_dir}: run `make node-deps` "
                 "(npm ci installs the pinned onvif package and its test/serverMockup/*.xml)")
         self.stateful = stateful
+        # http_digest: every request must also carry HTTP Digest
+        # authentication (some cameras want it besides WS-Security).
+        self.http_digest = http_digest
+        self._http_nonce = hashlib.md5(os.urandom(16)).hexdigest()
+        self.http_digest_passed = 0
         self.username, self.password = username, password
         self.port = port
         self.home = tuple(float(v) for v in home)
@@ -391,6 +418,25 @@ class OnvifDevice:
                                        (i % 5) / 4.0)
         self._axes = [_Axis(-1.0, 1.0, self.home[0]), _Axis(-1.0, 1.0, self.home[1]),
                       _Axis(0.0, 1.0, self.home[2])]
+
+    def _http_digest_ok(self, method, uri, header):
+        f = _digest_fields(header)
+        if not f or f.get("username") != self.username or f.get("nonce") != self._http_nonce:
+            return False
+
+        def md5(text):
+            return hashlib.md5(text.encode()).hexdigest()
+        ha1 = md5(f"{self.username}:{HTTP_REALM}:{self.password}")
+        ha2 = md5(f"{method}:{f.get('uri', uri)}")
+        if f.get("qop"):
+            want = md5(f"{ha1}:{f['nonce']}:{f.get('nc')}:{f.get('cnonce')}:{f['qop']}:{ha2}")
+        else:
+            want = md5(f"{ha1}:{f['nonce']}:{ha2}")
+        ok = f.get("uri", uri) == uri and hmac.compare_digest(want, f.get("response", ""))
+        if ok:
+            with self._cond:
+                self.http_digest_passed += 1
+        return ok
 
     # ---- recordings --------------------------------------------------------------------
 

@@ -27,7 +27,7 @@ PASSWORD = "s3cr3t-digest-only"
 MOCKUPS = os.path.join(ROOT, "node_modules", "onvif", "test", "serverMockup")
 
 
-def config(good_port, bad_port):
+def config(good_port, bad_port, digest_port):
     return f"""
 logging: {{level: info}}
 detector: {{model: models/argus-sky.onnx}}
@@ -68,6 +68,19 @@ cameras:
         username: admin
         password: wrong-password
         timeout_ms: 500
+  - id: digest
+    source: synthetic
+    width: 320
+    height: 180
+    fps: 5
+    seed: 4
+    ptz:
+      backend: onvif
+      onvif:
+        address: http://127.0.0.1:{digest_port}
+        username: admin
+        password: ${{{PASSWORD_VARIABLE}}}
+        timeout_ms: 500
 """
 
 
@@ -83,8 +96,11 @@ class OnvifBackend(unittest.TestCase):
         cls.device.start()
         cls.other = OnvifDevice(stateful=True, username="admin", password=PASSWORD)
         cls.other.start()
+        cls.digest = OnvifDevice(stateful=True, username="admin", password=PASSWORD,
+                                 http_digest=True)
+        cls.digest.start()
         os.environ[PASSWORD_VARIABLE] = PASSWORD
-        cls.server = ArgusServer(ARGUS, config(cls.device.port, cls.other.port))
+        cls.server = ArgusServer(ARGUS, config(cls.device.port, cls.other.port, cls.digest.port))
 
     @classmethod
     def tearDownClass(cls):
@@ -92,6 +108,7 @@ class OnvifBackend(unittest.TestCase):
             cls.server.stop()
         cls.device.stop()
         cls.other.stop()
+        cls.digest.stop()
 
     def call(self, method, path, body=None, token=CONTROLLER_TOKEN):
         headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
@@ -200,7 +217,6 @@ class OnvifBackend(unittest.TestCase):
     def test_d_a_fault_is_a_clear_error_and_the_next_command_works(self):
         self.ptz()
         self.device.fail("GotoHomePosition", "soap_fault", count=1)
-        self.device.fail("AbsoluteMove", "soap_fault", count=1)
         status, _, _ = self.call("POST", "/cameras/dome/ptz/home")
         self.assertEqual(status, 200)
         bad = self.server.wait_until(
@@ -212,6 +228,12 @@ class OnvifBackend(unittest.TestCase):
         status, _, _ = self.call("POST", "/cameras/dome/ptz/home")
         self.device.wait_for(lambda cs: any(c["op"] == "GotoHomePosition" for c in cs))
         self.assertIsNone(self.server.proc.poll())
+        # An HTTP error without SOAP says its status.
+        self.device.fail("GotoHomePosition", "http_500", count=1)
+        self.call("POST", "/cameras/dome/ptz/home")
+        self.server.wait_until(
+            "the HTTP error in the PTZ state",
+            lambda: "HTTP 500" in (self.ptz().get("last_error") or ""), timeout=10)
 
     def test_e_a_hanging_device_does_not_hold_the_server(self):
         self.ptz()
@@ -255,6 +277,19 @@ class OnvifBackend(unittest.TestCase):
         # The password is never in the log.
         self.assertNotIn("wrong-password", self.server.log_text())
         self.assertNotIn(PASSWORD, self.server.log_text())
+
+    def test_h_a_device_that_wants_http_digest_gets_it(self):
+        ptz = self.server.wait_until(
+            "the digest camera connected",
+            lambda: (lambda p: p if p["connected"] else None)(self.ptz("digest")), timeout=10)
+        self.assertEqual(ptz["last_error"], "")
+        calls = self.digest.calls()
+        self.assertGreaterEqual(len(calls), 5)
+        # Every request the device handled passed HTTP Digest, and still
+        # carried a valid WS-Security digest.
+        self.assertGreaterEqual(self.digest.http_digest_passed, len(calls))
+        for c in signed_ops(calls):
+            self.assertEqual(c["auth"], {"username": "admin", "digest_ok": True}, c)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,8 @@ struct scripted_device {
   };
   std::map<std::string, std::string> answers;
   std::map<std::string, std::string> faults;
+  /// Operation -> an HTTP status and body that is no SOAP at all.
+  std::map<std::string, std::pair<long, std::string>> raw;
   bool unreachable = false;
   std::vector<request> seen;
   int64_t device_clock_ms = 1700000000000;
@@ -91,6 +93,11 @@ struct scripted_device {
       onvif::http_reply r;
       if (unreachable) {
         r.error = "Connection refused";
+        return r;
+      }
+      if (raw.count(op)) {
+        r.status = raw[op].first;
+        r.body = raw[op].second;
         return r;
       }
       if (faults.count(op)) {

@@ -215,3 +215,39 @@ TEST(onvif_client, get_services_is_the_fallback_for_capabilities) {
   EXPECT_EQ(dev.seen[2].op, "GetServices");
   EXPECT_EQ(dev.seen.back().url, "http://127.0.0.1:18080/onvif/ptz_service");
 }
+
+TEST(onvif_client, http_errors_without_soap_are_named) {
+  scripted_device dev;
+  client c{settings(), dev.io()};
+  ASSERT_FALSE(c.connect());
+  dev.raw["ContinuousMove"] = {401, ""};
+  auto denied = c.execute(command(kind::move, 0.3));
+  ASSERT_FALSE(denied);
+  EXPECT_NE(render(denied.error()).find("HTTP 401"), std::string::npos);
+  EXPECT_NE(render(denied.error()).find("username and password"),
+            std::string::npos);
+  dev.raw["ContinuousMove"] = {500, "<html>oops</html>"};
+  auto broken = c.execute(command(kind::move, 0.3));
+  ASSERT_FALSE(broken);
+  EXPECT_NE(render(broken.error()).find("ContinuousMove: HTTP 500"),
+            std::string::npos);
+  // A 200 that is not SOAP is no success either.
+  dev.raw["GetStatus"] = {200, "<html>login</html>"};
+  auto status = c.execute(command(kind::none));
+  ASSERT_FALSE(status);
+  EXPECT_NE(render(status.error()).find("not a SOAP envelope"),
+            std::string::npos);
+  EXPECT_TRUE(c.connected());
+}
+
+TEST(onvif_client, home_falls_back_only_where_the_device_has_no_home) {
+  scripted_device dev;
+  dev.faults["GotoHomePosition"] = fault_answer("ter:InvalidArgVal", "busy");
+  client c{settings(), dev.io()};
+  ASSERT_FALSE(c.connect());
+  dev.seen.clear();
+  auto refused = c.execute(command(kind::home));
+  ASSERT_FALSE(refused);
+  EXPECT_NE(render(refused.error()).find("busy"), std::string::npos);
+  EXPECT_EQ(dev.ops(), std::vector<std::string>{"GotoHomePosition"});
+}
