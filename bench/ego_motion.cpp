@@ -28,8 +28,7 @@ namespace {
 class phase_motion {
 public:
   phase_motion(int work_width, double min_response)
-    : width_(work_width), min_response_(min_response) {
-  }
+      : width_(work_width), min_response_(min_response) {}
 
   global_motion_estimate update(const cv::Mat& bgr) {
     double scale = 1;
@@ -188,8 +187,8 @@ int main() {
                   .count();
         if (i == 0 || !e.valid)
           continue;
-        auto truth =
-            test::true_motion_px(footage[i - 1].view, footage[i].view, size);
+        auto truth
+            = test::true_motion_px(footage[i - 1].view, footage[i].view, size);
         auto err = test::endpoint_error(e, truth, size);
         errors.push_back(err);
         wrong += err > 3;

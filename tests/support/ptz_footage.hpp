@@ -7,8 +7,8 @@
 #pragma once
 
 #include "core/ptz/view_truth.hpp"
-#include "core/video/global_motion.hpp"
 #include "core/ptz/virtual_ptz.hpp"
+#include "core/video/global_motion.hpp"
 #include "core/video/synthetic_scene.hpp"
 
 #include <cmath>

@@ -3,7 +3,6 @@
 // of a textured picture moved and zoomed by hand, and the virtual PTZ
 // camera's own views while it pans and zooms over the synthetic sky.
 #include "core/video/global_motion.hpp"
-
 #include "tests/support/ptz_footage.hpp"
 
 #include <gtest/gtest.h>
@@ -48,8 +47,8 @@ global_motion_estimate between(const cv::Mat& scene, const norm_box& a,
 TEST(global_motion, exact_shifts_of_a_textured_picture) {
   auto scene = textured_scene();
   auto a = view_at(scene, 0.5, 0.5, 0.4);
-  for (auto [sx, sy] : {std::pair{7.5, 0.0}, {-23.0, 4.0}, {0.0, -11.25},
-                        {41.0, 17.0}}) {
+  for (auto [sx, sy] :
+       {std::pair{7.5, 0.0}, {-23.0, 4.0}, {0.0, -11.25}, {41.0, 17.0}}) {
     auto b = a;
     // The view moves by (sx, sy) frame pixels: the scene by the opposite.
     b.x += sx * a.w / frame_size.width;
@@ -65,7 +64,8 @@ TEST(global_motion, exact_shifts_of_a_textured_picture) {
 
 TEST(global_motion, exact_zooms_of_a_textured_picture) {
   auto scene = textured_scene();
-  for (auto [zoom, cx] : {std::pair{1.05, 0.5}, {1 / 1.04, 0.52}, {1.1, 0.47}}) {
+  for (auto [zoom, cx] :
+       {std::pair{1.05, 0.5}, {1 / 1.04, 0.52}, {1.1, 0.47}}) {
     auto a = view_at(scene, 0.5, 0.5, 0.4);
     auto b = view_at(scene, cx, 0.5, 0.4 / zoom);
     auto truth = test::true_motion_px(a, b, frame_size);
@@ -79,13 +79,13 @@ TEST(global_motion, exact_zooms_of_a_textured_picture) {
 TEST(global_motion, follows_the_virtual_camera_through_pans_and_zooms) {
   synthetic_params p; // the sim camera's sky: 640x360, drones, birds, clouds
   virtual_ptz_limits lim;
-  auto footage = test::render_ptz_footage(
-      p, lim, 120, [](int64_t t, virtual_ptz& head) {
-        // Pans right and left while zooming in and out again.
-        auto phase = 2 * M_PI * t / 6000.0;
-        head.move(0.3 * std::cos(phase), 0.1 * std::sin(phase),
-                  0.8 * std::sin(phase), t, 2000);
-      });
+  auto footage
+      = test::render_ptz_footage(p, lim, 120, [](int64_t t, virtual_ptz& head) {
+          // Pans right and left while zooming in and out again.
+          auto phase = 2 * M_PI * t / 6000.0;
+          head.move(0.3 * std::cos(phase), 0.1 * std::sin(phase),
+                    0.8 * std::sin(phase), t, 2000);
+        });
   global_motion gm;
   int estimated = 0;
   double error_sum = 0, worst = 0, moved = 0;
@@ -93,8 +93,8 @@ TEST(global_motion, follows_the_virtual_camera_through_pans_and_zooms) {
     auto e = gm.update(footage[i].bgr);
     if (i == 0 || !e.valid)
       continue;
-    auto truth =
-        test::true_motion_px(footage[i - 1].view, footage[i].view, frame_size);
+    auto truth = test::true_motion_px(footage[i - 1].view, footage[i].view,
+                                      frame_size);
     auto err = test::endpoint_error(e, truth, frame_size);
     ++estimated;
     error_sum += err;
