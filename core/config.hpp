@@ -114,6 +114,10 @@ struct detector_config {
   /// At most this many detections a frame (highest scores) are classified.
   int classifier_max_boxes = defaults::detector::classifier_max_boxes;
   motion_config motion;
+  /// Measure the camera's own motion from the pixels of frames that carry
+  /// no PTZ view (core/video/global_motion). Not a config key: the
+  /// registry sets it for a camera with a PTZ (cameras[].ptz.backend).
+  bool ego_motion = false;
 };
 
 /// Per-session analytics settings.

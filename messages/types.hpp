@@ -88,6 +88,23 @@ typename Inspector::result_type inspect(Inspector& f, detection& x) {
   return f(caf::meta::type_name("detection"), x.bbox, x.conf, x.class_id);
 }
 
+/// The camera's own motion since the previous frame, measured from the
+/// pixels (core/video/global_motion) for a PTZ camera whose frames carry
+/// no view: a point at pixel x of the previous frame is now at
+/// `scale * x + dx` (y likewise with dy). `valid == false`: not measured
+/// or no trustworthy estimate.
+struct ego_motion {
+  bool valid = false;
+  double scale = 1;
+  double dx = 0;
+  double dy = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ego_motion& x) {
+  return f(caf::meta::type_name("ego_motion"), x.valid, x.scale, x.dx, x.dy);
+}
+
 /// The detector's answer for one frame.
 struct detection_set {
   int64_t frame_index = 0;
@@ -101,13 +118,16 @@ struct detection_set {
   /// The frame's PTZ view (frame::view): the tracker follows the camera's
   /// own motion from one view to the next.
   norm_box view;
+  /// The camera's motion measured from the pixels, for a PTZ camera whose
+  /// frames carry no view: the tracker follows it instead.
+  ego_motion ego;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, detection_set& x) {
   return f(caf::meta::type_name("detection_set"), x.frame_index, x.ts_unix_ms,
            x.ts_mono_ms, x.frame_w, x.frame_h, x.detect_ms, x.detections,
-           x.view);
+           x.view, x.ego);
 }
 
 /// A tracked object as the tracker sees it in the current frame.

@@ -20,9 +20,16 @@ detector_worker(detector_actor::stateful_pointer<detector_state> self,
     return detector_actor::behavior_type::make_empty_behavior();
   }
   self->state.impl.emplace(std::move(*loaded));
+  if (cfg.ego_motion)
+    self->state.ego.emplace();
   return {
       [=](const frame_ptr& f) -> caf::result<detection_set> {
         auto t0 = std::chrono::steady_clock::now();
+        ego_motion ego;
+        if (self->state.ego && f->view.w == 0) {
+          auto e = self->state.ego->update(f->bgr);
+          ego = {e.valid, e.scale, e.dx, e.dy};
+        }
         auto dets = self->state.impl->detect(f->bgr);
         if (!dets)
           return dets.error();
@@ -37,6 +44,7 @@ detector_worker(detector_actor::stateful_pointer<detector_state> self,
                             .count();
         out.detections = std::move(*dets);
         out.view = f->view;
+        out.ego = ego;
         return out;
       },
   };

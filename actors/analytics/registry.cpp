@@ -37,9 +37,13 @@ session_actor spawn_session(self_ptr self, const camera_config& cam,
   if (!cam_hdl)
     cam_hdl = st.setup.spawn_camera ? st.setup.spawn_camera(cam)
                                     : spawn_camera(self->system(), cam);
+  // A moving camera moves the whole picture: a PTZ camera's detector
+  // measures that motion for the tracker where frames carry no view.
+  auto det_cfg = cfg.detector;
+  det_cfg.ego_motion = cam.ptz.backend != ptz_backend::none;
   auto det_hdl = st.setup.spawn_detector
-                     ? st.setup.spawn_detector(cfg.detector)
-                     : spawn_detector(self->system(), cfg.detector);
+                     ? st.setup.spawn_detector(det_cfg)
+                     : spawn_detector(self->system(), det_cfg);
   auto params = cfg.tracker;
   params.frame_rate = cam.synthetic.fps;
   auto& ids = st.track_ids[cam.id];

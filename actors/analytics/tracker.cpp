@@ -22,6 +22,8 @@ tracker(tracker_actor::stateful_pointer<tracker_state> self,
           auto m = motion_between(st.view, ds.view);
           st.impl.follow_camera(m.scale, m.offset[0] * ds.frame_w,
                                 m.offset[1] * ds.frame_h);
+        } else if (ds.ego.valid) {
+          st.impl.follow_camera(ds.ego.scale, ds.ego.dx, ds.ego.dy);
         }
         st.view = ds.view;
         track_set out;

@@ -17,7 +17,9 @@ struct tracker_state {
 /// The TRACKER: feeds each frame's detections to its byte_tracker and
 /// answers with the tracks. Cheap (microseconds), so it runs scheduled.
 /// Frames of a virtual PTZ camera carry their view: the tracker moves its
-/// tracks by the camera's own motion between two views first.
+/// tracks by the camera's own motion between two views first. Other PTZ
+/// cameras' detection_sets carry that motion as measured from the pixels
+/// (detection_set::ego), which the tracker follows the same way.
 tracker_actor::behavior_type
 tracker(tracker_actor::stateful_pointer<tracker_state> self,
         tracker_params params, track_id_source ids);

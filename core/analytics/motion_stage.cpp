@@ -2,6 +2,7 @@
 #include "core/analytics/motion_stage.hpp"
 
 #include "core/analytics/byte_tracker.hpp"
+#include "core/video/global_motion.hpp"
 
 #include <algorithm>
 #include <opencv2/calib3d.hpp>
@@ -11,23 +12,6 @@
 namespace argus {
 
 namespace {
-
-/// Grey, downscaled to `width` (never upscaled), lightly blurred so sensor
-/// noise does not read as motion.
-cv::Mat work_image(const cv::Mat& bgr, int width, double& scale) {
-  cv::Mat grey, small;
-  cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
-  scale = std::min(1.0, double(width) / bgr.cols);
-  if (scale < 1.0)
-    cv::resize(grey, small,
-               cv::Size(std::max(1, int(bgr.cols * scale + 0.5)),
-                        std::max(1, int(bgr.rows * scale + 0.5))),
-               0, 0, cv::INTER_AREA);
-  else
-    small = grey;
-  cv::GaussianBlur(small, small, cv::Size(3, 3), 0);
-  return small;
-}
 
 /// Work-pixel affine to frame pixels: the linear part is scale-free, the
 /// translation grows by 1/scale.
@@ -140,7 +124,7 @@ motion_result motion_stage::update(const cv::Mat& bgr) {
   if (bgr.empty())
     return out;
   double scale = 1.0;
-  auto cur = work_image(bgr, params_.work_width, scale);
+  auto cur = motion_work_image(bgr, params_.work_width, scale);
   if (prev_.empty() || bgr.size() != frame_size_) {
     prev_ = cur;
     frame_size_ = bgr.size();
