@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Ego-motion from the pixels (decision 0011): the camera's motion between
+// Ego-motion from the pixels (decision 0012): the camera's motion between
 // two frames of the virtual PTZ camera, estimated by grid points + LK flow
 // + RANSAC (core/video/global_motion, what argus runs), by the strongest
 // corners instead of grid points, and by phase correlation on the same

@@ -3,7 +3,7 @@
 // ego-motion of a PTZ camera that reports no view of its own (ONVIF, RTSP
 // frames). Grid points followed by pyramidal Lucas-Kanade flow on a
 // downscaled grey copy, a RANSAC fit that leaves moving objects out, then a
-// least-squares scale + shift on the inliers (decision 0011).
+// least-squares scale + shift on the inliers (decision 0012).
 #pragma once
 
 #include <opencv2/core.hpp>
