@@ -30,8 +30,9 @@ relay_actor spawn_relay(caf::actor_system& sys, const camera_config& cam,
 }
 
 ptz_actor spawn_ptz(caf::actor_system& sys, const camera_config& cam,
-                    camera_actor camera) {
-  return sys.spawn(ptz, ptz_setup{cam.id, cam.ptz, std::move(camera)});
+                    camera_actor camera, ptz_log_actor log) {
+  return sys.spawn(
+      ptz, ptz_setup{cam.id, cam.ptz, std::move(camera), std::move(log)});
 }
 
 store_actor spawn_store(caf::actor_system& sys, store_setup setup) {
