@@ -27,6 +27,18 @@ bool name_ok(const std::string& v, const std::string& extra) {
   return true;
 }
 
+/// What every accepted page query (GET /tracks, GET /ptz/commands) holds:
+/// a limit in range, a camera id of allowed characters, an ordered time
+/// window and a whole cursor or none.
+template <class Query> void check_page(const Query& q) {
+  FUZZ_CHECK(q.limit >= 1 && q.limit <= max_track_page, "limit %d", q.limit);
+  FUZZ_CHECK(name_ok(q.camera_id, "_-"), "camera_id with bad characters");
+  FUZZ_CHECK(q.after == none_id || q.before == none_id || q.after < q.before,
+             "after >= before accepted");
+  FUZZ_CHECK((q.cursor_ts == none_id) == (q.cursor_seq == none_id),
+             "half a cursor");
+}
+
 void check_query(const query_params& params) {
   auto q = parse_track_query(params);
   if (!q) {
@@ -34,18 +46,12 @@ void check_query(const query_params& params) {
                "parse_track_query failed with another error");
     return;
   }
-  FUZZ_CHECK(q->limit >= 1 && q->limit <= max_track_page, "limit %d", q->limit);
+  check_page(*q);
   FUZZ_CHECK(q->min_score == -1 || (q->min_score >= 0 && q->min_score <= 1),
              "min_score %f", q->min_score);
   FUZZ_CHECK(q->in_progress >= -1 && q->in_progress <= 1, "in_progress");
   FUZZ_CHECK(q->confirmed >= -1 && q->confirmed <= 1, "confirmed");
-  FUZZ_CHECK(name_ok(q->camera_id, "_-") && name_ok(q->label, "_-. "),
-             "camera_id or label with bad characters accepted");
-  FUZZ_CHECK(q->after == none_id || q->before == none_id
-                 || q->after < q->before,
-             "after >= before accepted");
-  FUZZ_CHECK((q->cursor_ts == none_id) == (q->cursor_seq == none_id),
-             "half a cursor");
+  FUZZ_CHECK(name_ok(q->label, "_-. "), "label with bad characters accepted");
 }
 
 void check_ptz_query(const query_params& params) {
@@ -55,13 +61,7 @@ void check_ptz_query(const query_params& params) {
                "parse_ptz_command_query failed with another error");
     return;
   }
-  FUZZ_CHECK(q->limit >= 1 && q->limit <= max_track_page, "limit %d", q->limit);
-  FUZZ_CHECK(name_ok(q->camera_id, "_-"), "camera_id with bad characters");
-  FUZZ_CHECK(q->after == none_id || q->before == none_id
-                 || q->after < q->before,
-             "after >= before accepted");
-  FUZZ_CHECK((q->cursor_ts == none_id) == (q->cursor_seq == none_id),
-             "half a cursor");
+  check_page(*q);
   // It accepts exactly the GET /tracks parameters it shares with them.
   for (auto& [k, v] : params)
     FUZZ_CHECK(k == "camera_id" || k == "after" || k == "before" || k == "limit"
