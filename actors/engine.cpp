@@ -61,8 +61,10 @@ void set_factories(caf::actor_system& sys, const config& cfg,
     return spawn_relay(sys, camera_config_of(cfg, id), cfg.relay,
                        std::move(cam));
   };
-  sup.spawn_ptz = [&sys, cfg](const std::string& id, camera_actor cam) {
-    return spawn_ptz(sys, camera_config_of(cfg, id), std::move(cam));
+  sup.spawn_ptz = [&sys, cfg](const std::string& id, camera_actor cam,
+                              ptz_log_actor log) {
+    return spawn_ptz(sys, camera_config_of(cfg, id), std::move(cam),
+                     std::move(log));
   };
 }
 
@@ -89,7 +91,8 @@ engine start_engine(caf::actor_system& sys, const config& cfg,
     sup.cameras[cam.id] = sup.spawn_camera(cam.id);
     sup.relays[cam.id] = sup.spawn_relay(cam.id, sup.cameras[cam.id]);
     if (cam.ptz.backend != ptz_backend::none)
-      sup.ptz[cam.id] = sup.spawn_ptz(cam.id, sup.cameras[cam.id]);
+      sup.ptz[cam.id]
+          = sup.spawn_ptz(cam.id, sup.cameras[cam.id], out.history.store);
   }
   reg.store = out.history.store;
   reg.cameras = sup.cameras;

@@ -52,6 +52,11 @@ using camera_actor = caf::typed_actor<
     // INTERNAL: the idle grace period ended (token guards stale timers).
     caf::reacts_to<atom::idle, uint64_t>>;
 
+/// Where a PTZ controller logs its device calls (the audit log): the STORE.
+using ptz_log_actor = caf::typed_actor<
+    // From PTZ: one device call and how it ended (fire-and-forget).
+    caf::reacts_to<ptz_command_record>>;
+
 /// The PTZ controller of one PTZ camera: autotracks its session's selected
 /// target through the camera's PTZ device.
 using ptz_actor = caf::typed_actor<
@@ -65,7 +70,9 @@ using ptz_actor = caf::typed_actor<
     // POST /cameras/{id}/ptz/home: to the return preset, or home.
     caf::replies_to<atom::home>::with<ptz_status>,
     // From SUPERVISOR: the CAMERA (the sim backend's device) was restarted.
-    caf::reacts_to<atom::replace, camera_actor>>;
+    caf::reacts_to<atom::replace, camera_actor>,
+    // From SUPERVISOR: the STORE was restarted; log commands to this one.
+    caf::reacts_to<atom::replace, ptz_log_actor>>;
 
 /// One WebSocket viewer of the camera relay.
 using viewer_actor = caf::typed_actor<
@@ -124,8 +131,9 @@ using client_actor = caf::typed_actor<
     // From SESSION: close the connection with this code and reason.
     caf::reacts_to<atom::close, uint16_t, std::string>>;
 
-/// Owns the track-history database's one writer connection (detached).
-using store_actor = caf::typed_actor<
+/// Owns the track-history database's one writer connection (detached);
+/// as a ptz_log_actor it keeps the PTZ audit log.
+using store_actor = ptz_log_actor::extend<
     // From SESSION: one frame's events and samples (samples may be shed).
     caf::reacts_to<store_update>,
     // From SESSION: the session started or ended.
@@ -138,7 +146,7 @@ using store_actor = caf::typed_actor<
     caf::replies_to<atom::retain, std::string, bool>::with<std::string>,
     // INTERNAL: commit the pending batch (generation guards stale timers).
     caf::reacts_to<atom::flush, uint64_t>,
-    // INTERNAL: delete one batch of expired tracks.
+    // INTERNAL: delete one batch of expired tracks or PTZ commands.
     caf::reacts_to<atom::expire>>;
 
 /// Answers track-history queries on its own read connection (detached).
@@ -146,7 +154,9 @@ using track_reader_actor = caf::typed_actor<
     // GET /tracks and GET /sessions/{id}/tracks.
     caf::replies_to<atom::query, track_query>::with<track_page>,
     // GET /tracks/{id}: the track with up to N samples (0: none).
-    caf::replies_to<atom::get, std::string, int32_t>::with<stored_track>>;
+    caf::replies_to<atom::get, std::string, int32_t>::with<stored_track>,
+    // GET /ptz/commands: one page of the PTZ audit log.
+    caf::replies_to<atom::query, ptz_command_query>::with<ptz_command_page>>;
 
 // -- H.265 frame server ------------------------------------------------------
 

@@ -28,9 +28,10 @@ relay_actor spawn_relay(caf::actor_system& sys, const camera_config& cam,
                         const relay_config& relay, camera_actor camera);
 
 /// The PTZ controller of camera `cam`, steering `camera`'s virtual head
-/// (backend sim); scheduled (it never blocks: device calls are requests).
+/// (backend sim) and logging its commands to `log` (the STORE; null: not
+/// logged); scheduled (it never blocks: device calls are requests).
 ptz_actor spawn_ptz(caf::actor_system& sys, const camera_config& cam,
-                    camera_actor camera);
+                    camera_actor camera, ptz_log_actor log);
 
 /// The STORE; detached (SQLite writes).
 store_actor spawn_store(caf::actor_system& sys, store_setup setup);

@@ -58,7 +58,7 @@ void restart_camera(self_ptr self, const std::string& id) {
 
 void restart_ptz(self_ptr self, const std::string& id) {
   auto& st = self->state.setup;
-  auto ptz = st.spawn_ptz(id, st.cameras[id]);
+  auto ptz = st.spawn_ptz(id, st.cameras[id], st.store);
   self->monitor(ptz);
   st.ptz[id] = ptz;
   st.handles->set_ptz(id, ptz);
@@ -81,6 +81,8 @@ void restart_store(self_ptr self) {
   st.handles->set_store(st.store);
   if (st.registry)
     self->send(st.registry, atom::replace_v, st.store);
+  for (auto& [id, ptz] : st.ptz)
+    self->send(ptz, atom::replace_v, ptz_log_actor{st.store});
 }
 
 void run_stage(self_ptr self);

@@ -28,7 +28,9 @@ struct supervisor_setup {
   std::function<relay_actor(const std::string& camera_id, camera_actor)>
       spawn_relay;
   std::function<store_actor()> spawn_store;
-  std::function<ptz_actor(const std::string& camera_id, camera_actor)>
+  /// A PTZ controller logging to the given (current) STORE.
+  std::function<ptz_actor(const std::string& camera_id, camera_actor,
+                          ptz_log_actor)>
       spawn_ptz;
   /// Told about new cameras and a new store; stopped first at shutdown
   /// (its sessions' final track events reach the store).

@@ -182,6 +182,8 @@ void parse_store(const YAML::Node& n, store_config& s) {
   if (s.enabled && s.path.empty())
     fail("store.path", "must not be empty (set store.enabled: false instead)");
   read_range(n, p, "retain_days", s.retain_days, 0.0, 36500.0);
+  read_range(n, p, "ptz_commands_retain_days", s.ptz_commands_retain_days, 0.0,
+             36500.0);
   read_range(n, p, "sample_interval_ms", s.sample_interval_ms, 10, 3600000);
   read_range(n, p, "flush_interval_ms", s.flush_interval_ms, 10, 60000);
   read_range(n, p, "batch_max_samples", s.batch_max_samples, 1, 1000000);
@@ -515,9 +517,10 @@ const std::vector<config_section>& config_key_table() {
        {"publish_hz", "confirm_hits", "end_after_ms", "update_min_conf_gain",
         "stats_window"}},
       {"store",
-       {"enabled", "path", "retain_days", "sample_interval_ms",
-        "flush_interval_ms", "batch_max_samples", "max_pending_samples",
-        "expire_interval_ms", "expire_batch", "retry_ms"}},
+       {"enabled", "path", "retain_days", "ptz_commands_retain_days",
+        "sample_interval_ms", "flush_interval_ms", "batch_max_samples",
+        "max_pending_samples", "expire_interval_ms", "expire_batch",
+        "retry_ms"}},
       {"frames",
        {"enabled", "cache_mb", "max_chunks", "lifo_depth", "s3_endpoint",
         "s3_region", "s3_timeout_ms", "sample_clip"}},
@@ -647,6 +650,7 @@ nlohmann::json store_json(const store_config& s) {
   return {{"enabled", s.enabled},
           {"path", s.path},
           {"retain_days", s.retain_days},
+          {"ptz_commands_retain_days", s.ptz_commands_retain_days},
           {"sample_interval_ms", s.sample_interval_ms},
           {"flush_interval_ms", s.flush_interval_ms},
           {"batch_max_samples", s.batch_max_samples},

@@ -135,6 +135,8 @@ struct store_config {
   bool enabled = true;
   std::string path = defaults::store::path;
   double retain_days = defaults::store::retain_days;
+  /// Days a PTZ audit record (GET /ptz/commands) is kept.
+  double ptz_commands_retain_days = defaults::store::ptz_commands_retain_days;
   int64_t sample_interval_ms = defaults::store::sample_interval_ms;
   int flush_interval_ms = defaults::store::flush_interval_ms;
   size_t batch_max_samples = defaults::store::batch_max_samples;

@@ -171,6 +171,11 @@ namespace store {
 inline constexpr const char* path = "data/argus.db";
 /// Days an ended track is kept (per camera: cameras[].retain_days).
 inline constexpr double retain_days = 7;
+/// Days a PTZ audit record is kept.
+inline constexpr double ptz_commands_retain_days = 7;
+/// PTZ audit records waiting for the disk beyond this are shed (and
+/// counted): at the highest command rate, minutes of an outage.
+inline constexpr size_t max_pending_ptz_commands = 10000;
 /// At most one sample per track this often (plus significant changes).
 inline constexpr int64_t sample_interval_ms = 1000;
 /// A batch is committed this often...

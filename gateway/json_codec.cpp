@@ -258,7 +258,10 @@ json to_json(const store_status& x) {
           {"rows_expired", x.rows_expired},
           {"last_commit_unix_ms", id_or_null(x.last_commit_unix_ms)},
           {"interrupted_at_start", x.interrupted_at_start},
-          {"thread_cpu_ms", x.thread_cpu_ms}};
+          {"thread_cpu_ms", x.thread_cpu_ms},
+          {"ptz_commands_written", x.ptz_commands_written},
+          {"ptz_commands_shed", x.ptz_commands_shed},
+          {"ptz_commands_expired", x.ptz_commands_expired}};
 }
 
 } // namespace argus

@@ -45,22 +45,40 @@ void answer_from_ptz(const route_call& call, Msg... msg) {
       [=](const caf::error& err) { reply.error(err); }, msg...);
 }
 
-json velocity_json(const ptz_command& cmd) {
-  return {{"pan", cmd.pan}, {"tilt", cmd.tilt}, {"zoom", cmd.zoom}};
+} // namespace
+
+json ptz_command_json(const ptz_command& cmd) {
+  json out{{"kind", to_string(cmd.what)}, {"reason", to_string(cmd.reason)}};
+  if (cmd.what == ptz_command::kind::move)
+    out["velocity"]
+        = {{"pan", cmd.pan}, {"tilt", cmd.tilt}, {"zoom", cmd.zoom}};
+  if (cmd.what == ptz_command::kind::preset)
+    out["preset"] = cmd.preset;
+  return out;
 }
 
-} // namespace
+json ptz_command_page_json(const ptz_command_page& page) {
+  json commands = json::array();
+  for (auto& r : page.commands) {
+    auto j = ptz_command_json(r.command);
+    j["ts_unix_ms"] = r.ts_unix_ms;
+    j["camera_id"] = r.camera_id;
+    j["backend"] = r.backend;
+    j["timeout_ms"] = r.command.timeout_ms;
+    j["result"] = to_string(r.result);
+    j["error"] = r.error;
+    j["latency_ms"] = r.latency_ms;
+    commands.push_back(std::move(j));
+  }
+  return {{"commands", std::move(commands)},
+          {"next_cursor",
+           page.next_cursor.empty() ? json(nullptr) : json(page.next_cursor)}};
+}
 
 json ptz_status_json(const ptz_status& st) {
   json last = json(nullptr);
-  if (st.last_command.what != ptz_command::kind::none) {
-    last = {{"kind", to_string(st.last_command.what)},
-            {"reason", to_string(st.last_command.reason)}};
-    if (st.last_command.what == ptz_command::kind::move)
-      last["velocity"] = velocity_json(st.last_command);
-    if (st.last_command.what == ptz_command::kind::preset)
-      last["preset"] = st.last_command.preset;
-  }
+  if (st.last_command.what != ptz_command::kind::none)
+    last = ptz_command_json(st.last_command);
   json position = json(nullptr);
   if (st.position.known)
     position = {{"pan", st.position.pan},

@@ -51,6 +51,7 @@ std::vector<api_route> make_route_table() {
        {{verb::get, role::viewer, get_track},
         {verb::delete_, role::controller, delete_track}}},
       {"/store", {{verb::get, role::viewer, get_store}}},
+      {"/ptz/commands", {{verb::get, role::viewer, get_ptz_commands}}},
       {"/clips",
        {{verb::get, role::viewer, get_clips},
         {verb::post, role::controller, post_clips}}},

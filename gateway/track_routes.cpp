@@ -5,6 +5,7 @@
 #include "core/history/track_query.hpp"
 #include "core/text.hpp"
 #include "gateway/json_codec.hpp"
+#include "gateway/ptz_routes.hpp"
 #include "gateway/url.hpp"
 
 namespace argus {
@@ -32,6 +33,21 @@ bool read_params(const http_request& req, const deferred_reply& reply,
   return false;
 }
 
+/// Asks the TRACK READER for one page of `q` and answers 200 with it
+/// encoded by `encode` (503 while the history is disabled).
+template <class Page, class Query, class Encode>
+void query_reader(const std::shared_ptr<gateway_context>& ctx,
+                  const deferred_reply& reply, const Query& q, Encode encode) {
+  if (!ctx->history.reader)
+    return reply.error(disabled());
+  ask(
+      ctx->sys, ctx->history.reader, query_timeout,
+      [=](Page& page) {
+        reply.json(http::status::ok, dump_json(encode(page)));
+      },
+      [=](const caf::error& err) { reply.error(err); }, atom::query_v, q);
+}
+
 void list_tracks(const std::shared_ptr<gateway_context>& ctx,
                  const http_request& req, const deferred_reply& reply,
                  const std::string& session_id) {
@@ -42,14 +58,19 @@ void list_tracks(const std::shared_ptr<gateway_context>& ctx,
   if (!q)
     return reply.error(q.error());
   q->session_id = session_id;
-  if (!ctx->history.reader)
-    return reply.error(disabled());
-  ask(
-      ctx->sys, ctx->history.reader, query_timeout,
-      [=](track_page& page) {
-        reply.json(http::status::ok, dump_json(to_json(page)));
-      },
-      [=](const caf::error& err) { reply.error(err); }, atom::query_v, *q);
+  query_reader<track_page>(
+      ctx, reply, *q, [](const track_page& page) { return to_json(page); });
+}
+
+void list_ptz_commands(const std::shared_ptr<gateway_context>& ctx,
+                       const http_request& req, const deferred_reply& reply) {
+  query_params params;
+  if (!read_params(req, reply, params))
+    return;
+  auto q = parse_ptz_command_query(params);
+  if (!q)
+    return reply.error(q.error());
+  query_reader<ptz_command_page>(ctx, reply, *q, ptz_command_page_json);
 }
 
 void read_track(const std::shared_ptr<gateway_context>& ctx,
@@ -173,6 +194,10 @@ void post_track_retain(const route_call& call) {
   std::string id;
   if (track_id_of(call, id))
     retain_track(call.ctx, call.req, call.reply, id);
+}
+
+void get_ptz_commands(const route_call& call) {
+  list_ptz_commands(call.ctx, call.req, call.reply);
 }
 
 void get_store(const route_call& call) {

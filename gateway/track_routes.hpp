@@ -15,6 +15,8 @@ void get_track(const route_call& call);
 void delete_track(const route_call& call);
 /// POST /tracks/{track_id}/retain: keep (or release) it past retention.
 void post_track_retain(const route_call& call);
+/// GET /ptz/commands: the PTZ audit log, filtered and paged.
+void get_ptz_commands(const route_call& call);
 /// GET /store: the track store's state.
 void get_store(const route_call& call);
 

@@ -55,4 +55,16 @@ std::string to_string(ptz_command::kind what) {
   return "unknown";
 }
 
+std::string to_string(ptz_result result) {
+  switch (result) {
+  case ptz_result::ok:
+    return "ok";
+  case ptz_result::error:
+    return "error";
+  case ptz_result::timeout:
+    return "timeout";
+  }
+  return "unknown";
+}
+
 } // namespace argus

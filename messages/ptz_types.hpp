@@ -9,6 +9,7 @@
 #include <caf/meta/type_name.hpp>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace argus {
 
@@ -115,6 +116,74 @@ typename Inspector::result_type inspect(Inspector& f, ptz_status& x) {
   return f(caf::meta::type_name("ptz_status"), x.camera_id, x.backend,
            x.connected, x.autotrack_enabled, x.autotrack, x.position,
            x.last_command, x.commands_sent, x.command_errors, x.last_error);
+}
+
+// -- audit log ----------------------------------------------------------------
+
+/// How a device call ended (the audit log's `result`).
+enum class ptz_result : int32_t { ok, error, timeout };
+
+/// The wire name: "ok", "error", "timeout".
+std::string to_string(ptz_result result);
+
+/// One device call of a PTZ controller, as the audit log keeps it: what
+/// was sent, why, and how the device answered. Position queries (kind
+/// none) are not logged.
+struct ptz_command_record {
+  /// When the command was sent.
+  int64_t ts_unix_ms = 0;
+  std::string camera_id;
+  /// "sim" or "onvif".
+  std::string backend;
+  /// Kind, velocities or preset, reason and move timeout.
+  ptz_command command;
+  ptz_result result = ptz_result::ok;
+  /// Why the call failed; empty when ok.
+  std::string error;
+  /// From sending the command to its answer (or the timeout).
+  int64_t latency_ms = 0;
+  /// Insertion order in the store (with ts the cursor key); 0 until stored.
+  int64_t seq = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ptz_command_record& x) {
+  return f(caf::meta::type_name("ptz_command_record"), x.ts_unix_ms,
+           x.camera_id, x.backend, x.command, x.result, x.error, x.latency_ms,
+           x.seq);
+}
+
+/// Filters and page of GET /ptz/commands (validated by
+/// parse_ptz_command_query).
+struct ptz_command_query {
+  /// Empty: every camera.
+  std::string camera_id;
+  /// ts_unix_ms >= after (none_id: unbounded).
+  int64_t after = none_id;
+  /// ts_unix_ms < before (none_id: unbounded).
+  int64_t before = none_id;
+  int32_t limit = 100;
+  /// Continue after this (ts, seq) position; none_id: first page.
+  int64_t cursor_ts = none_id;
+  int64_t cursor_seq = none_id;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ptz_command_query& x) {
+  return f(caf::meta::type_name("ptz_command_query"), x.camera_id, x.after,
+           x.before, x.limit, x.cursor_ts, x.cursor_seq);
+}
+
+/// One page of GET /ptz/commands, newest first.
+struct ptz_command_page {
+  std::vector<ptz_command_record> commands;
+  /// Opaque; empty on the last page.
+  std::string next_cursor;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ptz_command_page& x) {
+  return f(caf::meta::type_name("ptz_command_page"), x.commands, x.next_cursor);
 }
 
 } // namespace argus

@@ -90,6 +90,11 @@ struct store_status {
   /// CPU time the store's own thread has used since start (what the store
   /// costs the machine, apart from the pipeline).
   double thread_cpu_ms = 0;
+  /// The PTZ audit log: records committed, dropped because the disk lagged
+  /// or failed, and deleted by retention.
+  int64_t ptz_commands_written = 0;
+  int64_t ptz_commands_shed = 0;
+  int64_t ptz_commands_expired = 0;
 };
 
 template <class Inspector>
@@ -98,7 +103,8 @@ typename Inspector::result_type inspect(Inspector& f, store_status& x) {
            x.events_written, x.samples_written, x.samples_shed,
            x.batches_committed, x.pending_events, x.pending_samples,
            x.rows_expired, x.last_commit_unix_ms, x.interrupted_at_start,
-           x.thread_cpu_ms);
+           x.thread_cpu_ms, x.ptz_commands_written, x.ptz_commands_shed,
+           x.ptz_commands_expired);
 }
 
 /// Filters and page of GET /tracks (validated by parse_track_query).

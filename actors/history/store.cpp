@@ -75,6 +75,10 @@ store_actor::behavior_type store(self_ptr self, store_setup setup) {
           schedule_flush(self, std::chrono::milliseconds(0));
       },
       [=](session_record& record) { self->state.core->add(record); },
+      [=](const ptz_command_record& record) {
+        // Committed with the next batch; a failing disk sheds, never waits.
+        self->state.core->add(record);
+      },
       [=](atom::status) {
         // The store runs detached, so this thread's clock is its own cost.
         auto status = self->state.core->status();

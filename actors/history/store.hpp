@@ -29,8 +29,9 @@ struct store_state {
 };
 
 /// The STORE: the one writer of the track-history database. Sessions send it
-/// events and samples; it commits them in batches every flush interval (or
-/// sooner when many samples wait), expires old tracks in small steps, and
+/// events and samples, PTZ controllers their audit records; it commits them
+/// in batches every flush interval (or sooner when many samples wait),
+/// expires old tracks and audit records in small steps, and
 /// survives a failing disk by staying "degraded" and retrying. Spawn it
 /// detached: every handler may block on SQLite. On exit it commits what it
 /// holds before quitting.

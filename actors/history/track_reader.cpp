@@ -46,6 +46,14 @@ track_reader_actor::behavior_type track_reader(self_ptr self,
           return track.error();
         return std::move(*track);
       },
+      [=](atom::query,
+          const ptz_command_query& q) -> caf::result<ptz_command_page> {
+        auto page
+            = with_db(self, [&](track_db& db) { return db.ptz_commands(q); });
+        if (!page)
+          return page.error();
+        return std::move(*page);
+      },
   };
 }
 

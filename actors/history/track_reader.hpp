@@ -18,8 +18,9 @@ struct track_reader_state {
   std::optional<track_db> db;
 };
 
-/// A TRACK READER: answers GET /tracks queries on its own read-only
-/// connection, so queries never wait behind the STORE's writes (WAL).
+/// A TRACK READER: answers GET /tracks and GET /ptz/commands queries on its
+/// own read-only connection, so queries never wait behind the STORE's
+/// writes (WAL).
 /// Spawn it detached: queries block on SQLite.
 track_reader_actor::behavior_type
 track_reader(track_reader_actor::stateful_pointer<track_reader_state> self,

@@ -4,6 +4,7 @@
 #include "actors/failure.hpp"
 #include "core/clock.hpp"
 
+#include <algorithm>
 #include <caf/typed_event_based_actor.hpp>
 #include <chrono>
 #include <spdlog/spdlog.h>
@@ -19,6 +20,36 @@ using self_ptr = ptz_actor::stateful_pointer<ptz_state>;
 constexpr auto device_timeout = std::chrono::seconds(2);
 
 void send_next(self_ptr self);
+
+/// Sends the audit record of one device call to the STORE: fire and
+/// forget, so a store that is down, slow or gone never holds up control.
+/// `err` is empty when the device answered.
+void log_call(self_ptr self, ptz_command cmd, int64_t sent_unix_ms,
+              caf::actor_clock::time_point sent, const caf::error& err) {
+  auto& st = self->state;
+  if (!st.setup.log)
+    return;
+  ptz_command_record rec;
+  rec.ts_unix_ms = sent_unix_ms;
+  rec.camera_id = st.setup.camera_id;
+  rec.backend = to_string(st.setup.cfg.backend);
+  rec.command = std::move(cmd);
+  rec.latency_ms = std::max<int64_t>(
+      0, std::chrono::duration_cast<std::chrono::milliseconds>(
+             self->clock().now() - sent)
+             .count());
+  if (err == caf::sec::request_timeout) {
+    rec.result = ptz_result::timeout;
+    rec.error
+        = "no answer within "
+          + std::to_string(std::chrono::milliseconds(device_timeout).count())
+          + " ms";
+  } else if (err) {
+    rec.result = ptz_result::error;
+    rec.error = render(err);
+  }
+  self->send(st.setup.log, std::move(rec));
+}
 
 void issue(self_ptr self, std::optional<ptz_command> cmd) {
   if (!cmd)
@@ -36,14 +67,18 @@ void send_next(self_ptr self) {
   auto cmd = std::move(*st.queued);
   st.queued.reset();
   st.in_flight = true;
+  auto sent_unix_ms = unix_now_ms();
+  auto sent = self->clock().now();
   self->request(st.setup.device, device_timeout, cmd)
       .then(
           [=](const ptz_pose& pose) {
+            log_call(self, cmd, sent_unix_ms, sent, caf::error{});
             self->state.core->answered(pose);
             self->state.in_flight = false;
             send_next(self);
           },
           [=](caf::error& err) {
+            log_call(self, cmd, sent_unix_ms, sent, err);
             auto& s = self->state;
             auto text = render(err);
             if (s.core->status().last_error != text)
@@ -100,6 +135,9 @@ ptz_actor::behavior_type ptz(self_ptr self, ptz_setup setup) {
       [=](atom::replace, camera_actor cam) {
         if (!self->state.setup.owns_device) // sim: the camera is the head
           self->state.setup.device = std::move(cam);
+      },
+      [=](atom::replace, ptz_log_actor log) {
+        self->state.setup.log = std::move(log);
       },
   };
 }

@@ -19,6 +19,8 @@ struct ptz_setup {
   /// crash of either ends both and the supervisor restarts the pair, and
   /// never replaced by a restarted camera.
   bool owns_device = false;
+  /// Where each device call is logged (the STORE); null: not logged.
+  ptz_log_actor log;
 };
 
 /// State of a PTZ controller.
@@ -38,7 +40,9 @@ struct ptz_state {
 /// a time, with a timeout, and a command that waits is replaced by a newer
 /// one (latest-command semantics), so a slow device never builds a
 /// backlog and never blocks the session, which only ever gets telemetry
-/// back. Never blocks itself: it runs scheduled.
+/// back. Each device call ends in one record for the audit log, sent to
+/// the STORE without waiting, so a store that is down or slow never holds
+/// up control. Never blocks itself: it runs scheduled.
 ptz_actor::behavior_type ptz(ptz_actor::stateful_pointer<ptz_state> self,
                              ptz_setup setup);
 

@@ -14,9 +14,10 @@ namespace argus {
 
 namespace {
 
-// Version 1. A later version appends a step to `migrations` and bumps
+// One step per schema version: a later version appends a step and bumps
 // track_db::schema_version; existing files run only the steps they lack.
 const char* const migrations[] = {
+    // Version 1: sessions, tracks, samples, a placeholder PTZ table.
     R"sql(
 CREATE TABLE sessions (
   session_id   TEXT PRIMARY KEY,
@@ -73,6 +74,28 @@ CREATE TABLE ptz_commands (
 );
 CREATE INDEX ptz_by_camera ON ptz_commands (camera_id, ts);
 )sql",
+    // Version 2: the PTZ audit log. Nothing ever wrote version 1's
+    // placeholder table, so it is replaced, not converted.
+    R"sql(
+DROP TABLE ptz_commands;
+CREATE TABLE ptz_commands (
+  seq        INTEGER PRIMARY KEY,
+  ts         INTEGER NOT NULL,
+  camera_id  TEXT NOT NULL,
+  backend    TEXT NOT NULL,
+  kind       TEXT NOT NULL,
+  pan REAL NOT NULL, tilt REAL NOT NULL, zoom REAL NOT NULL,
+  preset     TEXT NOT NULL DEFAULT '',
+  reason     TEXT NOT NULL,
+  timeout_ms INTEGER NOT NULL,
+  result     TEXT NOT NULL,
+  error      TEXT NOT NULL DEFAULT '',
+  latency_ms INTEGER NOT NULL
+);
+CREATE INDEX ptz_commands_by_ts ON ptz_commands (ts DESC, seq DESC);
+CREATE INDEX ptz_commands_by_camera
+  ON ptz_commands (camera_id, ts DESC, seq DESC);
+)sql",
 };
 
 constexpr int migration_count = sizeof(migrations) / sizeof(migrations[0]);
@@ -114,6 +137,60 @@ stored_track read_track(const sqlite_stmt& s) {
   t.zones = zones_from_json(s.column_text(16));
   t.sample_count = s.column_int(17);
   return t;
+}
+
+const char* const ptz_command_columns
+    = "seq, ts, camera_id, backend, kind, pan, tilt, zoom, preset, reason, "
+      "timeout_ms, result, error, latency_ms";
+
+/// The value of `Enum` (0 .. last) whose to_string is `name`; the first
+/// value for a name this build does not know.
+template <class Enum> Enum enum_named(const std::string& name, Enum last) {
+  for (int i = 0; i <= static_cast<int>(last); ++i)
+    if (to_string(static_cast<Enum>(i)) == name)
+      return static_cast<Enum>(i);
+  return Enum{};
+}
+
+ptz_command_record read_ptz_command(const sqlite_stmt& s) {
+  ptz_command_record r;
+  r.seq = s.column_int(0);
+  r.ts_unix_ms = s.column_int(1);
+  r.camera_id = s.column_text(2);
+  r.backend = s.column_text(3);
+  auto& c = r.command;
+  c.what = enum_named(s.column_text(4), ptz_command::kind::preset);
+  c.pan = s.column_double(5);
+  c.tilt = s.column_double(6);
+  c.zoom = s.column_double(7);
+  c.preset = s.column_text(8);
+  c.reason = enum_named(s.column_text(9), ptz_reason::operator_request);
+  c.timeout_ms = s.column_int(10);
+  r.result = enum_named(s.column_text(11), ptz_result::timeout);
+  r.error = s.column_text(12);
+  r.latency_ms = s.column_int(13);
+  return r;
+}
+
+/// Steps a page query that asked for `limit` + 1 rows into `rows`; when
+/// the extra row came, drops it and returns the cursor after the last row
+/// kept ("" on the last page). `key` gives a row's (ts, seq).
+template <class T, class Read, class Key>
+caf::expected<std::string> read_page(sqlite_stmt& stmt, int32_t limit,
+                                     std::vector<T>& rows, Read read, Key key) {
+  for (;;) {
+    auto row = stmt.step();
+    if (!row)
+      return row.error();
+    if (!*row)
+      break;
+    rows.push_back(read(stmt));
+  }
+  if (rows.size() <= static_cast<size_t>(limit))
+    return std::string{};
+  rows.pop_back();
+  auto [ts, seq] = key(rows.back());
+  return encode_cursor(ts, seq);
 }
 
 } // namespace
@@ -225,6 +302,8 @@ caf::error track_db::write(const write_batch& batch) {
     if (auto err = apply_event(ev))
       return err;
   if (auto err = apply_samples(batch))
+    return err;
+  if (auto err = apply_ptz_commands(batch))
     return err;
   for (auto& id : batch.selected) {
     auto stmt
@@ -347,6 +426,36 @@ caf::error track_db::apply_samples(const write_batch& batch) {
   return {};
 }
 
+caf::error track_db::apply_ptz_commands(const write_batch& batch) {
+  if (batch.ptz_commands.empty())
+    return {};
+  auto insert = db_.prepare(
+      "INSERT INTO ptz_commands (ts, camera_id, backend, kind, pan, tilt,"
+      " zoom, preset, reason, timeout_ms, result, error, latency_ms)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+  if (!insert)
+    return insert.error();
+  for (auto& r : batch.ptz_commands) {
+    auto& c = r.command;
+    insert->bind(1, r.ts_unix_ms)
+        .bind(2, r.camera_id)
+        .bind(3, r.backend)
+        .bind(4, to_string(c.what))
+        .bind(5, c.pan)
+        .bind(6, c.tilt)
+        .bind(7, c.zoom)
+        .bind(8, c.preset)
+        .bind(9, to_string(c.reason))
+        .bind(10, c.timeout_ms)
+        .bind(11, to_string(r.result))
+        .bind(12, r.error)
+        .bind(13, r.latency_ms);
+    if (auto err = insert->run())
+      return err;
+  }
+  return {};
+}
+
 caf::expected<int64_t> track_db::close_interrupted(int64_t now_unix_ms) {
   sqlite_transaction tx{db_};
   if (auto err = tx.begin())
@@ -427,6 +536,18 @@ caf::expected<std::vector<std::string>> track_db::cameras() {
   }
 }
 
+caf::expected<int64_t> track_db::expire_ptz_commands(int64_t cutoff_unix_ms,
+                                                     int limit) {
+  auto stmt = db_.prepare(
+      "DELETE FROM ptz_commands WHERE seq IN (SELECT seq FROM ptz_commands"
+      " WHERE ts < ?1 ORDER BY ts LIMIT ?2)");
+  if (!stmt)
+    return stmt.error();
+  if (auto err = stmt->bind(1, cutoff_unix_ms).bind(2, int64_t{limit}).run())
+    return err;
+  return db_.changes();
+}
+
 caf::expected<bool> track_db::remove_track(const std::string& track_id) {
   auto stmt = db_.prepare("DELETE FROM tracks WHERE track_id = ?1");
   if (!stmt)
@@ -484,19 +605,47 @@ caf::expected<track_page> track_db::query(const track_query& q) {
       .bind(8, q.cursor_seq)
       .bind(9, int64_t{q.limit} + 1);
   track_page page;
-  for (;;) {
-    auto row = stmt->step();
-    if (!row)
-      return row.error();
-    if (!*row)
-      break;
-    page.tracks.push_back(read_track(*stmt));
-  }
-  if (page.tracks.size() > static_cast<size_t>(q.limit)) {
-    page.tracks.pop_back();
-    auto& last = page.tracks.back();
-    page.next_cursor = encode_cursor(last.start_ts_unix_ms, last.seq);
-  }
+  auto cursor = read_page(*stmt, q.limit, page.tracks, read_track,
+                          [](const stored_track& t) {
+                            return std::make_pair(t.start_ts_unix_ms, t.seq);
+                          });
+  if (!cursor)
+    return cursor.error();
+  page.next_cursor = std::move(*cursor);
+  return page;
+}
+
+caf::expected<ptz_command_page>
+track_db::ptz_commands(const ptz_command_query& q) {
+  // As for tracks: only these fixed clauses vary, every value is bound.
+  std::string sql
+      = fmt::format("SELECT {} FROM ptz_commands WHERE 1", ptz_command_columns);
+  if (!q.camera_id.empty())
+    sql += " AND camera_id = ?1";
+  if (q.after != none_id)
+    sql += " AND ts >= ?2";
+  if (q.before != none_id)
+    sql += " AND ts < ?3";
+  if (q.cursor_seq != none_id)
+    sql += " AND (ts < ?4 OR (ts = ?4 AND seq < ?5))";
+  sql += " ORDER BY ts DESC, seq DESC LIMIT ?6";
+  auto stmt = db_.prepare(sql);
+  if (!stmt)
+    return stmt.error();
+  stmt->bind(1, q.camera_id)
+      .bind(2, q.after)
+      .bind(3, q.before)
+      .bind(4, q.cursor_ts)
+      .bind(5, q.cursor_seq)
+      .bind(6, int64_t{q.limit} + 1);
+  ptz_command_page page;
+  auto cursor = read_page(*stmt, q.limit, page.commands, read_ptz_command,
+                          [](const ptz_command_record& r) {
+                            return std::make_pair(r.ts_unix_ms, r.seq);
+                          });
+  if (!cursor)
+    return cursor.error();
+  page.next_cursor = std::move(*cursor);
   return page;
 }
 

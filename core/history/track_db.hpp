@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/history/sqlite.hpp"
+#include "messages/ptz_types.hpp"
 #include "messages/store_types.hpp"
 
 #include <caf/expected.hpp>
@@ -22,10 +23,12 @@ struct write_batch {
   std::vector<std::pair<std::string, track_sample>> samples;
   /// Public track ids just selected as target.
   std::vector<std::string> selected;
+  /// The PTZ audit log's new records.
+  std::vector<ptz_command_record> ptz_commands;
 
   bool empty() const {
     return sessions.empty() && events.empty() && samples.empty()
-           && selected.empty();
+           && selected.empty() && ptz_commands.empty();
   }
 };
 
@@ -35,7 +38,7 @@ struct write_batch {
 class track_db {
 public:
   /// The schema version this build writes; older files are migrated.
-  static constexpr int schema_version = 1;
+  static constexpr int schema_version = 2;
 
   /// Opens the writer: creates the file and its folder, sets WAL and applies
   /// migrations. Fails on a file that is not a database or is corrupt.
@@ -59,6 +62,9 @@ public:
                                 int64_t cutoff_unix_ms, int limit);
   /// Cameras with stored tracks.
   caf::expected<std::vector<std::string>> cameras();
+  /// Deletes up to `limit` PTZ audit records older than `cutoff_unix_ms`.
+  /// @returns rows gone.
+  caf::expected<int64_t> expire_ptz_commands(int64_t cutoff_unix_ms, int limit);
 
   /// @returns false when no such track.
   caf::expected<bool> remove_track(const std::string& track_id);
@@ -69,6 +75,8 @@ public:
   caf::expected<track_page> query(const track_query& q);
   /// One track with up to `max_samples` samples (0: none).
   caf::expected<stored_track> get(const std::string& track_id, int max_samples);
+  /// One page of the PTZ audit log, newest first (time, then insertion).
+  caf::expected<ptz_command_page> ptz_commands(const ptz_command_query& q);
 
   /// Commits a one-page write: whether the database is writable now.
   caf::error probe_write();
@@ -81,6 +89,7 @@ private:
   caf::error migrate();
   caf::error apply_event(const track_event& ev);
   caf::error apply_samples(const write_batch& batch);
+  caf::error apply_ptz_commands(const write_batch& batch);
   caf::expected<int64_t> seq_of(const std::string& track_id);
 
   sqlite_db db_;

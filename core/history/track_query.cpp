@@ -103,6 +103,20 @@ caf::error apply(track_query& q, const std::string& k, const std::string& v) {
   return {};
 }
 
+/// The parameters of `known` (a subset of GET /tracks') into a query.
+caf::expected<track_query> parse_known(const query_params& params,
+                                       const std::set<std::string>& known) {
+  if (auto err = check_known(params, known))
+    return err;
+  track_query q;
+  for (auto& [k, v] : params)
+    if (auto err = apply(q, k, v))
+      return err;
+  if (q.after != none_id && q.before != none_id && q.after >= q.before)
+    return bad("after", "must be less than before");
+  return q;
+}
+
 } // namespace
 
 bool parse_decimal(const std::string& text, int64_t& out) {
@@ -118,14 +132,25 @@ caf::expected<track_query> parse_track_query(const query_params& params) {
   static const std::set<std::string> known{
       "camera_id",   "label",     "after", "before", "min_score",
       "in_progress", "confirmed", "limit", "cursor"};
-  if (auto err = check_known(params, known))
-    return err;
-  track_query q;
-  for (auto& [k, v] : params)
-    if (auto err = apply(q, k, v))
-      return err;
-  if (q.after != none_id && q.before != none_id && q.after >= q.before)
-    return bad("after", "must be less than before");
+  return parse_known(params, known);
+}
+
+caf::expected<ptz_command_query>
+parse_ptz_command_query(const query_params& params) {
+  // Each parameter means what it means for GET /tracks, on the command's
+  // time instead of the track's start.
+  static const std::set<std::string> known{"camera_id", "after", "before",
+                                           "limit", "cursor"};
+  auto t = parse_known(params, known);
+  if (!t)
+    return t.error();
+  ptz_command_query q;
+  q.camera_id = std::move(t->camera_id);
+  q.after = t->after;
+  q.before = t->before;
+  q.limit = t->limit;
+  q.cursor_ts = t->cursor_ts;
+  q.cursor_seq = t->cursor_seq;
   return q;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "messages/ptz_types.hpp"
 #include "messages/store_types.hpp"
 
 #include <caf/expected.hpp>
@@ -17,7 +18,7 @@ using query_params = std::vector<std::pair<std::string, std::string>>;
 /// only, no sign, no overflow).
 bool parse_decimal(const std::string& text, int64_t& out);
 
-/// Largest page GET /tracks returns.
+/// Largest page GET /tracks and GET /ptz/commands return.
 inline constexpr int max_track_page = 1000;
 
 /// Validates GET /tracks parameters (camera_id, label, after, before,
@@ -25,6 +26,11 @@ inline constexpr int max_track_page = 1000;
 /// ec::invalid_argument whose detail starts with the parameter's name;
 /// unknown and repeated parameters are errors too.
 caf::expected<track_query> parse_track_query(const query_params& params);
+
+/// Validates GET /ptz/commands parameters (camera_id, after, before,
+/// limit, cursor) with the rules of GET /tracks; errors as there.
+caf::expected<ptz_command_query>
+parse_ptz_command_query(const query_params& params);
 
 /// Reads `samples` (true/false, default true) and `max_samples` (1..100000,
 /// default 10000) of GET /tracks/{id}. @returns the sample limit (0: none).

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/history/track_store.hpp"
 
+#include "core/defaults.hpp"
 #include "messages/error.hpp"
 
 #include <chrono>
@@ -104,6 +105,15 @@ void track_store::add(const session_record& record) {
   pending_.sessions.push_back(record);
 }
 
+void track_store::add(const ptz_command_record& record) {
+  if (pending_.ptz_commands.size()
+      >= defaults::store::max_pending_ptz_commands) {
+    ++status_.ptz_commands_shed;
+    return;
+  }
+  pending_.ptz_commands.push_back(record);
+}
+
 bool track_store::wants_flush() const {
   return pending_.samples.size() >= cfg_.batch_max_samples;
 }
@@ -129,6 +139,8 @@ bool track_store::flush(int64_t now_unix_ms) {
   recovered();
   status_.events_written += static_cast<int64_t>(pending_.events.size());
   status_.samples_written += static_cast<int64_t>(pending_.samples.size());
+  status_.ptz_commands_written
+      += static_cast<int64_t>(pending_.ptz_commands.size());
   ++status_.batches_committed;
   status_.last_commit_unix_ms = now_unix_ms;
   pending_ = write_batch{};
@@ -171,7 +183,7 @@ double track_store::retain_days_of(const std::string& camera_id) const {
 bool track_store::expire_step(int64_t now_unix_ms) {
   if (!ensure_open())
     return false;
-  if (expire_next_ >= expire_cameras_.size()) {
+  if (!expire_in_pass_) {
     auto cams = db_->cameras();
     if (!cams) {
       fail(cams.error());
@@ -179,9 +191,10 @@ bool track_store::expire_step(int64_t now_unix_ms) {
     }
     expire_cameras_ = std::move(*cams);
     expire_next_ = 0;
-    if (expire_cameras_.empty())
-      return false;
+    expire_in_pass_ = true;
   }
+  if (expire_next_ >= expire_cameras_.size())
+    return expire_ptz_step(now_unix_ms);
   auto& camera = expire_cameras_[expire_next_];
   auto cutoff
       = now_unix_ms - static_cast<int64_t>(retain_days_of(camera) * ms_per_day);
@@ -191,10 +204,27 @@ bool track_store::expire_step(int64_t now_unix_ms) {
     return false;
   }
   status_.rows_expired += *gone;
-  // Stay on this camera while it fills whole batches; else move on.
+  // Stay on this camera while it fills whole batches; else move on (the
+  // audit log's step comes after the last camera).
   if (*gone < cfg_.expire_batch)
     ++expire_next_;
-  return expire_next_ < expire_cameras_.size();
+  return true;
+}
+
+bool track_store::expire_ptz_step(int64_t now_unix_ms) {
+  auto cutoff
+      = now_unix_ms
+        - static_cast<int64_t>(cfg_.ptz_commands_retain_days * ms_per_day);
+  auto gone = db_->expire_ptz_commands(cutoff, cfg_.expire_batch);
+  if (!gone) {
+    fail(gone.error());
+    return false;
+  }
+  status_.ptz_commands_expired += *gone;
+  // A whole batch: there may be more; else the pass is done.
+  if (*gone < cfg_.expire_batch)
+    expire_in_pass_ = false;
+  return expire_in_pass_;
 }
 
 store_status track_store::status() const {

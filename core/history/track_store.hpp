@@ -28,6 +28,9 @@ public:
 
   void add(const store_update& update);
   void add(const session_record& record);
+  /// One PTZ audit record; shed (and counted) beyond a bound while the
+  /// database fails, like samples.
+  void add(const ptz_command_record& record);
 
   /// Whether enough samples wait to commit before the next timer.
   bool wants_flush() const;
@@ -40,9 +43,10 @@ public:
   caf::expected<bool> retain(const std::string& track_id, bool retain,
                              int64_t now_unix_ms);
 
-  /// Deletes at most one batch of expired tracks of one camera. A pass
-  /// walks every stored camera. @returns whether the pass has more steps
-  /// (call again soon) or is done (wait for the next interval).
+  /// Deletes at most one batch of expired tracks of one camera, or of
+  /// expired PTZ audit records. A pass walks every stored camera, then the
+  /// audit log. @returns whether the pass has more steps (call again soon)
+  /// or is done (wait for the next interval).
   bool expire_step(int64_t now_unix_ms);
 
   /// Records tracks closed as interrupted at start-up.
@@ -56,6 +60,7 @@ private:
   void fail(const caf::error& err);
   void recovered();
   double retain_days_of(const std::string& camera_id) const;
+  bool expire_ptz_step(int64_t now_unix_ms);
 
   store_config cfg_;
   std::map<std::string, double> retain_days_;
@@ -65,6 +70,8 @@ private:
   std::set<std::string> deleted_;
   std::vector<std::string> expire_cameras_;
   size_t expire_next_ = 0;
+  /// A pass is under way (its cameras listed, the audit log not yet done).
+  bool expire_in_pass_ = false;
   store_status status_;
   bool ever_opened_ = false;
   /// Log throttling: the last error logged and when; whether the current

@@ -245,6 +245,19 @@ track_reader_actor::behavior_type stub_reader(track_reader_actor::pointer) {
           return track_of(known_camera);
         return caf::make_error(ec::unknown_track, "no track '" + id + "'");
       },
+      [](atom::query, const ptz_command_query& q) {
+        ptz_command_record rec;
+        rec.ts_unix_ms = 1'700'000'000'000;
+        rec.camera_id = q.camera_id.empty() ? known_camera : q.camera_id;
+        rec.backend = "sim";
+        rec.command.what = ptz_command::kind::move;
+        rec.command.pan = 0.25;
+        rec.seq = 1;
+        ptz_command_page page;
+        page.commands.push_back(rec);
+        page.next_cursor = encode_cursor(rec.ts_unix_ms, rec.seq);
+        return page;
+      },
   };
 }
 
@@ -255,6 +268,7 @@ store_actor::behavior_type stub_store(store_actor::pointer) {
     return caf::make_error(ec::unknown_track, "no track '" + id + "'");
   };
   return {
+      [](const ptz_command_record&) {},
       [](const store_update&) {},
       [](const session_record&) {},
       [](atom::status) {

@@ -60,6 +60,7 @@ relay_actor::behavior_type relay_probe(told_ptr log) {
 store_actor::behavior_type faulty_store(store_actor::pointer self) {
   log_failures(self, "faulty_store");
   return {
+      [=](const ptz_command_record&) {},
       [=](const store_update&) {},
       [=](const session_record&) {},
       [=](atom::status) -> store_status {
@@ -122,6 +123,7 @@ store_actor::behavior_type stopping_store(store_actor::pointer self,
                                           exit_order order) {
   record_exits(self, order, "store");
   return {
+      [=](const ptz_command_record&) {},
       [=](const store_update&) {},
       [=](const session_record&) {},
       [=](atom::status) { return store_status{}; },
@@ -138,6 +140,7 @@ stopping_reader(track_reader_actor::pointer self, exit_order order) {
   return {
       [=](atom::query, const track_query&) { return track_page{}; },
       [=](atom::get, const std::string&, int32_t) { return stored_track{}; },
+      [=](atom::query, const ptz_command_query&) { return ptz_command_page{}; },
   };
 }
 

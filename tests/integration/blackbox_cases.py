@@ -122,6 +122,7 @@ def templates(env):
         ("track.delete", R("DELETE", "/tracks/cam_02/3")),
         ("track.retain", R("POST", "/tracks/cam_01/2/retain", {"retain": True})),
         ("store", R("GET", "/store")),
+        ("ptz.commands", R("GET", "/ptz/commands?camera_id=cam_01&after=0&before=4102444800000&limit=10")),
         ("clips", R("GET", "/clips")),
         ("clips.register", R("POST", "/clips", {"clip_id": "fz-good", "uri": "file://" + env["good_path"]})),
         ("clip", R("GET", f"/clips/{clip}")),

@@ -5,8 +5,9 @@ synthetic sky, the shipped detector and tracker, and a real WebSocket
 client that selects a drone. Checks the REST surface (GET /cameras/{id}
 ptz, POST /ptz/autotrack and /ptz/home with their errors), that
 autotracking keeps the selected drone in view and moves it towards the
-centre while the camera pans and zooms, and that clearing the target sends
-the camera home. Every message is validated against schemas/."""
+centre while the camera pans and zooms, that clearing the target sends
+the camera home, and that every command is in the audit log
+(GET /ptz/commands). Every message is validated against schemas/."""
 import argparse
 import json
 import os
@@ -14,6 +15,7 @@ import statistics
 import sys
 import time
 import unittest
+import urllib.parse
 
 import websocket
 
@@ -96,6 +98,23 @@ class PtzControl(unittest.TestCase):
         status, reply, _ = self.call("POST", "/cameras/ptz_cam/ptz/home", token=VIEWER_TOKEN)
         self.assertEqual(status, 403, reply)
 
+    def commands(self, **params):
+        status, page, _ = self.call("GET", "/ptz/commands?" + urllib.parse.urlencode(params),
+                                    token=VIEWER_TOKEN)
+        self.assertEqual(status, 200, page)
+        validate(page, "ptz_command_page.schema.json")
+        return page
+
+    def test_audit_log_refuses_bad_parameters(self):
+        for query, name in [("limit=0", "limit"), ("after=5&before=5", "after"),
+                            ("cursor=nope", "cursor"), ("label=drone", "label")]:
+            with self.subTest(query=query):
+                status, reply, _ = self.call("GET", "/ptz/commands?" + query, token=VIEWER_TOKEN)
+                self.assertEqual(status, 400, reply)
+                validate(reply, "rest_error.schema.json")
+                self.assertEqual(reply["error"], "invalid_argument")
+                self.assertTrue(reply["detail"].startswith(name + ":"), reply)
+
     def test_autotrack_switches_off_and_on(self):
         status, off, _ = self.call("POST", "/cameras/ptz_cam/ptz/autotrack", {"enabled": False})
         self.assertEqual(status, 200, off)
@@ -177,6 +196,49 @@ class PtzControl(unittest.TestCase):
             "the head back home",
             lambda: (lambda p: not p["moving"] and p["position"] == {"pan": 0.0, "tilt": 0.0, "zoom": 0.0})(
                 self.camera("ptz_cam")["ptz"]), timeout=15)
+        self.check_audit_log(now["commands_sent"])
+
+    def check_audit_log(self, sent_while_following):
+        # The store commits every 250 ms: wait for the home command.
+        def home_logged():
+            page = self.commands(camera_id="ptz_cam", limit=1000)
+            return page if any(c["kind"] == "home" for c in page["commands"]) else None
+        everything = self.server.wait_until("the home command in the audit log", home_logged,
+                                            timeout=10)["commands"]
+        self.assertGreaterEqual(len(everything), sent_while_following)
+        self.assertTrue(all(c["camera_id"] == "ptz_cam" and c["backend"] == "sim"
+                            for c in everything))
+        self.assertTrue(all(c["result"] == "ok" and c["error"] == "" and c["latency_ms"] >= 0
+                            for c in everything), [c for c in everything if c["result"] != "ok"])
+        reasons = {c["reason"] for c in everything}
+        self.assertIn("autotrack", reasons)
+        self.assertIn("operator", reasons)
+        home = next(c for c in everything if c["kind"] == "home")
+        self.assertEqual(home["reason"], "operator")
+        self.assertTrue(any(c["kind"] == "move" and c["reason"] == "autotrack"
+                            and c["velocity"]["pan"] != 0 for c in everything))
+        times = [c["ts_unix_ms"] for c in everything]
+        self.assertEqual(times, sorted(times, reverse=True), "not newest first")
+        # Paged with the cursor: the same records, in the same order.
+        paged, cursor = [], None
+        while True:
+            params = {"camera_id": "ptz_cam", "limit": 7}
+            if cursor:
+                params["cursor"] = cursor
+            page = self.commands(**params)
+            self.assertLessEqual(len(page["commands"]), 7)
+            paged += page["commands"]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                break
+        # (A command sent meanwhile would only add to the front.)
+        paged = [c for c in paged if c["ts_unix_ms"] <= times[0]]
+        self.assertEqual(paged[-len(everything):], everything)
+        # A time window, and a camera without PTZ has none.
+        first, last = times[-1], times[0]
+        window = self.commands(camera_id="ptz_cam", after=first, before=last, limit=1000)["commands"]
+        self.assertTrue(all(first <= c["ts_unix_ms"] < last for c in window))
+        self.assertEqual(self.commands(camera_id="fixed")["commands"], [])
 
 
 if __name__ == "__main__":

@@ -51,7 +51,8 @@ def schema_validator(name):
     return lambda doc: jsonschema.validate(doc, schema, resolver=resolver)
 
 
-VALIDATE = {n: schema_validator(n) for n in ("track_list", "stored_track", "store_status", "rest_error")}
+VALIDATE = {n: schema_validator(n) for n in ("track_list", "stored_track", "store_status", "rest_error",
+                                            "ptz_command_page")}
 
 
 def start(data_dir, wrapper=None, extra=""):
@@ -353,18 +354,20 @@ class DiskFaults(unittest.TestCase):
 
 class Contracts(unittest.TestCase):
     def test_fixtures_match_and_bad_documents_fail(self):
-        for name in ("stored_track", "track_list", "store_status"):
+        for name in ("stored_track", "track_list", "store_status", "ptz_command_page"):
             with open(os.path.join(ROOT, "fixtures", "store", name + ".example.json")) as f:
                 VALIDATE[name](json.load(f))
         with self.assertRaises(jsonschema.ValidationError):
             VALIDATE["track_list"]({"tracks": [{"track_id": "x"}], "next_cursor": None})
+        with self.assertRaises(jsonschema.ValidationError):
+            VALIDATE["ptz_command_page"]({"commands": [], "next_cursor": None, "extra": 1})
 
     def test_openapi_lists_every_track_route(self):
         import yaml  # python3-yaml
         with open(os.path.join(ROOT, "schemas", "openapi.yaml")) as f:
             paths = yaml.safe_load(f)["paths"]
         for route in ("/tracks", "/tracks/{track_id}", "/tracks/{track_id}/retain",
-                      "/sessions/{session_id}/tracks", "/store"):
+                      "/sessions/{session_id}/tracks", "/store", "/ptz/commands"):
             self.assertIn(route, paths)
 
 
@@ -383,6 +386,8 @@ class CorruptDatabase(unittest.TestCase):
             self.assertEqual(st["state"], "degraded")
             self.assertIn("not a database", st["detail"])
             status, body, _ = server.request("GET", "/tracks")
+            self.assertEqual((status, body["error"]), (503, "store_unavailable"))
+            status, body, _ = server.request("GET", "/ptz/commands")
             self.assertEqual((status, body["error"]), (503, "store_unavailable"))
             server.wait_until("frames processed", lambda: server.get(f"/sessions/{sid}")["frames_processed"] > 10)
             # The operator moves the broken file away: a fresh database appears.

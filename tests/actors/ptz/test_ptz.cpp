@@ -54,6 +54,15 @@ slow_device_actor::behavior_type mock_device(slow_device_actor::pointer self,
   };
 }
 
+/// The audit records a mock STORE was sent.
+using record_log_ptr = std::shared_ptr<std::vector<ptz_command_record>>;
+
+ptz_log_actor::behavior_type mock_log(record_log_ptr records) {
+  return {
+      [=](const ptz_command_record& r) { records->push_back(r); },
+  };
+}
+
 /// The target seen at (cx, cy) in a frame taken at `ms`.
 ptz_observation seen_at(int64_t ms, double cx, double cy) {
   ptz_observation obs;
@@ -68,16 +77,20 @@ ptz_observation seen_at(int64_t ms, double cx, double cy) {
 
 struct ptz_fixture : fixture {
   device_log_ptr log = std::make_shared<device_log>();
+  record_log_ptr records = std::make_shared<std::vector<ptz_command_record>>();
   slow_device_actor device;
+  ptz_log_actor store;
   ptz_actor controller;
 
   ptz_fixture() {
     device = sys.spawn(mock_device, log);
+    store = sys.spawn(mock_log, records);
     ptz_setup setup;
     setup.camera_id = "cam_01";
     setup.cfg.backend = ptz_backend::sim;
     setup.cfg.min_interval_ms = 0;
     setup.device = device;
+    setup.log = store;
     controller = sys.spawn(ptz, std::move(setup));
     drain();
   }
@@ -85,6 +98,7 @@ struct ptz_fixture : fixture {
   ~ptz_fixture() override {
     caf::anon_send_exit(controller, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(device, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
     drain();
   }
 
@@ -195,6 +209,75 @@ CAF_TEST(a restarted camera becomes the device) {
   CAF_CHECK(log->commands.empty());
   CAF_CHECK(!other_log->commands.empty());
   caf::anon_send_exit(other, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST(each answered device call is one audit record with result ok) {
+  observe(seen_at(1000, 0.8, 0.7));
+  observe(seen_at(1100, 0.8, 0.7));
+  status(); // a position query: no command, no record
+  CAF_REQUIRE(!log->commands.empty());
+  CAF_REQUIRE_EQUAL(records->size(), log->commands.size());
+  auto& r = records->back();
+  CAF_CHECK_EQUAL(r.camera_id, "cam_01");
+  CAF_CHECK_EQUAL(r.backend, "sim");
+  CAF_CHECK(r.command.what == kind::move);
+  CAF_CHECK(r.command.reason == ptz_reason::autotrack);
+  CAF_CHECK_EQUAL(r.command.pan, log->commands.back().pan);
+  CAF_CHECK(r.result == ptz_result::ok);
+  CAF_CHECK_EQUAL(r.error, "");
+  CAF_CHECK_GREATER_OR_EQUAL(r.latency_ms, 0);
+  CAF_CHECK_GREATER(r.ts_unix_ms, 0);
+  // An operator request is logged with its reason.
+  call<ptz_status>(controller, atom::home_v);
+  CAF_REQUIRE_EQUAL(records->size(), log->commands.size());
+  CAF_CHECK(records->back().command.what == kind::home);
+  CAF_CHECK(records->back().command.reason == ptz_reason::operator_request);
+}
+
+CAF_TEST(a device error is an audit record with result error and its text) {
+  log->fail = caf::make_error(ec::source_unavailable, "no route to host");
+  observe(seen_at(1000, 0.9, 0.5));
+  observe(seen_at(1100, 0.9, 0.5));
+  CAF_REQUIRE_EQUAL(records->size(), 1u);
+  auto& r = records->front();
+  CAF_CHECK(r.result == ptz_result::error);
+  CAF_CHECK_NOT_EQUAL(r.error.find("no route to host"), std::string::npos);
+  CAF_CHECK(r.command.what == kind::move);
+}
+
+CAF_TEST(a device that does not answer is an audit record with result timeout) {
+  log->hold = true;
+  observe(seen_at(1000, 0.9, 0.5));
+  observe(seen_at(1100, 0.9, 0.5)); // in flight, never answered
+  CAF_REQUIRE_EQUAL(log->commands.size(), 1u);
+  CAF_CHECK(records->empty());
+  sched.advance_time(std::chrono::seconds(2));
+  drain();
+  CAF_REQUIRE_EQUAL(records->size(), 1u);
+  auto& r = records->front();
+  CAF_CHECK(r.result == ptz_result::timeout);
+  CAF_CHECK_EQUAL(r.latency_ms, 2000);
+  CAF_CHECK_NOT_EQUAL(r.error.find("2000 ms"), std::string::npos);
+  // Control went on: the controller counts it as a failed command.
+  CAF_CHECK_EQUAL(status().command_errors, 1);
+}
+
+CAF_TEST(without a store or with a dead one control goes on) {
+  caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
+  drain();
+  observe(seen_at(1000, 0.9, 0.5));
+  observe(seen_at(1100, 0.9, 0.5));
+  CAF_CHECK_EQUAL(log->commands.size(), 1u);
+  CAF_CHECK(records->empty());
+  // A restarted store gets the records from then on.
+  auto other = std::make_shared<std::vector<ptz_command_record>>();
+  auto restarted = sys.spawn(mock_log, other);
+  caf::anon_send(controller, atom::replace_v, ptz_log_actor{restarted});
+  drain();
+  call<ptz_status>(controller, atom::home_v);
+  CAF_REQUIRE_EQUAL(other->size(), 1u);
+  CAF_CHECK(other->front().command.what == kind::home);
+  caf::anon_send_exit(restarted, caf::exit_reason::user_shutdown);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
