@@ -120,6 +120,13 @@ class OnvifBackend(unittest.TestCase):
         validate(body, "camera_status.schema.json")
         return body["ptz"]
 
+    def audit(self, camera_id="dome"):
+        status, page, _ = self.call("GET", f"/ptz/commands?camera_id={camera_id}&limit=1000",
+                                    token=VIEWER_TOKEN)
+        self.assertEqual(status, 200, page)
+        validate(page, "ptz_command_page.schema.json")
+        return page
+
     def test_a_connects_in_order_signed_and_reads_the_position(self):
         ptz = self.ptz()  # asks the device where it points: connects
         self.assertEqual(ptz["backend"], "onvif")
@@ -234,6 +241,21 @@ class OnvifBackend(unittest.TestCase):
         self.server.wait_until(
             "the HTTP error in the PTZ state",
             lambda: "HTTP 500" in (self.ptz().get("last_error") or ""), timeout=10)
+        # The audit log has both failures and the success between them,
+        # with the device's words.
+        page = self.server.wait_until(
+            "the failed home commands in the audit log",
+            lambda: (lambda p: p if sum(c["result"] == "error" for c in p["commands"]) >= 2 else None)(
+                self.audit()), timeout=10)
+        homes = [c for c in page["commands"] if c["kind"] == "home"]
+        errors = [c for c in homes if c["result"] == "error"]
+        self.assertTrue(any("InjectedFault" in c["error"] for c in errors), errors)
+        self.assertTrue(any("HTTP 500" in c["error"] for c in errors), errors)
+        self.assertTrue(any(c["result"] == "ok" for c in homes), homes)
+        for c in page["commands"]:
+            self.assertEqual(c["backend"], "onvif")
+            self.assertEqual(c["camera_id"], "dome")
+            self.assertGreaterEqual(c["latency_ms"], 0)
 
     def test_e_a_hanging_device_does_not_hold_the_server(self):
         self.ptz()
