@@ -3,6 +3,7 @@
 
 #include "messages/error.hpp"
 
+#include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <ctime>
@@ -542,20 +543,34 @@ caf::expected<int64_t> parse_system_date_and_time(const std::string& xml) {
   auto utc = find(*body, "UTCDateTime");
   if (!utc)
     return unreadable("GetSystemDateAndTime", "no UTCDateTime");
-  auto num_of = [](const pugi::xml_node& parent, const char* name) {
-    return std::atoi(text_of(child(parent, name)).c_str());
+  // Each field within its calendar range (years 1970-9999), so no sum or
+  // product below can overflow whatever digits a device sends.
+  auto field = [](const pugi::xml_node& parent, const char* name, long lo,
+                  long hi) -> std::optional<int> {
+    auto text = text_of(child(parent, name));
+    char* end = nullptr;
+    errno = 0;
+    long v = std::strtol(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || errno == ERANGE || v < lo || v > hi)
+      return std::nullopt;
+    return static_cast<int>(v);
   };
   auto date = child(utc, "Date"), time = child(utc, "Time");
-  std::tm tm{};
-  tm.tm_year = num_of(date, "Year") - 1900;
-  tm.tm_mon = num_of(date, "Month") - 1;
-  tm.tm_mday = num_of(date, "Day");
-  tm.tm_hour = num_of(time, "Hour");
-  tm.tm_min = num_of(time, "Minute");
-  tm.tm_sec = num_of(time, "Second");
-  if (tm.tm_year < 70 || tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1
-      || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+  auto year = field(date, "Year", 1970, 9999);
+  auto month = field(date, "Month", 1, 12);
+  auto day = field(date, "Day", 1, 31);
+  auto hour = field(time, "Hour", 0, 23);
+  auto minute = field(time, "Minute", 0, 59);
+  auto second = field(time, "Second", 0, 60);
+  if (!year || !month || !day || !hour || !minute || !second)
     return unreadable("GetSystemDateAndTime", "the date is out of range");
+  std::tm tm{};
+  tm.tm_year = *year - 1900;
+  tm.tm_mon = *month - 1;
+  tm.tm_mday = *day;
+  tm.tm_hour = *hour;
+  tm.tm_min = *minute;
+  tm.tm_sec = *second;
   return static_cast<int64_t>(timegm(&tm)) * 1000;
 }
 

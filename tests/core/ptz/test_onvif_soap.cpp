@@ -226,6 +226,17 @@ TEST(onvif_soap, malformed_answers_are_clear_errors) {
       "</XRange></ContinuousPanTiltVelocitySpace></Spaces>"
       "</PTZConfigurationOptions></R></Body></E>");
   EXPECT_FALSE(bad_range);
+  // Found by fuzz_onvif: a year of 17 digits overflowed the milliseconds.
+  auto far_future = parse_system_date_and_time(
+      "<E><Body><R><UTCDateTime><Date><Year>65917010657370380</Year><Month>1"
+      "</Month><Day>1</Day></Date><Time><Hour>0</Hour><Minute>0</Minute>"
+      "<Second>0</Second></Time></UTCDateTime></R></Body></E>");
+  EXPECT_FALSE(far_future);
+  auto negative_hour = parse_system_date_and_time(
+      "<E><Body><R><UTCDateTime><Date><Year>2020</Year><Month>1</Month><Day>1"
+      "</Day></Date><Time><Hour>-3</Hour><Minute>0</Minute><Second>0</Second>"
+      "</Time></UTCDateTime></R></Body></E>");
+  EXPECT_FALSE(negative_hour);
   auto no_date = parse_system_date_and_time(
       "<E><Body><R><UTCDateTime><Date><Year>1900</Year></Date></UTCDateTime>"
       "</R></Body></E>");
