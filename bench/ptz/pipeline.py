@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The analytics pipeline with and without autotracking (docs/benchmarks.md
 §9): the real server with a virtual PTZ camera (ptz.backend sim, synthetic
-sky at 30 fps, the shipped detector), one session with a drone selected.
+sky at --fps, 120 by default: faster than the pipeline, so the processed
+rate is its capacity; the shipped detector), one session with a drone selected.
 Each run measures for WINDOW seconds the frames the session processed and
 the PTZ commands sent, once with autotracking on and once off (POST
 /cameras/{id}/ptz/autotrack), the two interleaved in every pair so a busy
@@ -21,20 +22,20 @@ import websocket
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tests", "integration"))
 from argus_server import ArgusServer  # noqa: E402
 
-CONFIG = """
-logging: {level: warn}
-detector: {model: models/argus-sky.onnx}
-session: {publish_hz: 10, confirm_hits: 3, end_after_ms: 1500}
+CONFIG_TEMPLATE = """
+logging: {{level: warn}}
+detector: {{model: models/argus-sky.onnx}}
+session: {{publish_hz: 10, confirm_hits: 3, end_after_ms: 1500}}
 cameras:
   - id: ptz_cam
     source: synthetic
     width: 640
     height: 360
-    fps: 30
+    fps: {fps}
     seed: 11
     drones: 2
     birds: 1
-    ptz: {backend: sim, autotrack: {target_coverage: 0.12}}
+    ptz: {{backend: sim, autotrack: {{target_coverage: 0.12}}}}
 """
 
 
@@ -64,8 +65,8 @@ def select_drone(ws):
     raise SystemExit("no track within 30 s")
 
 
-def one_pair(argus, window):
-    server = ArgusServer(argus, CONFIG)
+def one_pair(argus, window, fps):
+    server = ArgusServer(argus, CONFIG_TEMPLATE.format(fps=fps))
     try:
         _, info, _ = server.request("POST", "/sessions", body={"camera_id": "ptz_cam"},
                                     headers={"Content-Type": "application/json"})
@@ -102,10 +103,12 @@ def main():
     ap.add_argument("--argus", required=True)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--window", type=float, default=20)
+    ap.add_argument("--fps", type=float, default=120,
+                    help="the source rate: above what the pipeline keeps up with, so fps shows its capacity")
     args = ap.parse_args()
     on_fps, off_fps, on_cmd, off_cmd = [], [], [], []
     for i in range(args.runs):
-        r = one_pair(os.path.abspath(args.argus), args.window)
+        r = one_pair(os.path.abspath(args.argus), args.window, args.fps)
         on_fps.append(r[True][0])
         on_cmd.append(r[True][1])
         off_fps.append(r[False][0])
