@@ -1,6 +1,7 @@
 # argus — the two commands a newcomer needs:
 #   make demo   install missing Debian packages, build Release, serve the demo
 #   make test   install missing packages, build with tests, run every test
+#   (make package: the Debian package, from the Release build)
 # Everything else is a building block of those two.
 
 JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
@@ -14,7 +15,7 @@ FUZZ_TARGETS ?=
 CMAKE_FLAGS ?=
 LISTEN      ?= 127.0.0.1:8080
 
-.PHONY: all deps node-deps build build-test build-fuzz test fuzz fuzz-smoke demo bench model format clean
+.PHONY: all deps node-deps build build-test build-fuzz test fuzz fuzz-smoke demo bench model package format clean
 
 all: build
 
@@ -54,6 +55,11 @@ fuzz-smoke: build-fuzz
 ## fuzz: every fuzz target for FUZZ_SECONDS each (FUZZ_TARGETS: a subset), then a summary
 fuzz: build-fuzz
 	@fuzz/campaign.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+## package: argus_<version>_<arch>.deb in $(BUILD_DIR) from the Release binary (CPack; cmake/package.cmake)
+package: build
+	@cd $(BUILD_DIR) && cpack -G DEB --config CPackConfig.cmake >/dev/null
+	@ls $(abspath $(BUILD_DIR))/argus_*.deb
 
 ## demo: serve the synthetic camera on $(LISTEN) (Ctrl-C stops it cleanly)
 demo: build
