@@ -45,9 +45,11 @@ def validate(doc, name):
 
 
 class ArgusServer:
-    def __init__(self, binary, config_text, start_timeout=30, data_dir=None, wrapper=None):
+    def __init__(self, binary, config_text, start_timeout=30, data_dir=None, wrapper=None,
+                 cwd=ROOT):
         """`data_dir` keeps the track database across restarts (the caller
-        owns it); `wrapper` is a command prefix the binary runs under."""
+        owns it); `wrapper` is a command prefix the binary runs under; `cwd`
+        is where relative paths in the config resolve (the checkout)."""
         # Each server gets its own track database unless the config names one.
         self.own_data_dir = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="argus-test-")
@@ -63,7 +65,7 @@ class ArgusServer:
         self.log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)
         self.proc = subprocess.Popen(
             (wrapper or []) + [binary, "serve", "--config", self.cfg.name, "--listen", "127.0.0.1:0"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=self.log, text=True)
+            cwd=cwd, stdout=subprocess.PIPE, stderr=self.log, text=True)
         deadline = time.monotonic() + start_timeout
         self.port = None
         while time.monotonic() < deadline:
