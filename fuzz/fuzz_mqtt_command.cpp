@@ -28,14 +28,11 @@ void check(const mqtt_topics& topics, const std::set<std::string>& cameras,
   FUZZ_CHECK(cameras.count(cmd.camera_id), "a command for an unknown camera");
   FUZZ_CHECK(payload.size() <= defaults::mqtt::max_command_bytes,
              "an oversized payload accepted");
-  FUZZ_CHECK(topic == topics.prefix() + "/" + cmd.camera_id + "/target/set"
-                 || topic
-                        == topics.prefix() + "/" + cmd.camera_id
-                               + "/target/clear"
-                 || topic
-                        == topics.prefix() + "/" + cmd.camera_id
-                               + "/autotrack/set",
-             "a command from a topic that is none");
+  FUZZ_CHECK(
+      topic == topics.prefix() + "/" + cmd.camera_id + "/target/set"
+          || topic == topics.prefix() + "/" + cmd.camera_id + "/target/clear"
+          || topic == topics.prefix() + "/" + cmd.camera_id + "/autotrack/set",
+      "a command from a topic that is none");
   if (cmd.kind == mqtt_command::set_target)
     FUZZ_CHECK(payload.find(std::to_string(cmd.target_id)) != std::string::npos,
                "target id %lld not in the payload",

@@ -223,6 +223,7 @@ void on_link(self_ptr self, const mqtt_link& link) {
   if (link.up) {
     ++c.connects;
     c.connected = true;
+    self->state.outage_failures = 0;
     spdlog::info("mqtt: connected to {}:{}", self->state.setup.cfg.host,
                  self->state.setup.cfg.port);
     // A new connection: the broker may have lost the retained copies.
@@ -232,12 +233,15 @@ void on_link(self_ptr self, const mqtt_link& link) {
     return;
   }
   ++c.connect_failures;
-  // One line per outage, not one per attempt.
+  auto n = ++self->state.outage_failures;
+  // One warning per outage, then one info line per attempt.
   if (c.connected || c.connect_failures == 1)
     spdlog::warn("mqtt: broker {}:{} unavailable ({}); retrying with "
                  "backoff",
                  self->state.setup.cfg.host, self->state.setup.cfg.port,
                  link.detail);
+  else
+    spdlog::info("mqtt: reconnect attempt {} failed ({})", n, link.detail);
   c.connected = false;
 }
 

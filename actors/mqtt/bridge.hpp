@@ -44,6 +44,8 @@ struct mqtt_bridge_state {
   /// Session ids being looked up (not subscribed twice).
   std::set<std::string> looking_up;
   size_t pending_commands = 0;
+  /// Failed attempts since the link was last up (for the log).
+  int64_t outage_failures = 0;
   /// Last; stopped first when the state goes (publishes "offline").
   std::unique_ptr<mqtt_client> client;
 

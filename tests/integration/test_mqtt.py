@@ -130,8 +130,8 @@ mqtt:
   client_id: argus-test
   stats_interval_s: 0.5
   tracks_interval_s: 0.5
-  retry_min_ms: 100
-  retry_max_ms: 400
+  retry_min_ms: 300
+  retry_max_ms: 600
 cameras:
   - id: ptz_cam
     source: synthetic
@@ -236,9 +236,12 @@ class MqttBridge(unittest.TestCase):
         self.sub.close()
         self.broker.stop()
         # While the broker is down argus keeps running and counts what it
-        # could not deliver (stats every 0.5 s).
-        self.server.wait_until("a failed reconnect logged",
+        # could not deliver: three failed attempts (backoff from 300 ms)
+        # outlast a stats interval (0.5 s), so something was undelivered.
+        self.server.wait_until("the outage logged",
                                lambda: "mqtt: broker 127.0.0.1" in self.server.log_text(), timeout=15)
+        self.server.wait_until("three failed reconnects",
+                               lambda: "reconnect attempt 3 failed" in self.server.log_text(), timeout=15)
         self.assertEqual(self.server.request("GET", "/healthz")[0], 200)
         self.broker.start()
         type(self).sub = Sub(self.port, "argus/#", life_s=200)

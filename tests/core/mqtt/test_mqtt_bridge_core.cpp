@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "core/mqtt/mqtt_bridge_core.hpp"
-
 #include "core/config.hpp"
+#include "core/mqtt/mqtt_bridge_core.hpp"
 #include "gateway/mqtt_codec.hpp"
 
 #include <cstdlib>
