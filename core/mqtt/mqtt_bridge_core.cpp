@@ -105,6 +105,13 @@ mqtt_command parse_mqtt_command(const mqtt_topics& topics,
     cmd.enable = value == "ON";
     return cmd;
   }
+  // JSON's integer grammar, as the WebSocket's target_id: -?(0|[1-9][0-9]*).
+  auto digits = value.substr(!value.empty() && value.front() == '-' ? 1 : 0);
+  if (digits.size() > 1 && digits.front() == '0')
+    return invalid(camera, "target_id_must_be_int",
+                   "target/set needs an integer track id without leading "
+                   "zeros, got '"
+                       + quote_prefix(value, 32) + "'");
   int64_t id = 0;
   auto first = value.data();
   auto last = value.data() + value.size();

@@ -59,6 +59,8 @@ class Broker:
         if self.proc and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(timeout=10)
+        if self.proc:
+            self.log.close()
         self.proc = None
 
     def cleanup(self):
