@@ -131,6 +131,18 @@ using client_actor = caf::typed_actor<
     // From SESSION: close the connection with this code and reason.
     caf::reacts_to<atom::close, uint16_t, std::string>>;
 
+/// The MQTT bridge: to every SESSION one more client (ticks and events), to
+/// sessions and PTZ controllers one more commander (MQTT command topics).
+using mqtt_bridge_actor = client_actor::extend<
+    // From the MQTT network thread: a message on a command topic.
+    caf::reacts_to<mqtt_message>,
+    // From the MQTT network thread: the broker link went up or down.
+    caf::reacts_to<mqtt_link>,
+    // INTERNAL: look for new sessions, publish stats and PTZ states.
+    caf::reacts_to<atom::poll>,
+    // INTERNAL: publish the cameras' changed ticks (retained tracks).
+    caf::reacts_to<atom::publish>>;
+
 /// Owns the track-history database's one writer connection (detached);
 /// as a ptz_log_actor it keeps the PTZ audit log.
 using store_actor = ptz_log_actor::extend<

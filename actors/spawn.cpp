@@ -9,6 +9,9 @@
 #include "actors/relay/relay.hpp"
 #include "actors/video/camera.hpp"
 
+#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
+
 namespace argus {
 
 camera_actor spawn_camera(caf::actor_system& sys, const camera_config& cam) {
@@ -62,6 +65,19 @@ clip_manager_actor spawn_clip_manager(caf::actor_system& sys,
   setup.cache = std::make_shared<frame_cache>(frames.cache_mb * 1024 * 1024);
   setup.max_chunks = static_cast<size_t>(frames.max_chunks);
   return sys.spawn(clip_manager, std::move(setup));
+}
+
+mqtt_bridge_actor spawn_mqtt_bridge(caf::actor_system& sys,
+                                    mqtt_bridge_setup setup) {
+  return sys.spawn<caf::detached>(mqtt_bridge, std::move(setup));
+}
+
+void stop_mqtt_bridge(caf::actor_system& sys, const mqtt_bridge_actor& bridge) {
+  if (!bridge)
+    return;
+  caf::scoped_actor self{sys};
+  caf::anon_send_exit(bridge, caf::exit_reason::user_shutdown);
+  self->wait_for(bridge);
 }
 
 } // namespace argus

@@ -3,6 +3,7 @@
 
 #include "actors/history/store.hpp"
 #include "actors/interfaces.hpp"
+#include "actors/mqtt/bridge.hpp"
 #include "core/config.hpp"
 
 #include <caf/actor_system.hpp>
@@ -44,5 +45,14 @@ track_reader_actor spawn_track_reader(caf::actor_system& sys,
 /// over the AWS_* environment) and a shared frame cache.
 clip_manager_actor spawn_clip_manager(caf::actor_system& sys,
                                       const frames_config& frames);
+
+/// The MQTT BRIDGE (mqtt.host set); detached: its exit waits (bounded) for
+/// the broker to take "offline".
+mqtt_bridge_actor spawn_mqtt_bridge(caf::actor_system& sys,
+                                    mqtt_bridge_setup setup);
+
+/// Stops the BRIDGE and waits until it is gone (it has published
+/// "offline"). Blocks: call it from the main thread. A null handle: nothing.
+void stop_mqtt_bridge(caf::actor_system& sys, const mqtt_bridge_actor& bridge);
 
 } // namespace argus

@@ -3,6 +3,7 @@
 // two interfaces, never Beast or JSON. The gateway implements both.
 #pragma once
 
+#include "messages/ptz_types.hpp"
 #include "messages/type_ids.hpp"
 #include "messages/types.hpp"
 
@@ -60,6 +61,26 @@ public:
 using relay_wire_codec_ptr = std::shared_ptr<const relay_wire_codec>;
 
 using wire_codec_ptr = std::shared_ptr<const wire_codec>;
+
+struct mqtt_stats;
+
+/// Turns what the MQTT bridge publishes beside the sessions' own ticks and
+/// events into payloads (the gateway's JSON, the shapes REST and the
+/// WebSocket already use).
+class mqtt_wire_codec {
+public:
+  virtual ~mqtt_wire_codec() = default;
+  /// `<prefix>/stats`.
+  virtual text_ptr encode(const mqtt_stats& x) const = 0;
+  /// `<prefix>/<camera>/ptz/state`: the `ptz` block of GET /cameras/{id}.
+  virtual text_ptr encode(const ptz_status& x) const = 0;
+  /// `<prefix>/<camera>/command/reply`: the WebSocket's ack or error, or
+  /// `{"type":"ack","command":"autotrack","enabled":bool}`.
+  virtual text_ptr encode(const command_reply& x, bool autotrack,
+                          bool enabled) const = 0;
+};
+
+using mqtt_wire_codec_ptr = std::shared_ptr<const mqtt_wire_codec>;
 
 /// The outbound side of one client connection. Thread-safe: calls only post
 /// work onto the connection's own executor and return at once.

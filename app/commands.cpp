@@ -2,6 +2,7 @@
 #include "app/commands.hpp"
 
 #include "actors/engine.hpp"
+#include "actors/spawn.hpp"
 #include "actors/system_config.hpp"
 #include "app/sample_clip.hpp"
 #include "core/analytics/byte_tracker.hpp"
@@ -11,6 +12,7 @@
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "gateway/json_codec.hpp"
+#include "gateway/mqtt_codec.hpp"
 #include "gateway/server.hpp"
 
 #include <caf/actor_system.hpp>
@@ -143,6 +145,19 @@ int run_serve(const serve_options& opts) {
     stop_engine(sys, running);
     return 2;
   }
+  // Off unless mqtt.host is set; started once the engine runs, stopped
+  // before it so "offline" is the last thing the broker hears.
+  mqtt_bridge_actor bridge;
+  if (!cfg->mqtt.host.empty()) {
+    mqtt_bridge_setup ms;
+    ms.cfg = cfg->mqtt;
+    ms.registry = running.registry;
+    ms.handles = running.handles;
+    for (auto& cam : cfg->cameras)
+      ms.cameras.push_back(cam.id);
+    ms.codec = std::make_shared<json_mqtt_codec>();
+    bridge = spawn_mqtt_bridge(sys, std::move(ms));
+  }
   spdlog::info("argus listening on http://{}:{} with {} camera(s)",
                cfg->server.host, *port, cfg->cameras.size());
   std::cout << "argus listening on http://" << cfg->server.host << ":" << *port
@@ -153,6 +168,7 @@ int run_serve(const serve_options& opts) {
   spdlog::info("received {}, shutting down",
                sig == SIGINT ? "SIGINT" : "SIGTERM");
   srv.stop_accepting();
+  stop_mqtt_bridge(sys, bridge);
   stop_engine(sys, running);
   srv.stop(close_code::going_away, "server shutting down", socket_close_grace);
   spdlog::info("argus stopped");

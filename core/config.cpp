@@ -5,6 +5,7 @@
 #include "messages/error.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fmt/format.h>
 #include <fstream>
@@ -327,6 +328,39 @@ void parse_onvif(const YAML::Node& n, const std::string& p, onvif_config& o) {
     fail(join(p, "retry_max_ms"), "must be >= retry_min_ms");
 }
 
+void parse_mqtt(const YAML::Node& n, mqtt_config& m) {
+  const std::string p = "mqtt";
+  check_keys(n, p, p);
+  read(n, p, "host", m.host, "a string");
+  read_range(n, p, "port", m.port, 1, 65535);
+  read(n, p, "client_id", m.client_id, "a string");
+  if (m.client_id.empty() || m.client_id.size() > 64)
+    fail("mqtt.client_id", "must be 1 to 64 characters");
+  read(n, p, "topic_prefix", m.topic_prefix, "a string");
+  // Letters, digits, '_', '-' and inner '/': no wildcards (+, #) and no
+  // empty levels, so every topic argus builds is a valid topic name.
+  auto& t = m.topic_prefix;
+  bool ok = !t.empty() && t.front() != '/' && t.back() != '/'
+            && t.find("//") == std::string::npos
+            && std::all_of(t.begin(), t.end(), [](char c) {
+                 return std::isalnum(static_cast<unsigned char>(c)) || c == '_'
+                        || c == '-' || c == '/';
+               });
+  if (!ok)
+    fail("mqtt.topic_prefix",
+         "must be letters, digits, '_', '-' and inner '/' (no empty level)");
+  read(n, p, "username", m.username, "a string");
+  m.username = expand_env(m.username, join(p, "username"));
+  read(n, p, "password", m.password, "a string");
+  m.password = expand_env(m.password, join(p, "password"));
+  read_range(n, p, "stats_interval_s", m.stats_interval_s, 0.2, 3600.0);
+  read_range(n, p, "tracks_interval_s", m.tracks_interval_s, 0.1, 3600.0);
+  read_range(n, p, "retry_min_ms", m.retry_min_ms, 10, 600000);
+  read_range(n, p, "retry_max_ms", m.retry_max_ms, 10, 3600000);
+  if (m.retry_max_ms < m.retry_min_ms)
+    fail(join(p, "retry_max_ms"), "must be >= retry_min_ms");
+}
+
 void parse_ptz(const YAML::Node& n, const std::string& p, ptz_config& z) {
   check_keys(n, p, "cameras[].ptz");
   std::string backend = "none";
@@ -474,6 +508,8 @@ config parse_root(const YAML::Node& root) {
     parse_relay(root["relay"], cfg.relay);
   if (root["auth"])
     parse_auth(root["auth"], cfg.auth);
+  if (root["mqtt"])
+    parse_mqtt(root["mqtt"], cfg.mqtt);
   auto cams = root["cameras"];
   if (!cams || !cams.IsSequence() || cams.size() == 0)
     fail("cameras", "must be a non-empty list");
@@ -496,7 +532,7 @@ const std::vector<config_section>& config_key_table() {
   static const std::vector<config_section> table{
       {"",
        {"server", "logging", "detector", "tracker", "session", "store",
-        "frames", "relay", "auth", "cameras"}},
+        "frames", "relay", "auth", "mqtt", "cameras"}},
       {"server",
        {"listen", "io_threads", "max_body_bytes", "max_ws_message_bytes",
         "max_ws_clients", "client_max_queued_events", "web_root"}},
@@ -529,6 +565,10 @@ const std::vector<config_section>& config_key_table() {
         "persist_every", "persist_dir", "retry_after_s", "snapshot_timeout_ms",
         "encode_per_viewer"}},
       {"auth", {"tokens"}},
+      {"mqtt",
+       {"host", "port", "client_id", "topic_prefix", "username", "password",
+        "stats_interval_s", "tracks_interval_s", "retry_min_ms",
+        "retry_max_ms"}},
       {"auth.tokens[]", {"role", "token"}},
       {"cameras[]",
        {"id",
@@ -691,6 +731,20 @@ nlohmann::json auth_json(const auth_config& a) {
   return {{"tokens", std::move(tokens)}};
 }
 
+/// The password is a secret: "***" when set.
+nlohmann::json mqtt_json(const mqtt_config& m) {
+  return {{"host", m.host},
+          {"port", m.port},
+          {"client_id", m.client_id},
+          {"topic_prefix", m.topic_prefix},
+          {"username", m.username},
+          {"password", m.password.empty() ? "" : "***"},
+          {"stats_interval_s", m.stats_interval_s},
+          {"tracks_interval_s", m.tracks_interval_s},
+          {"retry_min_ms", m.retry_min_ms},
+          {"retry_max_ms", m.retry_max_ms}};
+}
+
 nlohmann::json zones_json(const std::vector<zone_polygon>& zones) {
   auto out = nlohmann::json::array();
   for (auto& z : zones) {
@@ -790,6 +844,7 @@ nlohmann::json config_to_json(const config& cfg) {
           {"frames", frames_json(cfg.frames)},
           {"relay", relay_json(cfg.relay)},
           {"auth", auth_json(cfg.auth)},
+          {"mqtt", mqtt_json(cfg.mqtt)},
           {"cameras", std::move(cameras)}};
 }
 

@@ -203,6 +203,25 @@ struct auth_config {
   std::vector<std::pair<std::string, std::string>> tokens;
 };
 
+/// The MQTT bridge (actors/mqtt/bridge.hpp). Off while `host` is empty.
+struct mqtt_config {
+  /// The broker; empty (the default): no bridge.
+  std::string host;
+  int port = defaults::mqtt::port;
+  std::string client_id = defaults::mqtt::client_id;
+  /// Every topic starts with it: `<prefix>/available`, `<prefix>/<camera>/...`.
+  std::string topic_prefix = defaults::mqtt::topic_prefix;
+  /// Empty: anonymous. `${NAME}` takes environment variable NAME.
+  std::string username;
+  /// `${NAME}` takes environment variable NAME; never logged or shown.
+  std::string password;
+  double stats_interval_s = defaults::mqtt::stats_interval_s;
+  double tracks_interval_s = defaults::mqtt::tracks_interval_s;
+  /// Reconnect waits: from min to max, doubling (with jitter).
+  int retry_min_ms = defaults::mqtt::retry_min_ms;
+  int retry_max_ms = defaults::mqtt::retry_max_ms;
+};
+
 /// The whole argus configuration.
 struct config {
   server_config server;
@@ -214,6 +233,7 @@ struct config {
   session_config session;
   store_config store;
   frames_config frames;
+  mqtt_config mqtt;
   std::vector<camera_config> cameras;
 };
 

@@ -220,4 +220,28 @@ inline constexpr auto frame_timeout = std::chrono::seconds(60);
 inline constexpr int s3_timeout_ms = 10000;
 } // namespace frames
 
+namespace mqtt {
+/// The broker's port (mqtt.port).
+inline constexpr int port = 1883;
+/// Topics start with this (mqtt.topic_prefix).
+inline constexpr const char* topic_prefix = "argus";
+/// MQTT client id (mqtt.client_id).
+inline constexpr const char* client_id = "argus";
+/// Seconds between argus/stats messages (and between looks for sessions).
+inline constexpr double stats_interval_s = 10;
+/// Seconds between retained argus/<camera>/tracks updates (latest wins).
+inline constexpr double tracks_interval_s = 1;
+/// Reconnect waits, from min doubling to max (with jitter).
+inline constexpr int retry_min_ms = 500;
+inline constexpr int retry_max_ms = 30000;
+/// MQTT keep-alive, seconds.
+inline constexpr int keepalive_s = 30;
+/// A command payload longer than this is refused unparsed.
+inline constexpr size_t max_command_bytes = 256;
+/// Commands awaiting a session's or PTZ's answer; more are refused.
+inline constexpr size_t max_pending_commands = 64;
+/// How long stopping waits for the broker to take "offline".
+inline constexpr auto stop_timeout = std::chrono::milliseconds(2000);
+} // namespace mqtt
+
 } // namespace argus::defaults

@@ -67,6 +67,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(argus, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(argus, (argus::ptz_command_record))
   CAF_ADD_TYPE_ID(argus, (argus::ptz_command_query))
   CAF_ADD_TYPE_ID(argus, (argus::ptz_command_page))
+  CAF_ADD_TYPE_ID(argus, (argus::mqtt_message))
+  CAF_ADD_TYPE_ID(argus, (argus::mqtt_link))
 
   CAF_ADD_ATOM(argus, argus::atom, subscribe, "subscribe")
   CAF_ADD_ATOM(argus, argus::atom, unsubscribe, "unsubscrib")
@@ -103,6 +105,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(argus, caf::first_custom_type_id)
   CAF_ADD_ATOM(argus, argus::atom, stage, "stage")
   CAF_ADD_ATOM(argus, argus::atom, enable, "enable")
   CAF_ADD_ATOM(argus, argus::atom, home, "home")
+  CAF_ADD_ATOM(argus, argus::atom, poll, "poll")
+  CAF_ADD_ATOM(argus, argus::atom, publish, "publish")
 
 CAF_END_TYPE_ID_BLOCK(argus)
 

@@ -288,6 +288,33 @@ typename Inspector::result_type inspect(Inspector& f, command_reply& x) {
            x.error, x.detail);
 }
 
+// -- MQTT bridge
+// ----------------------------------------------------------------
+
+/// A message the MQTT broker delivered on a command topic (from the MQTT
+/// network thread to the BRIDGE). Untrusted bytes: parsed by the bridge.
+struct mqtt_message {
+  std::string topic;
+  std::string payload;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, mqtt_message& x) {
+  return f(caf::meta::type_name("mqtt_message"), x.topic, x.payload);
+}
+
+/// The broker connection went up or down (from the MQTT network thread).
+struct mqtt_link {
+  bool up = false;
+  /// Why it is down (or "connected"), for the log.
+  std::string detail;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, mqtt_link& x) {
+  return f(caf::meta::type_name("mqtt_link"), x.up, x.detail);
+}
+
 // -- REST payloads
 // --------------------------------------------------------------
 
