@@ -52,9 +52,8 @@ void write_snapshot(text_writer& out, const stats_snapshot& s,
       out, s, "argus_camera_reconnects_total",
       "Times the camera reconnected to its source.", metric_type::counter,
       relay([](const relay_status& r) { return r.camera.reconnects; }));
-  camera_family(out, s, "argus_camera_online",
-                "1 while the camera is online.", metric_type::gauge,
-                relay([](const relay_status& r) {
+  camera_family(out, s, "argus_camera_online", "1 while the camera is online.",
+                metric_type::gauge, relay([](const relay_status& r) {
                   return r.camera.state == camera_link::online ? 1 : 0;
                 }));
   camera_family(out, s, "argus_relay_frames_encoded_total",

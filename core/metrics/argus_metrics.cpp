@@ -45,10 +45,10 @@ argus_metrics::argus_metrics()
           "argus_active_tracks", "Tracks in the latest tick.", {"camera"})),
       ws_clients(registry.add_gauge(
           "argus_ws_clients", "Open WebSocket connections.", {"endpoint"})),
-      ws_closes(registry.add_counter(
-          "argus_ws_closes_total",
-          "WebSocket connections closed, by endpoint and reason.",
-          {"endpoint", "reason"})),
+      ws_closes(registry.add_counter("argus_ws_closes_total",
+                                     "WebSocket connections closed, by "
+                                     "endpoint, who closed and close code.",
+                                     {"endpoint", "by", "reason"})),
       ptz_commands(registry.add_counter(
           "argus_ptz_commands_total",
           "Commands sent to PTZ devices, by kind and result.",

@@ -43,7 +43,8 @@ struct argus_metrics {
 
   /// Open WebSocket connections by endpoint.
   metrics::gauge_family& ws_clients;
-  /// WebSocket connections closed, by endpoint and close reason.
+  /// WebSocket connections closed, by endpoint, who closed (server,
+  /// client, network) and the close code's name.
   metrics::counter_family& ws_closes;
 
   // -- PTZ -----------------------------------------------------------------

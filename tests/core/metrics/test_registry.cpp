@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "core/metrics/argus_metrics.hpp"
 #include "core/metrics/registry.hpp"
 
 #include <cmath>
@@ -138,4 +139,30 @@ TEST(metrics_registry, the_writer_renders_families_built_at_scrape_time) {
   EXPECT_EQ(out.text(), "# HELP argus_viewers Viewers now.\n"
                         "# TYPE argus_viewers gauge\n"
                         "argus_viewers{camera=\"cam_01\"} 2\n");
+}
+
+TEST(argus_metrics, every_series_of_a_camera_is_exposed_with_promtool_names) {
+  auto m = std::make_shared<argus::argus_metrics>();
+  auto s = argus::series_of(m, "cam_01");
+  ASSERT_TRUE(s);
+  s.frames_in->inc();
+  s.end_to_end_latency->observe(0.04);
+  m->ws_closes.with({"session", "client", "normal"}).inc();
+  m->ptz_commands.with({"cam_01", "move", "ok"}).inc();
+  auto text = m->registry.expose();
+  EXPECT_NE(text.find("argus_session_frames_in_total{camera=\"cam_01\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("argus_end_to_end_latency_seconds_bucket{camera=\"cam_"
+                      "01\",le=\"0.05\"} 1\n"),
+            std::string::npos);
+  // promtool's lint: counters end in _total, durations are in seconds.
+  for (size_t at = text.find("# TYPE "); at != std::string::npos;
+       at = text.find("# TYPE ", at + 1)) {
+    auto line = text.substr(at, text.find('\n', at) - at);
+    if (line.find(" counter") != std::string::npos)
+      EXPECT_NE(line.find("_total counter"), std::string::npos) << line;
+    if (line.find(" histogram") != std::string::npos)
+      EXPECT_NE(line.find("_seconds histogram"), std::string::npos) << line;
+  }
+  EXPECT_FALSE(argus::series_of(nullptr, "cam_01"));
 }
