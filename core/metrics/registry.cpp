@@ -34,6 +34,24 @@ bool valid_name(std::string_view x, bool colon) {
   return true;
 }
 
+/// Backslash and newline escaped, and the double quote when `quote`
+/// (label values; HELP text leaves quotes alone).
+std::string escape(std::string_view x, bool quote) {
+  std::string out;
+  out.reserve(x.size());
+  for (char c : x) {
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"' && quote)
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
+  }
+  return out;
+}
+
 void write_labels(std::string& out, const label_pairs& labels) {
   if (labels.empty())
     return;
@@ -113,33 +131,11 @@ std::string format_value(double x) {
 }
 
 std::string escape_label_value(std::string_view x) {
-  std::string out;
-  out.reserve(x.size());
-  for (char c : x) {
-    if (c == '\\')
-      out += "\\\\";
-    else if (c == '"')
-      out += "\\\"";
-    else if (c == '\n')
-      out += "\\n";
-    else
-      out += c;
-  }
-  return out;
+  return escape(x, true);
 }
 
 std::string escape_help(std::string_view x) {
-  std::string out;
-  out.reserve(x.size());
-  for (char c : x) {
-    if (c == '\\')
-      out += "\\\\";
-    else if (c == '\n')
-      out += "\\n";
-    else
-      out += c;
-  }
-  return out;
+  return escape(x, false);
 }
 
 bool valid_metric_name(std::string_view x) {
