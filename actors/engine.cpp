@@ -53,7 +53,7 @@ store_setup recover_history(const config& cfg,
 /// The factories the SUPERVISOR restarts cameras, relays, PTZ controllers
 /// and the store with; the first instances are made with them too.
 void set_factories(caf::actor_system& sys, const config& cfg,
-                   supervisor_setup& sup) {
+                   const metrics_ptr& metrics, supervisor_setup& sup) {
   sup.spawn_camera = [&sys, cfg](const std::string& id) {
     return spawn_camera(sys, camera_config_of(cfg, id));
   };
@@ -61,10 +61,10 @@ void set_factories(caf::actor_system& sys, const config& cfg,
     return spawn_relay(sys, camera_config_of(cfg, id), cfg.relay,
                        std::move(cam));
   };
-  sup.spawn_ptz = [&sys, cfg](const std::string& id, camera_actor cam,
-                              ptz_log_actor log) {
+  sup.spawn_ptz = [&sys, cfg, metrics](const std::string& id, camera_actor cam,
+                                       ptz_log_actor log) {
     return spawn_ptz(sys, camera_config_of(cfg, id), std::move(cam),
-                     std::move(log));
+                     std::move(log), metrics);
   };
 }
 
@@ -73,6 +73,7 @@ void set_factories(caf::actor_system& sys, const config& cfg,
 engine start_engine(caf::actor_system& sys, const config& cfg,
                     std::vector<std::string> labels, wire_codec_ptr codec) {
   engine out;
+  out.metrics = std::make_shared<argus_metrics>();
   supervisor_setup sup;
   registry_setup reg;
   reg.cfg = cfg;
@@ -84,7 +85,7 @@ engine start_engine(caf::actor_system& sys, const config& cfg,
     out.history.store = sup.spawn_store();
     out.history.reader = spawn_track_reader(sys, cfg.store.path);
   }
-  set_factories(sys, cfg, sup);
+  set_factories(sys, cfg, out.metrics, sup);
   // One shared CAMERA per configured camera (the sessions' and the
   // relay's), its RELAY and, for a PTZ camera, its PTZ controller.
   for (const auto& cam : cfg.cameras) {
@@ -97,6 +98,7 @@ engine start_engine(caf::actor_system& sys, const config& cfg,
   reg.store = out.history.store;
   reg.cameras = sup.cameras;
   reg.ptz = sup.ptz;
+  reg.metrics = out.metrics;
   out.registry = sys.spawn(registry, std::move(reg));
   if (cfg.frames.enabled)
     out.clips = spawn_clip_manager(sys, cfg.frames);

@@ -5,6 +5,7 @@
 #include "actors/supervised_handles.hpp"
 #include "actors/wire.hpp"
 #include "core/config.hpp"
+#include "core/metrics/argus_metrics.hpp"
 
 #include <caf/actor_system.hpp>
 #include <memory>
@@ -25,6 +26,8 @@ struct engine {
   /// The frame server; null when frames.enabled is false.
   clip_manager_actor clips;
   supervisor_actor supervisor;
+  /// What the sessions, PTZ controllers and gateway count (GET /metrics).
+  metrics_ptr metrics;
 };
 
 /// Spawns every long-lived actor for `cfg` through the spawn_<actor>

@@ -34,15 +34,16 @@ relay_actor spawn_relay(caf::actor_system& sys, const camera_config& cam,
 }
 
 ptz_actor spawn_ptz(caf::actor_system& sys, const camera_config& cam,
-                    camera_actor camera, ptz_log_actor log) {
+                    camera_actor camera, ptz_log_actor log,
+                    metrics_ptr metrics) {
   if (cam.ptz.backend != ptz_backend::onvif)
     return sys.spawn(ptz, ptz_setup{cam.id, cam.ptz, std::move(camera), false,
-                                    std::move(log)});
+                                    std::move(log), std::move(metrics)});
   // The device's SOAP calls block, so it gets a thread.
   auto device = sys.spawn<caf::detached>(onvif_device, cam.id, cam.ptz.onvif,
                                          onvif_io(cam.ptz.onvif));
-  return sys.spawn(ptz,
-                   ptz_setup{cam.id, cam.ptz, device, true, std::move(log)});
+  return sys.spawn(ptz, ptz_setup{cam.id, cam.ptz, device, true, std::move(log),
+                                  std::move(metrics)});
 }
 
 store_actor spawn_store(caf::actor_system& sys, store_setup setup) {

@@ -5,6 +5,7 @@
 #include "actors/interfaces.hpp"
 #include "actors/mqtt/bridge.hpp"
 #include "core/config.hpp"
+#include "core/metrics/argus_metrics.hpp"
 
 #include <caf/actor_system.hpp>
 #include <string>
@@ -32,7 +33,8 @@ relay_actor spawn_relay(caf::actor_system& sys, const camera_config& cam,
 /// (backend sim) and logging its commands to `log` (the STORE; null: not
 /// logged); scheduled (it never blocks: device calls are requests).
 ptz_actor spawn_ptz(caf::actor_system& sys, const camera_config& cam,
-                    camera_actor camera, ptz_log_actor log);
+                    camera_actor camera, ptz_log_actor log,
+                    metrics_ptr metrics = nullptr);
 
 /// The STORE; detached (SQLite writes).
 store_actor spawn_store(caf::actor_system& sys, store_setup setup);

@@ -139,6 +139,7 @@ int run_serve(const serve_options& opts) {
     srv.set_frame_server(running.clips);
   srv.set_relays(running.handles, cfg->relay);
   srv.set_auth(*auth);
+  srv.set_metrics(running.metrics);
   auto port = srv.start();
   if (!port) {
     std::cerr << "argus: " << error_detail(port.error()) << "\n";

@@ -269,7 +269,8 @@ void http_session::upgrade(http_request req) {
   }
   if (camera) {
     stream_.expires_never();
-    auto ws = std::make_shared<ws_session>(stream_.release_socket(), ctx_);
+    auto ws = std::make_shared<ws_session>(stream_.release_socket(), ctx_,
+                                           "camera");
     auto endpoint = make_viewer_endpoint(ctx_, relay, fps, std::move(slot));
     endpoint->granted = *granted;
     ws->run(std::move(req), std::move(endpoint));
@@ -283,7 +284,8 @@ void http_session::upgrade(http_request req) {
                                   "the frame server is not running"));
     }
     stream_.expires_never();
-    auto ws = std::make_shared<ws_session>(stream_.release_socket(), ctx_);
+    auto ws = std::make_shared<ws_session>(stream_.release_socket(), ctx_,
+                                           "frames");
     auto endpoint = make_frames_endpoint(ctx_);
     endpoint->granted = *granted;
     ws->run(std::move(req), std::move(endpoint));
@@ -302,7 +304,7 @@ void http_session::upgrade(http_request req) {
                              extensions]() mutable {
           self->stream_.expires_never();
           auto ws = std::make_shared<ws_session>(self->stream_.release_socket(),
-                                                 self->ctx_);
+                                                 self->ctx_, "session");
           auto endpoint = make_session_endpoint(self->ctx_, std::move(session),
                                                 extensions);
           endpoint->granted = role;

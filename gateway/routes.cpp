@@ -3,6 +3,7 @@
 
 #include "gateway/camera_routes.hpp"
 #include "gateway/frame_routes.hpp"
+#include "gateway/metrics_routes.hpp"
 #include "gateway/ptz_routes.hpp"
 #include "gateway/service_routes.hpp"
 #include "gateway/session_routes.hpp"
@@ -28,6 +29,8 @@ std::vector<api_route> make_route_table() {
         {verb::head, role::none, get_healthz}}},
       {"/readyz", {{verb::get, role::none, get_readyz}}},
       {"/config", {{verb::get, role::admin, get_config}}},
+      {"/metrics", {{verb::get, role::viewer, get_metrics}}},
+      {"/stats", {{verb::get, role::viewer, get_stats}}},
       {"/cameras", {{verb::get, role::viewer, get_cameras}}},
       {"/cameras/{camera_id}", {{verb::get, role::viewer, get_camera}}},
       {"/cameras/{camera_id}/latest.jpg",

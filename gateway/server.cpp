@@ -39,6 +39,10 @@ void server::set_auth(std::shared_ptr<const bearer_auth> auth) {
   ctx_->auth = std::move(auth);
 }
 
+void server::set_metrics(metrics_ptr metrics) {
+  ctx_->metrics = std::move(metrics);
+}
+
 server::~server() {
   if (!stopped_)
     stop(close_code::going_away, "server shutting down",

@@ -38,6 +38,10 @@ public:
   /// Requires bearer tokens (none: open access).
   void set_auth(std::shared_ptr<const bearer_auth> auth);
 
+  /// Serves `metrics` at GET /metrics and /stats and counts WebSocket
+  /// clients and closes into it.
+  void set_metrics(metrics_ptr metrics);
+
   /// Stops accepting connections and new sessions (/readyz turns 503).
   void stop_accepting();
 

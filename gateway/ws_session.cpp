@@ -12,18 +12,45 @@
 namespace argus {
 
 ws_session::ws_session(tcp::socket&& socket,
-                       std::shared_ptr<gateway_context> ctx)
-    : ws_(std::move(socket)), ctx_(std::move(ctx)) {
+                       std::shared_ptr<gateway_context> ctx,
+                       std::string endpoint_name)
+    : ws_(std::move(socket)), ctx_(std::move(ctx)),
+      endpoint_name_(std::move(endpoint_name)) {
   // The caller counted this connection against max_ws_clients.
+  if (ctx_->metrics)
+    ctx_->metrics->ws_clients.with({endpoint_name_}).add(1);
 }
 
 ws_session::~ws_session() {
   ctx_->ws_clients.fetch_sub(1);
+  if (ctx_->metrics)
+    ctx_->metrics->ws_clients.with({endpoint_name_}).add(-1);
   std::lock_guard<std::mutex> guard{ctx_->sessions_mtx};
   ctx_->sessions.erase(this);
 }
 
 namespace {
+
+/// The close code as the metrics' `reason` label (a closed set, so a
+/// peer cannot grow the label space).
+std::string close_code_name(uint16_t code) {
+  switch (code) {
+  case 1000:
+    return "normal";
+  case 1001:
+    return "going_away";
+  case 1008:
+    return "policy_violation";
+  case 1009:
+    return "too_big";
+  case 1011:
+    return "internal_error";
+  case 1013:
+    return "try_again_later";
+  default:
+    return "other";
+  }
+}
 
 /// /ws/sessions/{id}: commands parsed here, a CLIENT of the session.
 class session_endpoint : public actor_endpoint<client_actor> {
@@ -150,6 +177,7 @@ void ws_session::do_read() {
 
 void ws_session::on_read(beast::error_code ec, std::size_t) {
   if (ec) {
+    peer_closed_ = ec == websocket::error::closed;
     if (ec != websocket::error::closed && ec != net::error::operation_aborted)
       spdlog::debug("websocket read ended: {}", ec.message());
     gone();
@@ -253,10 +281,26 @@ void ws_session::gone() {
   if (gone_)
     return;
   gone_ = true;
+  count_close();
   queue_.drop_waiting();
   paused_self_.reset();
   if (endpoint_)
     endpoint_->closed();
+}
+
+void ws_session::count_close() {
+  if (!ctx_->metrics)
+    return;
+  std::string by = "network";
+  std::string reason = "no_close_frame";
+  if (close_sent_) {
+    by = "server";
+    reason = close_code_name(uint16_t(close_reason_.code));
+  } else if (peer_closed_) {
+    by = "client";
+    reason = close_code_name(uint16_t(ws_.reason().code));
+  }
+  ctx_->metrics->ws_closes.with({endpoint_name_, by, reason}).inc();
 }
 
 } // namespace argus

@@ -69,7 +69,10 @@ make_viewer_endpoint(std::shared_ptr<gateway_context> ctx, relay_actor relay,
 class ws_session : public client_connection,
                    public std::enable_shared_from_this<ws_session> {
 public:
-  ws_session(tcp::socket&& socket, std::shared_ptr<gateway_context> ctx);
+  /// `endpoint_name` labels this connection's metrics ("session",
+  /// "camera", "frames").
+  ws_session(tcp::socket&& socket, std::shared_ptr<gateway_context> ctx,
+             std::string endpoint_name);
   ~ws_session() override;
 
   /// Completes the upgrade and starts the endpoint's actor.
@@ -89,6 +92,8 @@ private:
   void on_write(beast::error_code ec, std::size_t bytes);
   void do_close();
   void gone();
+  /// Counts this connection's close once, by who ended it and the code.
+  void count_close();
 
   websocket::stream<beast::tcp_stream> ws_;
   beast::flat_buffer buffer_;
@@ -99,6 +104,9 @@ private:
   bool closing_ = false;
   bool close_sent_ = false;
   bool gone_ = false;
+  /// The peer sent a close frame (its code is in ws_.reason()).
+  bool peer_closed_ = false;
+  std::string endpoint_name_;
   websocket::close_reason close_reason_;
   /// Holds this session while its read is paused (no operation pending
   /// would otherwise keep it alive); released on resume_read or close.

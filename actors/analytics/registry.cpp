@@ -55,6 +55,7 @@ session_actor spawn_session(self_ptr self, const camera_config& cam,
   session_setup setup;
   setup.params = {session_id, cam.id, cfg.session, st.setup.labels};
   setup.codec = st.setup.codec;
+  setup.metrics = st.setup.metrics;
   setup.camera = cam_hdl;
   setup.detector = det_hdl;
   setup.tracker = trk_hdl;

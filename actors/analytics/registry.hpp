@@ -4,6 +4,7 @@
 #include "actors/interfaces.hpp"
 #include "actors/wire.hpp"
 #include "core/config.hpp"
+#include "core/metrics/argus_metrics.hpp"
 
 #include <functional>
 #include <map>
@@ -33,6 +34,8 @@ struct registry_setup {
   std::map<std::string, camera_actor> cameras;
   /// The PTZ controller of each PTZ camera (others have none).
   std::map<std::string, ptz_actor> ptz;
+  /// Shared metrics (null: none), handed to every session.
+  metrics_ptr metrics;
 };
 
 /// State of the REGISTRY.

@@ -26,6 +26,8 @@ metadata_tick stamped_tick(self_ptr self) {
 
 void broadcast_events(self_ptr self, const std::vector<track_event>& events) {
   auto& st = self->state;
+  if (st.metrics)
+    st.metrics.events_published->inc(events.size());
   for (auto& ev : events) {
     auto text = st.setup.codec->encode(ev);
     for (auto& c : st.clients)
@@ -80,6 +82,12 @@ void on_tracks(self_ptr self, const track_set& ts, double detect_ms,
   auto now = mono_now_ms();
   auto latency = double(now - ts.ts_mono_ms);
   auto events = st.core->process(ts, latency, detect_ms, now);
+  if (auto& m = st.metrics) {
+    m.frames_processed->inc();
+    m.detection_latency->observe(detect_ms / 1e3);
+    m.pipeline_latency->observe(latency / 1e3);
+    m.active_tracks->set(double(st.core->tick().tracks.size()));
+  }
   broadcast_events(self, events);
   steer_ptz(self, ts.ts_mono_ms, lens_zoom);
   if (!st.setup.store)
@@ -134,6 +142,12 @@ void publish_tick(self_ptr self) {
   if (!st.core->take_dirty() || st.clients.empty())
     return;
   auto tick = stamped_tick(self);
+  if (auto& m = st.metrics) {
+    m.ticks_published->inc();
+    // Both wall clocks: the capture stamp is the only one the tick has.
+    m.end_to_end_latency->observe(
+        std::max(0.0, tick.published_unix_us / 1e6 - tick.ts_unix_ms / 1e3));
+  }
   // Encoded once per extension set in use (two at most today), so the
   // cost stays flat however many clients share a variant.
   std::vector<std::pair<wire_extensions, text_ptr>> texts;
@@ -184,6 +198,7 @@ session_actor::behavior_type session(self_ptr self, session_setup setup) {
   st.core.emplace(setup.params);
   st.sampler.emplace(setup.sampling);
   st.setup = std::move(setup);
+  st.metrics = series_of(st.setup.metrics, st.setup.params.camera_id);
   st.started_unix_ms = unix_now_ms();
   record_session(self, none_id);
   // The camera is shared (relay, later sessions): watch it, do not link,
@@ -217,9 +232,14 @@ session_actor::behavior_type session(self_ptr self, session_setup setup) {
   return {
       [=](const frame_ptr& f) {
         auto& s = self->state;
+        if (s.metrics)
+          s.metrics.frames_in->inc();
         if (s.detector_busy) {
-          if (s.pending)
+          if (s.pending) {
             s.core->count_dropped();
+            if (s.metrics)
+              s.metrics.frames_dropped->inc();
+          }
           s.pending = f;
           return;
         }

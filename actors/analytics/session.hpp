@@ -5,6 +5,7 @@
 #include "actors/wire.hpp"
 #include "core/analytics/analytics_session.hpp"
 #include "core/history/track_sampler.hpp"
+#include "core/metrics/argus_metrics.hpp"
 
 #include <optional>
 #include <vector>
@@ -25,6 +26,8 @@ struct session_setup {
   sampler_params sampling;
   /// The session's settings as JSON for the history.
   std::string config_json = "{}";
+  /// Shared metrics (null: none).
+  metrics_ptr metrics;
 };
 
 /// State of a SESSION.
@@ -47,6 +50,8 @@ struct session_state {
   int64_t clients_evicted = 0;
   uint64_t tick_generation = 0;
   std::string last_error;
+  /// This camera's metrics (empty without a registry).
+  camera_series metrics;
 };
 
 /// The SESSION of one camera: subscribes to the CAMERA, keeps at most one

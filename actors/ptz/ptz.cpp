@@ -27,6 +27,13 @@ void send_next(self_ptr self);
 void log_call(self_ptr self, ptz_command cmd, int64_t sent_unix_ms,
               caf::actor_clock::time_point sent, const caf::error& err) {
   auto& st = self->state;
+  auto result = err == caf::sec::request_timeout ? ptz_result::timeout
+                : err                            ? ptz_result::error
+                                                 : ptz_result::ok;
+  if (st.setup.metrics)
+    st.setup.metrics->ptz_commands
+        .with({st.setup.camera_id, to_string(cmd.what), to_string(result)})
+        .inc();
   if (!st.setup.log)
     return;
   ptz_command_record rec;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "actors/interfaces.hpp"
+#include "core/metrics/argus_metrics.hpp"
 #include "core/ptz/ptz_controller.hpp"
 
 #include <optional>
@@ -21,6 +22,8 @@ struct ptz_setup {
   bool owns_device = false;
   /// Where each device call is logged (the STORE); null: not logged.
   ptz_log_actor log;
+  /// Counts each device call by kind and result (null: not counted).
+  metrics_ptr metrics;
 };
 
 /// State of a PTZ controller.
