@@ -19,7 +19,8 @@ using namespace argus::onvif;
 namespace {
 
 void check_pose(const ptz_pose& p) {
-  FUZZ_CHECK(std::isfinite(p.pan) && p.pan >= -1 && p.pan <= 1, "pan %f", p.pan);
+  FUZZ_CHECK(std::isfinite(p.pan) && p.pan >= -1 && p.pan <= 1, "pan %f",
+             p.pan);
   FUZZ_CHECK(std::isfinite(p.tilt) && p.tilt >= -1 && p.tilt <= 1, "tilt %f",
              p.tilt);
   FUZZ_CHECK(std::isfinite(p.zoom) && p.zoom >= 0 && p.zoom <= 1, "zoom %f",
@@ -27,13 +28,13 @@ void check_pose(const ptz_pose& p) {
 }
 
 void parse_all(const std::string& xml) {
-  (void) find_fault(xml);
-  (void) parse_capabilities(xml);
-  (void) parse_services(xml);
-  (void) parse_profiles(xml);
-  (void) parse_status(xml);
-  (void) parse_system_date_and_time(xml);
-  (void) parse_presets(xml);
+  (void)find_fault(xml);
+  (void)parse_capabilities(xml);
+  (void)parse_services(xml);
+  (void)parse_profiles(xml);
+  (void)parse_status(xml);
+  (void)parse_system_date_and_time(xml);
+  (void)parse_presets(xml);
   if (auto o = parse_configuration_options(xml)) {
     for (auto* r : {&o->pan_velocity, &o->tilt_velocity, &o->zoom_velocity,
                     &o->pan_position, &o->tilt_position, &o->zoom_position})
@@ -60,19 +61,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   size_t next = 0;
   client_io io;
-  io.post = [&](const std::string& url, const std::string&, const std::string&) {
-    FUZZ_CHECK(url.rfind("http://127.0.0.1:1/", 0) == 0,
-               "a request left the configured address: %s", url.c_str());
-    http_reply r;
-    if (next >= answers.size()) {
-      r.error = "no more answers";
-      return r;
-    }
-    auto a = answers[next++];
-    r.status = !a.empty() && a[0] == '!' ? 400 : 200;
-    r.body = a;
-    return r;
-  };
+  io.post
+      = [&](const std::string& url, const std::string&, const std::string&) {
+          FUZZ_CHECK(url.rfind("http://127.0.0.1:1/", 0) == 0,
+                     "a request left the configured address: %s", url.c_str());
+          http_reply r;
+          if (next >= answers.size()) {
+            r.error = "no more answers";
+            return r;
+          }
+          auto a = answers[next++];
+          r.status = !a.empty() && a[0] == '!' ? 400 : 200;
+          r.body = a;
+          return r;
+        };
   io.nonce = [] { return std::string("0123456789abcdef"); };
   io.unix_now_ms = [] { return int64_t{1700000000000}; };
   onvif_config cfg;
@@ -83,7 +85,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (c.connect())
     return 0;
   using kind = ptz_command::kind;
-  for (auto what : {kind::none, kind::move, kind::stop, kind::home, kind::preset}) {
+  for (auto what :
+       {kind::none, kind::move, kind::stop, kind::home, kind::preset}) {
     ptz_command cmd;
     cmd.what = what;
     cmd.pan = 0.7;
