@@ -2,6 +2,7 @@
 // The motion stage on synthetic sequences whose camera shift and moving
 // objects are known by construction.
 #include "core/analytics/motion_stage.hpp"
+#include "tests/support/textured_scene.hpp"
 
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
@@ -10,17 +11,8 @@ using namespace argus;
 
 namespace {
 
-/// A textured scene (blurred noise: corners everywhere), larger than the
-/// frame so shifted views of it have no empty border.
 cv::Mat textured_scene(int w, int h) {
-  cv::Mat noise(h, w, CV_8UC1);
-  cv::RNG rng(1234);
-  rng.fill(noise, cv::RNG::UNIFORM, 0, 256);
-  cv::GaussianBlur(noise, noise, cv::Size(0, 0), 3);
-  cv::normalize(noise, noise, 0, 255, cv::NORM_MINMAX);
-  cv::Mat bgr;
-  cv::cvtColor(noise, bgr, cv::COLOR_GRAY2BGR);
-  return bgr;
+  return argus::test::textured_scene(w, h, 1234);
 }
 
 /// The 640x512 view of `scene` whose top-left corner is (x, y): moving the

@@ -4,6 +4,7 @@
 // camera's own views while it pans and zooms over the synthetic sky.
 #include "core/video/global_motion.hpp"
 #include "tests/support/ptz_footage.hpp"
+#include "tests/support/textured_scene.hpp"
 
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
@@ -14,16 +15,8 @@ namespace {
 
 const cv::Size frame_size{640, 360};
 
-/// Blurred noise: texture everywhere, like a scene with ground and clouds.
-cv::Mat textured_scene(int w = 1600, int h = 1000) {
-  cv::Mat noise(h, w, CV_8UC1);
-  cv::RNG rng(4321);
-  rng.fill(noise, cv::RNG::UNIFORM, 0, 256);
-  cv::GaussianBlur(noise, noise, cv::Size(0, 0), 3);
-  cv::normalize(noise, noise, 0, 255, cv::NORM_MINMAX);
-  cv::Mat bgr;
-  cv::cvtColor(noise, bgr, cv::COLOR_GRAY2BGR);
-  return bgr;
+cv::Mat textured_scene() {
+  return argus::test::textured_scene(1600, 1000, 4321);
 }
 
 /// A view of `scene` `w` wide (of the scene's width) centred at (cx, cy),
