@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/frames/byte_source.hpp"
 
+#include "core/curl_global.hpp"
 #include "messages/error.hpp"
 
 #include <algorithm>
@@ -81,11 +82,6 @@ private:
 };
 
 // -- S3 ---------------------------------------------------------------------
-
-void curl_global_once() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 size_t append_body(char* data, size_t size, size_t n, void* user) {
   static_cast<std::string*>(user)->append(data, size * n);

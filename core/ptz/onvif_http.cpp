@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/ptz/onvif_http.hpp"
 
+#include "core/curl_global.hpp"
+
 #include <curl/curl.h>
 #include <memory>
 
@@ -70,8 +72,7 @@ http_reply post_once(curl_handle& h, int timeout_ms, const credentials& who,
 } // namespace
 
 transport curl_transport(int timeout_ms, const credentials& who) {
-  // curl_global_init is thread-safe from curl 7.84 (Debian 12: 7.88).
-  curl_global_init(CURL_GLOBAL_DEFAULT);
+  curl_global_once();
   auto handle = std::make_shared<curl_handle>();
   return [handle, timeout_ms, who](const std::string& url,
                                    const std::string& action,

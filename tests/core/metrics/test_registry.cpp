@@ -159,10 +159,12 @@ TEST(argus_metrics, every_series_of_a_camera_is_exposed_with_promtool_names) {
   for (size_t at = text.find("# TYPE "); at != std::string::npos;
        at = text.find("# TYPE ", at + 1)) {
     auto line = text.substr(at, text.find('\n', at) - at);
-    if (line.find(" counter") != std::string::npos)
+    if (line.find(" counter") != std::string::npos) {
       EXPECT_NE(line.find("_total counter"), std::string::npos) << line;
-    if (line.find(" histogram") != std::string::npos)
+    }
+    if (line.find(" histogram") != std::string::npos) {
       EXPECT_NE(line.find("_seconds histogram"), std::string::npos) << line;
+    }
   }
   EXPECT_FALSE(argus::series_of(nullptr, "cam_01"));
 }
