@@ -28,6 +28,30 @@ struct config_error {
   throw config_error{key + ": " + what};
 }
 
+/// The problems found so far by the parse running on this thread. A bad
+/// value is noted and parsing goes on, so one answer names every invalid
+/// key (PATCH /settings lists them all); a structural problem (a section
+/// that is not a mapping) throws and ends only its own section.
+thread_local std::vector<std::string>* noted = nullptr;
+
+/// Records `key: what` and goes on; the key keeps its default.
+void note(const std::string& key, const std::string& what) {
+  if (!noted)
+    fail(key, what);
+  noted->push_back(key + ": " + what);
+}
+
+/// Runs one section's parser; a problem that ends it is noted.
+template <class F> void section(F&& parse) {
+  try {
+    parse();
+  } catch (const config_error& e) {
+    noted->push_back(e.message);
+  } catch (const YAML::Exception& e) {
+    noted->push_back(std::string("YAML: ") + e.what());
+  }
+}
+
 std::string join(const std::string& prefix, const std::string& key) {
   return prefix.empty() ? key : prefix + "." + key;
 }
@@ -51,39 +75,49 @@ void check_keys(const YAML::Node& node, const std::string& path,
   for (auto it = node.begin(); it != node.end(); ++it) {
     auto key = it->first.as<std::string>();
     if (std::find(known.begin(), known.end(), key) == known.end())
-      fail(join(path, key), "unknown key");
+      note(join(path, key), "unknown key");
   }
 }
 
+/// @returns false when the key is there but not a T (noted).
 template <class T>
-void read(const YAML::Node& node, const std::string& path, const char* key,
+bool read(const YAML::Node& node, const std::string& path, const char* key,
           T& out, const char* expect) {
   auto child = node[key];
   if (!child)
-    return;
+    return true;
   try {
     out = child.as<T>();
+    return true;
   } catch (const YAML::Exception&) {
-    fail(join(path, key), std::string("must be ") + expect);
+    note(join(path, key), std::string("must be ") + expect);
+    return false;
   }
 }
 
-void read_num(const YAML::Node& n, const std::string& p, const char* key,
+/// @returns false when the value is no number or out of range (noted).
+bool read_num(const YAML::Node& n, const std::string& p, const char* key,
               double& out, double lo, double hi) {
-  read(n, p, key, out, "a number");
+  if (!read(n, p, key, out, "a number"))
+    return false;
   // Written so NaN (YAML .nan) fails too: it compares false both ways, and
   // an integer setting would then be converted from it (undefined).
-  if (!(out >= lo && out <= hi))
-    fail(join(p, key), fmt::format("must be in [{}, {}]", lo, hi));
+  if (!(out >= lo && out <= hi)) {
+    note(join(p, key), fmt::format("must be in [{}, {}]", lo, hi));
+    return false;
+  }
+  return true;
 }
 
+/// `out` changes only to a valid value.
 template <class T>
 void read_range(const YAML::Node& n, const std::string& p, const char* key,
                 T& out, double lo, double hi) {
   double v = double(out);
-  read_num(n, p, key, v, lo, hi);
+  if (!read_num(n, p, key, v, lo, hi))
+    return;
   if (std::is_integral<T>::value && v != double(int64_t(v)))
-    fail(join(p, key), "must be an integer");
+    return note(join(p, key), "must be an integer");
   out = T(v);
 }
 
@@ -107,6 +141,9 @@ void parse_server(const YAML::Node& n, server_config& s) {
   read_range(n, p, "client_max_queued_events", s.client_max_queued_events, 1,
              1 << 20);
   read(n, p, "web_root", s.web_root, "a string");
+  read_range(n, p, "settings_writes_per_minute", s.settings_writes_per_minute,
+             1, 6000);
+  read_range(n, p, "settings_backups", s.settings_backups, 0, 100);
 }
 
 void parse_motion(const YAML::Node& n, motion_config& m) {
@@ -478,52 +515,77 @@ void parse_auth(const YAML::Node& n, auth_config& a) {
   }
 }
 
+void parse_logging(const YAML::Node& lg, config& cfg) {
+  check_keys(lg, "logging", "logging");
+  read(lg, "logging", "level", cfg.log_level, "a string");
+  static const std::set<std::string> levels{"trace", "debug", "info",
+                                            "warn",  "error", "off"};
+  if (!levels.count(cfg.log_level))
+    note("logging.level", "must be one of trace, debug, info, warn, error, "
+                          "off");
+}
+
+void parse_cameras(const YAML::Node& cams, std::vector<camera_config>& out) {
+  if (!cams || !cams.IsSequence() || cams.size() == 0)
+    return note("cameras", "must be a non-empty list");
+  std::set<std::string> ids;
+  for (size_t i = 0; i < cams.size(); ++i) {
+    auto p = fmt::format("cameras[{}]", i);
+    section([&] {
+      auto cam = parse_camera(cams[i], p);
+      if (!ids.insert(cam.id).second)
+        fail(p + ".id", "duplicate camera id '" + cam.id + "'");
+      out.push_back(std::move(cam));
+    });
+  }
+}
+
 config parse_root(const YAML::Node& root) {
   config cfg;
   if (!root || root.IsNull())
     fail("<root>", "the config is empty");
   check_keys(root, "", "");
   if (root["server"])
-    parse_server(root["server"], cfg.server);
-  if (auto lg = root["logging"]) {
-    check_keys(lg, "logging", "logging");
-    read(lg, "logging", "level", cfg.log_level, "a string");
-    static const std::set<std::string> levels{"trace", "debug", "info",
-                                              "warn",  "error", "off"};
-    if (!levels.count(cfg.log_level))
-      fail("logging.level", "must be one of trace, debug, info, warn, error, "
-                            "off");
-  }
+    section([&] { parse_server(root["server"], cfg.server); });
+  if (auto lg = root["logging"])
+    section([&] { parse_logging(lg, cfg); });
   if (root["detector"])
-    parse_detector(root["detector"], cfg.detector);
+    section([&] { parse_detector(root["detector"], cfg.detector); });
   if (root["tracker"])
-    parse_tracker(root["tracker"], cfg.tracker);
+    section([&] { parse_tracker(root["tracker"], cfg.tracker); });
   if (root["session"])
-    parse_session(root["session"], cfg.session);
+    section([&] { parse_session(root["session"], cfg.session); });
   if (root["store"])
-    parse_store(root["store"], cfg.store);
+    section([&] { parse_store(root["store"], cfg.store); });
   if (root["frames"])
-    parse_frames(root["frames"], cfg.frames);
+    section([&] { parse_frames(root["frames"], cfg.frames); });
   if (root["relay"])
-    parse_relay(root["relay"], cfg.relay);
+    section([&] { parse_relay(root["relay"], cfg.relay); });
   if (root["auth"])
-    parse_auth(root["auth"], cfg.auth);
+    section([&] { parse_auth(root["auth"], cfg.auth); });
   if (root["mqtt"])
-    parse_mqtt(root["mqtt"], cfg.mqtt);
-  auto cams = root["cameras"];
-  if (!cams || !cams.IsSequence() || cams.size() == 0)
-    fail("cameras", "must be a non-empty list");
-  std::set<std::string> ids;
-  for (size_t i = 0; i < cams.size(); ++i) {
-    auto p = fmt::format("cameras[{}]", i);
-    auto cam = parse_camera(cams[i], p);
-    if (!ids.insert(cam.id).second)
-      fail(p + ".id", "duplicate camera id '" + cam.id + "'");
-    cfg.cameras.push_back(std::move(cam));
-  }
+    section([&] { parse_mqtt(root["mqtt"], cfg.mqtt); });
+  parse_cameras(root["cameras"], cfg.cameras);
   if (cfg.detector.names.empty())
     cfg.detector.names = names_for_model(cfg.detector.model);
   return cfg;
+}
+
+/// Every problem of `yaml_text`, or none and the config.
+config_check check_yaml(const std::string& yaml_text) {
+  config_check out;
+  noted = &out.errors;
+  try {
+    out.cfg = parse_root(YAML::Load(yaml_text));
+  } catch (const config_error& e) {
+    out.errors.push_back(e.message);
+  } catch (const YAML::Exception& e) {
+    out.errors.push_back(std::string("YAML syntax: ") + e.what());
+  }
+  noted = nullptr;
+  if (!out.errors.empty())
+    out.cfg.reset();
+  return out;
 }
 
 } // namespace
@@ -535,7 +597,8 @@ const std::vector<config_section>& config_key_table() {
         "frames", "relay", "auth", "mqtt", "cameras"}},
       {"server",
        {"listen", "io_threads", "max_body_bytes", "max_ws_message_bytes",
-        "max_ws_clients", "client_max_queued_events", "web_root"}},
+        "max_ws_clients", "client_max_queued_events", "web_root",
+        "settings_writes_per_minute", "settings_backups"}},
       {"logging", {"level"}},
       {"detector",
        {"model", "names", "input_width", "input_height", "layout",
@@ -635,7 +698,9 @@ nlohmann::json server_json(const server_config& s) {
           {"max_ws_message_bytes", s.max_ws_message_bytes},
           {"max_ws_clients", s.max_ws_clients},
           {"client_max_queued_events", s.client_max_queued_events},
-          {"web_root", s.web_root}};
+          {"web_root", s.web_root},
+          {"settings_writes_per_minute", s.settings_writes_per_minute},
+          {"settings_backups", s.settings_backups}};
 }
 
 nlohmann::json motion_json(const motion_config& m) {
@@ -723,22 +788,28 @@ nlohmann::json relay_json(const relay_config& r) {
           {"encode_per_viewer", r.encode_per_viewer}};
 }
 
+/// A set secret shows as the marker; an unset one as "".
+std::string secret(const std::string& value, bool hide) {
+  return hide && !value.empty() ? redaction_marker : value;
+}
+
 /// Tokens are secrets: only their roles are shown.
-nlohmann::json auth_json(const auth_config& a) {
+nlohmann::json auth_json(const auth_config& a, bool hide) {
   auto tokens = nlohmann::json::array();
   for (auto& [role, token] : a.tokens)
-    tokens.push_back({{"role", role}, {"token", "***"}});
+    tokens.push_back(
+        {{"role", role}, {"token", hide ? redaction_marker : token}});
   return {{"tokens", std::move(tokens)}};
 }
 
 /// The password is a secret: "***" when set.
-nlohmann::json mqtt_json(const mqtt_config& m) {
+nlohmann::json mqtt_json(const mqtt_config& m, bool hide) {
   return {{"host", m.host},
           {"port", m.port},
           {"client_id", m.client_id},
           {"topic_prefix", m.topic_prefix},
           {"username", m.username},
-          {"password", m.password.empty() ? "" : "***"},
+          {"password", secret(m.password, hide)},
           {"stats_interval_s", m.stats_interval_s},
           {"tracks_interval_s", m.tracks_interval_s},
           {"retry_min_ms", m.retry_min_ms},
@@ -756,7 +827,7 @@ nlohmann::json zones_json(const std::vector<zone_polygon>& zones) {
   return out;
 }
 
-nlohmann::json ptz_json(const ptz_config& z) {
+nlohmann::json ptz_json(const ptz_config& z, bool hide) {
   auto& a = z.autotrack;
   auto& g = a.pan;
   auto& v = z.sim;
@@ -794,18 +865,18 @@ nlohmann::json ptz_json(const ptz_config& z) {
           {"onvif",
            {{"address", o.address},
             {"username", o.username},
-            {"password", o.password.empty() ? "" : "***"},
+            {"password", secret(o.password, hide)},
             {"profile", o.profile},
             {"timeout_ms", o.timeout_ms},
             {"retry_min_ms", o.retry_min_ms},
             {"retry_max_ms", o.retry_max_ms}}}};
 }
 
-nlohmann::json camera_json(const camera_config& c) {
+nlohmann::json camera_json(const camera_config& c, bool hide) {
   auto& s = c.synthetic;
   nlohmann::json j{{"id", c.id},
                    {"source", to_string(c.source)},
-                   {"url", c.url},
+                   {"url", hide ? redact_url_password(c.url) : c.url},
                    {"width", s.width},
                    {"height", s.height},
                    {"fps", s.fps},
@@ -822,7 +893,7 @@ nlohmann::json camera_json(const camera_config& c) {
                    {"retry_jitter", c.retry_jitter},
                    {"idle_grace_ms", c.idle_grace_ms},
                    {"realtime", c.realtime},
-                   {"ptz", ptz_json(c.ptz)}};
+                   {"ptz", ptz_json(c.ptz, hide)}};
   // Unset (-1) means store.retain_days: left out, as in the file.
   if (c.retain_days >= 0)
     j["retain_days"] = c.retain_days;
@@ -831,10 +902,11 @@ nlohmann::json camera_json(const camera_config& c) {
 
 } // namespace
 
-nlohmann::json config_to_json(const config& cfg) {
+nlohmann::json config_to_json(const config& cfg, secrets shown) {
+  bool hide = shown == secrets::hidden;
   auto cameras = nlohmann::json::array();
   for (auto& cam : cfg.cameras)
-    cameras.push_back(camera_json(cam));
+    cameras.push_back(camera_json(cam, hide));
   return {{"server", server_json(cfg.server)},
           {"logging", {{"level", cfg.log_level}}},
           {"detector", detector_json(cfg.detector)},
@@ -843,9 +915,26 @@ nlohmann::json config_to_json(const config& cfg) {
           {"store", store_json(cfg.store)},
           {"frames", frames_json(cfg.frames)},
           {"relay", relay_json(cfg.relay)},
-          {"auth", auth_json(cfg.auth)},
-          {"mqtt", mqtt_json(cfg.mqtt)},
+          {"auth", auth_json(cfg.auth, hide)},
+          {"mqtt", mqtt_json(cfg.mqtt, hide)},
           {"cameras", std::move(cameras)}};
+}
+
+std::string redact_url_password(const std::string& url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string::npos)
+    return url;
+  auto host_start = scheme + 3;
+  auto authority_end = url.find_first_of("/?#", host_start);
+  if (authority_end == std::string::npos)
+    authority_end = url.size();
+  auto at = url.rfind('@', authority_end);
+  if (at == std::string::npos || at < host_start)
+    return url;
+  auto colon = url.find(':', host_start);
+  if (colon == std::string::npos || colon > at)
+    return url;
+  return url.substr(0, colon + 1) + redaction_marker + url.substr(at);
 }
 
 const char* to_string(source_kind kind) {
@@ -895,15 +984,18 @@ caf::error apply_listen(config& cfg, const std::string& host_port) {
   return caf::none;
 }
 
+config_check check_config(const std::string& yaml_text) {
+  return check_yaml(yaml_text);
+}
+
 caf::expected<config> parse_config(const std::string& yaml_text) {
-  try {
-    return parse_root(YAML::Load(yaml_text));
-  } catch (const config_error& e) {
-    return caf::make_error(ec::invalid_config, e.message);
-  } catch (const YAML::Exception& e) {
-    return caf::make_error(ec::invalid_config,
-                           std::string("YAML syntax: ") + e.what());
-  }
+  auto checked = check_yaml(yaml_text);
+  if (checked.cfg)
+    return std::move(*checked.cfg);
+  std::string all;
+  for (auto& e : checked.errors)
+    all += (all.empty() ? "" : "; ") + e;
+  return caf::make_error(ec::invalid_config, all);
 }
 
 caf::expected<config> load_config(const std::string& path) {

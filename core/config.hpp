@@ -10,6 +10,7 @@
 
 #include <caf/expected.hpp>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -157,6 +158,11 @@ struct server_config {
   size_t client_max_queued_events = defaults::client::max_queued_events;
   /// Directory of the web page (served at /), empty: none.
   std::string web_root = "web";
+  /// Writes (PATCH, persist, reload) one client may make to /settings a
+  /// minute; more are answered 429 with Retry-After.
+  int settings_writes_per_minute = defaults::server::settings_writes_per_minute;
+  /// Timestamped copies of the config file kept when /settings persists.
+  int settings_backups = defaults::server::settings_backups;
   /// Requests a /ws/frames client may have waiting (frames.lifo_depth).
   size_t frames_lifo_depth = 8;
 };
@@ -250,13 +256,38 @@ struct config_section {
 /// schemas/config.schema.json.
 const std::vector<config_section>& config_key_table();
 
+/// What a secret (token, password, the password in a camera URL) shows as.
+inline constexpr const char* redaction_marker = "***";
+
+/// Whether config_to_json shows secrets: never on the wire; `shown` only
+/// to compare two configs inside argus.
+enum class secrets { hidden, shown };
+
 /// The running configuration in the shape of schemas/config.schema.json:
 /// every key with its effective value (detector.names resolved, server.listen
-/// as HOST:PORT), cameras[].retain_days only where set, tokens as "***".
-nlohmann::json config_to_json(const config& cfg);
+/// as HOST:PORT), cameras[].retain_days only where set, and (hidden) tokens,
+/// passwords and a camera URL's password as "***".
+nlohmann::json config_to_json(const config& cfg,
+                              secrets shown = secrets::hidden);
 
-/// Parses YAML text. Errors name the offending key, e.g.
-/// "cameras[1].fps: must be a number > 0". Unknown keys are errors too.
+/// `rtsp://user:pass@host/x` as `rtsp://user:***@host/x`; other URLs as
+/// they are.
+std::string redact_url_password(const std::string& url);
+
+/// A parse that names every problem (not only the first).
+struct config_check {
+  /// Set when `errors` is empty.
+  std::optional<config> cfg;
+  /// "cameras[0].fps: must be in [0.1, 240]", one per invalid key.
+  std::vector<std::string> errors;
+};
+
+/// Parses YAML (or JSON) text and lists every invalid key.
+config_check check_config(const std::string& yaml_text);
+
+/// Parses YAML text. The error names every offending key, joined by "; ",
+/// e.g. "cameras[1].fps: must be in [0.1, 240]". Unknown keys are errors
+/// too.
 caf::expected<config> parse_config(const std::string& yaml_text);
 
 /// Reads and parses a config file.

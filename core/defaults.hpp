@@ -29,6 +29,10 @@ inline constexpr int max_ws_clients = 4096;
 inline constexpr auto request_timeout = std::chrono::seconds(5);
 /// Idle HTTP keep-alive connections are closed after this.
 inline constexpr auto http_idle_timeout = std::chrono::seconds(30);
+/// Writes to /settings one client may make a minute.
+inline constexpr int settings_writes_per_minute = 30;
+/// Backups of the config file kept when /settings persists.
+inline constexpr int settings_backups = 5;
 } // namespace server
 
 namespace client {

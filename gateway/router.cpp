@@ -65,8 +65,10 @@ http::status status_of(const caf::error& err) {
       return http::status::not_found;
     case ec::invalid_argument:
     case ec::invalid_utf8:
+    case ec::invalid_config:
       return http::status::bad_request;
     case ec::clip_conflict:
+    case ec::no_config_file:
       return http::status::conflict;
     case ec::source_denied:
       return http::status::forbidden;

@@ -58,6 +58,10 @@ const char* to_string(ec code) {
     return "no_ptz";
   case ec::ptz_device_failed:
     return "ptz_device_failed";
+  case ec::persist_failed:
+    return "persist_failed";
+  case ec::no_config_file:
+    return "no_config_file";
   case ec::ec_count:
     break;
   }

@@ -67,6 +67,11 @@ enum class ec : uint8_t {
   /// The PTZ device could not be reached, refused a command (a SOAP fault,
   /// an HTTP error) or answered something argus cannot read.
   ptz_device_failed,
+  /// The settings could not be written to the config file (full disk,
+  /// permissions); the file is as it was.
+  persist_failed,
+  /// argus runs without a config file: nothing to persist or reload.
+  no_config_file,
   /// Sentinel: number of codes.
   ec_count,
 };

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "core/config.hpp"
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace argus {
+
+/// What a settings change does (or, for a dry run, would do).
+struct settings_outcome {
+  /// Every invalid key with its path; empty: the change is valid.
+  std::vector<std::string> errors;
+  /// Leaf paths whose value changes ("tracker.match_thresh",
+  /// "cameras[0].ptz.autotrack.kp"); a camera added or removed is
+  /// "cameras[i]".
+  std::vector<std::string> changed;
+  /// Of `changed`, those the running sessions and controllers take at once.
+  std::vector<std::string> applied;
+  /// Every accepted value not in effect until argus restarts: the paths
+  /// where the accepted config differs from the one argus started with and
+  /// that nothing applies live. Cumulative, not only this change's.
+  std::vector<std::string> restart_required;
+};
+
+/// Whether the running engine applies a change of `path` at once (the
+/// table in docs/protocol.md, "Settings"): logging.level, the tracker,
+/// session timing and publish rate, a PTZ camera's autotrack gains.
+bool applies_live(const std::string& path);
+
+/// The leaf paths where two config_to_json() documents differ.
+std::vector<std::string> changed_paths(const nlohmann::json& before,
+                                       const nlohmann::json& after);
+
+/// Merges `patch` into `target`: objects merge key by key, anything else
+/// replaces, and null removes the key (back to its default), as in
+/// JSON Merge Patch (RFC 7396).
+void merge_patch(nlohmann::json& target, const nlohmann::json& patch);
+
+/// The configuration as the settings API sees it: the document as written
+/// (`source`, the file's YAML as JSON, with `${NAME}` references and
+/// without defaults), the config it parses to, and the one argus started
+/// with (what needs a restart is measured against it). Pure: the SETTINGS
+/// actor (actors/settings/settings.hpp) does the file I/O and tells the
+/// engine.
+class settings_core {
+public:
+  /// What argus changes after loading the file (`serve --listen`, tokens
+  /// from ARGUS_TOKENS): applied to every config the core checks too.
+  using override_fn = std::function<void(config&)>;
+
+  /// @pre `source` parses to `running` (with `overrides` applied).
+  settings_core(nlohmann::json source, config running,
+                override_fn overrides = {});
+
+  /// Parses `yaml_text` (the config file). Errors list every invalid key.
+  static caf::expected<settings_core> from_yaml(const std::string& yaml_text,
+                                                override_fn overrides = {});
+
+  const config& running() const { return running_; }
+  const nlohmann::json& source() const { return source_; }
+
+  /// config_to_json of the running config (secrets hidden).
+  nlohmann::json view() const;
+
+  /// One top-level section of view(); nullopt for an unknown name.
+  std::optional<nlohmann::json> section(const std::string& name) const;
+
+  /// A checked change, not yet accepted.
+  struct proposal {
+    settings_outcome outcome;
+    nlohmann::json source;
+    std::optional<config> cfg;
+    bool valid() const { return outcome.errors.empty() && cfg.has_value(); }
+  };
+
+  /// `patch` merged into the section `section` ("" the whole document):
+  /// redaction markers where a secret was shown keep that secret, then the
+  /// whole result is validated.
+  proposal propose_patch(const nlohmann::json& patch,
+                         const std::string& section) const;
+
+  /// The secret-bearing keys `patch` (to `section`) sets to anything but
+  /// what GET shows (auth, passwords, a camera URL with a password):
+  /// writing them needs the admin role.
+  std::vector<std::string> secrets_written(const nlohmann::json& patch,
+                                           const std::string& section) const;
+
+  /// A whole new document (reload from the file).
+  proposal propose_document(const std::string& yaml_text) const;
+
+  /// Makes a valid proposal the running config. @pre p.valid()
+  void accept(proposal p);
+
+  /// The outcome so far with no change: what still waits for a restart.
+  settings_outcome pending() const;
+
+private:
+  proposal check(nlohmann::json source) const;
+  void keep_secrets(nlohmann::json& merged,
+                    std::vector<std::string>& errors) const;
+
+  nlohmann::json source_;
+  config running_;
+  override_fn overrides_;
+  /// config_to_json(secrets shown) of the config argus started with.
+  nlohmann::json boot_;
+};
+
+} // namespace argus
