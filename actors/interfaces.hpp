@@ -72,7 +72,10 @@ using ptz_actor = caf::typed_actor<
     // From SUPERVISOR: the CAMERA (the sim backend's device) was restarted.
     caf::reacts_to<atom::replace, camera_actor>,
     // From SUPERVISOR: the STORE was restarted; log commands to this one.
-    caf::reacts_to<atom::replace, ptz_log_actor>>;
+    caf::reacts_to<atom::replace, ptz_log_actor>,
+    // From REGISTRY: new settings; the controller takes its camera's
+    // autotrack gains (PATCH /settings).
+    caf::reacts_to<atom::configure, config_ptr>>;
 
 /// One WebSocket viewer of the camera relay.
 using viewer_actor = caf::typed_actor<
@@ -114,7 +117,9 @@ using detector_actor = caf::typed_actor<
 /// Runs the ByteTrack-style tracker.
 using tracker_actor = caf::typed_actor<
     // Associates one frame's detections with the tracks; replies the tracks.
-    caf::replies_to<detection_set>::with<track_set>>;
+    caf::replies_to<detection_set>::with<track_set>,
+    // From SESSION: new settings; the tracker takes `tracker`.
+    caf::reacts_to<atom::configure, config_ptr>>;
 
 /// One WebSocket connection's actor: owns its outbound queue and limits.
 using client_actor = caf::typed_actor<
@@ -242,6 +247,9 @@ using session_actor = frame_sink_actor::extend<
     caf::reacts_to<atom::replace, store_actor>,
     // From REGISTRY: the camera's PTZ controller was restarted.
     caf::reacts_to<atom::replace, ptz_actor>,
+    // From REGISTRY: new settings; the session takes publish rate and
+    // confirm/end timing and passes them to its TRACKER.
+    caf::reacts_to<atom::configure, config_ptr>,
     // INTERNAL: publish the latest tick (generation guards stale timers).
     caf::reacts_to<atom::tick, uint64_t>>;
 
@@ -266,7 +274,18 @@ using registry_actor = caf::typed_actor<
     caf::reacts_to<atom::replace, store_actor>,
     // From SUPERVISOR: the PTZ controller of this camera was restarted;
     // passed on to its session.
-    caf::reacts_to<atom::replace, std::string, ptz_actor>>;
+    caf::reacts_to<atom::replace, std::string, ptz_actor>,
+    // From SETTINGS: the accepted configuration; the registry keeps what
+    // new sessions use and passes it on to every session and PTZ controller.
+    caf::reacts_to<atom::configure, config_ptr>>;
+
+/// Owns the running configuration (GET/PATCH /settings): validates,
+/// applies, persists and reloads it, and publishes accepted changes.
+using settings_actor = caf::typed_actor<
+    // GET /settings: the running configuration.
+    caf::replies_to<atom::get>::with<config_ptr>,
+    // PATCH, validate, persist, reload.
+    caf::replies_to<settings_request>::with<settings_outcome>>;
 
 /// The track-history actors; both null when the store is disabled.
 struct track_history {

@@ -50,6 +50,10 @@ store_actor spawn_store(caf::actor_system& sys, store_setup setup) {
   return sys.spawn<caf::detached>(store, std::move(setup));
 }
 
+settings_actor spawn_settings(caf::actor_system& sys, settings_setup setup) {
+  return sys.spawn<caf::detached>(settings, std::move(setup));
+}
+
 track_reader_actor spawn_track_reader(caf::actor_system& sys,
                                       const std::string& path) {
   return sys.spawn<caf::detached>(track_reader, path);

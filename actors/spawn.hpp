@@ -4,6 +4,7 @@
 #include "actors/history/store.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/mqtt/bridge.hpp"
+#include "actors/settings/settings.hpp"
 #include "core/config.hpp"
 #include "core/metrics/argus_metrics.hpp"
 
@@ -52,6 +53,9 @@ clip_manager_actor spawn_clip_manager(caf::actor_system& sys,
 /// the broker to take "offline".
 mqtt_bridge_actor spawn_mqtt_bridge(caf::actor_system& sys,
                                     mqtt_bridge_setup setup);
+
+/// The SETTINGS actor; detached (it reads and writes the config file).
+settings_actor spawn_settings(caf::actor_system& sys, settings_setup setup);
 
 /// Stops the BRIDGE and waits until it is gone (it has published
 /// "offline"). Blocks: call it from the main thread. A null handle: nothing.

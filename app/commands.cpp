@@ -11,6 +11,7 @@
 #include "core/bearer_auth.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
+#include "core/settings/config_file.hpp"
 #include "gateway/json_codec.hpp"
 #include "gateway/mqtt_codec.hpp"
 #include "gateway/server.hpp"
@@ -89,6 +90,29 @@ caf::expected<std::shared_ptr<const bearer_auth>> make_auth(const config& cfg) {
   return std::shared_ptr<const bearer_auth>{auth};
 }
 
+/// The SETTINGS actor over the config file (as written, so persisting
+/// keeps its `${NAME}` references) with `--listen` applied on top.
+caf::expected<settings_actor> start_settings(caf::actor_system& sys,
+                                             const serve_options& opts,
+                                             registry_actor registry) {
+  auto text = read_config_file(opts.config_path);
+  if (!text)
+    return text.error();
+  auto listen = opts.listen;
+  auto core = settings_core::from_yaml(*text, [listen](config& cfg) {
+    if (!listen.empty())
+      apply_listen(cfg, listen);
+  });
+  if (!core)
+    return core.error();
+  settings_setup setup{opts.config_path, std::move(*core), std::move(registry),
+                       [](const config& cfg) {
+                         spdlog::set_level(
+                             spdlog::level::from_str(cfg.log_level));
+                       }};
+  return spawn_settings(sys, std::move(setup));
+}
+
 } // namespace
 
 int run_serve(const serve_options& opts) {
@@ -140,6 +164,14 @@ int run_serve(const serve_options& opts) {
   srv.set_relays(running.handles, cfg->relay);
   srv.set_auth(*auth);
   srv.set_metrics(running.metrics);
+  auto settings_handle = start_settings(sys, opts, running.registry);
+  if (!settings_handle) {
+    std::cerr << "argus: config error: "
+              << error_detail(settings_handle.error()) << "\n";
+    stop_engine(sys, running);
+    return 2;
+  }
+  srv.set_settings(*settings_handle);
   auto port = srv.start();
   if (!port) {
     std::cerr << "argus: " << error_detail(port.error()) << "\n";
@@ -169,6 +201,7 @@ int run_serve(const serve_options& opts) {
   spdlog::info("received {}, shutting down",
                sig == SIGINT ? "SIGINT" : "SIGTERM");
   srv.stop_accepting();
+  caf::anon_send_exit(*settings_handle, caf::exit_reason::user_shutdown);
   stop_mqtt_bridge(sys, bridge);
   stop_engine(sys, running);
   srv.stop(close_code::going_away, "server shutting down", socket_close_grace);

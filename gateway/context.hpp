@@ -8,6 +8,7 @@
 #include "core/config.hpp"
 #include "core/metrics/argus_metrics.hpp"
 #include "core/relay/viewer_limits.hpp"
+#include "core/settings/write_rate_limiter.hpp"
 #include "gateway/static_files.hpp"
 
 #include <atomic>
@@ -60,6 +61,11 @@ struct gateway_context {
   /// What GET /metrics exposes and the gateway counts (WebSocket clients
   /// and closes); null in tests that run without one.
   metrics_ptr metrics;
+  /// Owns the running configuration (GET/PATCH /settings); null: none.
+  settings_actor settings;
+  /// Writes to /settings per client (server.settings_writes_per_minute).
+  std::mutex settings_writes_mtx;
+  write_rate_limiter settings_writes{cfg.settings_writes_per_minute};
   /// Per PTZ camera, when GET /stats last read its command count and the
   /// count then: the command rate is the change since.
   std::mutex ptz_rate_mtx;

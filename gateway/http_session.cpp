@@ -90,12 +90,17 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
   // contract), so the reference never outlives the request.
   auto self = shared_from_this();
   auto executor = stream_.get_executor();
+  beast::error_code peer_err;
+  auto peer = stream_.socket().remote_endpoint(peer_err);
   guarded(req, [&] {
-    route(ctx_, req, [self, executor](http_response res) {
-      net::post(executor, [self, res = std::move(res)]() mutable {
-        self->reply(std::move(res));
-      });
-    });
+    route(
+        ctx_, req,
+        [self, executor](http_response res) {
+          net::post(executor, [self, res = std::move(res)]() mutable {
+            self->reply(std::move(res));
+          });
+        },
+        peer_err ? std::string() : peer.address().to_string());
   });
 }
 

@@ -203,6 +203,31 @@ text_ptr json_wire_codec::encode(const command_reply& x) const {
   return share(to_json(x));
 }
 
+json settings_outcome_json(const settings_outcome& out, bool dry_run) {
+  json j{{"changed", out.changed},
+         {"applied", out.applied},
+         {"restart_required", out.restart_required}};
+  if (dry_run) {
+    j["valid"] = out.errors.empty();
+    j["errors"] = out.errors;
+  } else {
+    j["persisted"] = out.persisted;
+    if (out.persisted) {
+      j["path"] = out.path;
+      j["backup"] = out.backup.empty() ? json() : json(out.backup);
+    }
+  }
+  return j;
+}
+
+json settings_error_json(const settings_outcome& out) {
+  std::string detail;
+  for (auto& e : out.errors)
+    detail += (detail.empty() ? "" : "; ") + e;
+  return {
+      {"error", "invalid_config"}, {"detail", detail}, {"errors", out.errors}};
+}
+
 std::string error_body(const std::string& code, const std::string& detail) {
   return dump_json(json{{"error", code}, {"detail", detail}});
 }

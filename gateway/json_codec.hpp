@@ -3,6 +3,7 @@
 #pragma once
 
 #include "actors/wire.hpp"
+#include "messages/settings_types.hpp"
 #include "messages/types.hpp"
 
 #include <nlohmann/json.hpp>
@@ -53,5 +54,13 @@ public:
 
 /// A REST error body: {"error": code, "detail": detail}.
 std::string error_body(const std::string& code, const std::string& detail);
+
+/// PATCH /settings, persist and reload: {changed, applied,
+/// restart_required, persisted[, path, backup]}; a dry run (validate):
+/// {valid, errors, changed, applied, restart_required}.
+nlohmann::json settings_outcome_json(const settings_outcome& out, bool dry_run);
+
+/// A refused change: 400 {error: "invalid_config", detail, errors}.
+nlohmann::json settings_error_json(const settings_outcome& out);
 
 } // namespace argus

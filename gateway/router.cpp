@@ -71,11 +71,14 @@ http::status status_of(const caf::error& err) {
     case ec::no_config_file:
       return http::status::conflict;
     case ec::source_denied:
+    case ec::forbidden:
       return http::status::forbidden;
     case ec::unsupported_clip:
       return http::status::unsupported_media_type;
     case ec::decode_failed:
       return http::status::unprocessable_entity;
+    case ec::persist_failed:
+      return http::status::insufficient_storage;
     case ec::source_failed:
     case ec::source_unavailable:
     case ec::ptz_device_failed:
@@ -150,7 +153,7 @@ bool serve_static(const gateway_context& ctx, const http_request& req,
 } // namespace
 
 void route(const std::shared_ptr<gateway_context>& ctx, const http_request& req,
-           responder respond) {
+           responder respond, const std::string& peer) {
   auto path = path_of(req);
   if (serve_static(*ctx, req, path, respond))
     return;
@@ -164,7 +167,8 @@ void route(const std::shared_ptr<gateway_context>& ctx, const http_request& req,
   const auto* op = found ? found->find(req.method()) : nullptr;
   // Unknown paths need a viewer token: a 404 tells no more than the docs.
   auto needs = op ? op->needs : found ? found->lowest_role() : role::viewer;
-  if (!authorize(*ctx, req, needs, respond))
+  auto granted = authorize(*ctx, req, needs, respond);
+  if (!granted)
     return;
   if (!decoded)
     return respond(error_response(req, http::status::bad_request, bad_path.code,
@@ -178,7 +182,10 @@ void route(const std::shared_ptr<gateway_context>& ctx, const http_request& req,
     return respond(error_response(req, http::status::upgrade_required,
                                   "upgrade_required",
                                   "this endpoint speaks WebSocket only"));
-  op->handler(route_call{ctx, req, params, defer_reply(req, respond)});
+  auto auth = req[http::field::authorization];
+  auto client = auth.empty() ? "peer " + peer : "token " + std::string(auth);
+  op->handler(route_call{ctx, req, params, defer_reply(req, respond), *granted,
+                         std::move(client)});
 }
 
 } // namespace argus

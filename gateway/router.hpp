@@ -18,7 +18,7 @@ using responder = std::function<void(http_response)>;
 /// handler, so `respond` runs exactly once (from whatever thread the
 /// answer arrives on).
 void route(const std::shared_ptr<gateway_context>& ctx, const http_request& req,
-           responder respond);
+           responder respond, const std::string& peer = {});
 
 /// A JSON response with the request's version and keep-alive.
 http_response json_response(const http_request& req, http::status status,

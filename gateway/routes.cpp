@@ -7,6 +7,7 @@
 #include "gateway/ptz_routes.hpp"
 #include "gateway/service_routes.hpp"
 #include "gateway/session_routes.hpp"
+#include "gateway/settings_routes.hpp"
 #include "gateway/track_routes.hpp"
 
 #include <algorithm>
@@ -29,6 +30,18 @@ std::vector<api_route> make_route_table() {
         {verb::head, role::none, get_healthz}}},
       {"/readyz", {{verb::get, role::none, get_readyz}}},
       {"/config", {{verb::get, role::admin, get_config}}},
+      {"/settings",
+       {{verb::get, role::controller, get_settings},
+        {verb::patch, role::controller, patch_settings}}},
+      {"/settings/validate",
+       {{verb::post, role::controller, post_settings_validate}}},
+      {"/settings/persist",
+       {{verb::post, role::controller, post_settings_persist}}},
+      {"/settings/reload",
+       {{verb::post, role::controller, post_settings_reload}}},
+      {"/settings/{section}",
+       {{verb::get, role::controller, get_settings_section},
+        {verb::patch, role::controller, patch_settings}}},
       {"/metrics", {{verb::get, role::viewer, get_metrics}}},
       {"/stats", {{verb::get, role::viewer, get_stats}}},
       {"/cameras", {{verb::get, role::viewer, get_cameras}}},

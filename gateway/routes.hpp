@@ -18,6 +18,11 @@ struct route_call {
   const http_request& req;
   const route_params& params;
   deferred_reply reply;
+  /// The caller's role (admin when auth is off).
+  role granted = role::admin;
+  /// Who is calling, for per-client limits: the bearer token if there is
+  /// one, else the peer's address.
+  std::string client;
 };
 
 using route_handler = void (*)(const route_call&);

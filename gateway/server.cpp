@@ -43,6 +43,10 @@ void server::set_metrics(metrics_ptr metrics) {
   ctx_->metrics = std::move(metrics);
 }
 
+void server::set_settings(settings_actor settings) {
+  ctx_->settings = std::move(settings);
+}
+
 server::~server() {
   if (!stopped_)
     stop(close_code::going_away, "server shutting down",

@@ -42,6 +42,9 @@ public:
   /// clients and closes into it.
   void set_metrics(metrics_ptr metrics);
 
+  /// Serves /settings from this SETTINGS actor (unset: those routes 503).
+  void set_settings(settings_actor settings);
+
   /// Stops accepting connections and new sessions (/readyz turns 503).
   void stop_accepting();
 

@@ -62,6 +62,8 @@ const char* to_string(ec code) {
     return "persist_failed";
   case ec::no_config_file:
     return "no_config_file";
+  case ec::forbidden:
+    return "forbidden";
   case ec::ec_count:
     break;
   }

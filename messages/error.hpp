@@ -72,6 +72,8 @@ enum class ec : uint8_t {
   persist_failed,
   /// argus runs without a config file: nothing to persist or reload.
   no_config_file,
+  /// The caller's role may not do this (writing secrets needs admin).
+  forbidden,
   /// Sentinel: number of codes.
   ec_count,
 };

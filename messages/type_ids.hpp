@@ -5,6 +5,7 @@
 
 #include "messages/frame_types.hpp"
 #include "messages/ptz_types.hpp"
+#include "messages/settings_types.hpp"
 #include "messages/store_types.hpp"
 #include "messages/types.hpp"
 
@@ -69,6 +70,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(argus, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(argus, (argus::ptz_command_page))
   CAF_ADD_TYPE_ID(argus, (argus::mqtt_message))
   CAF_ADD_TYPE_ID(argus, (argus::mqtt_link))
+  CAF_ADD_TYPE_ID(argus, (argus::settings_request))
+  CAF_ADD_TYPE_ID(argus, (argus::settings_outcome))
+  CAF_ADD_TYPE_ID(argus, (argus::config_ptr))
 
   CAF_ADD_ATOM(argus, argus::atom, subscribe, "subscribe")
   CAF_ADD_ATOM(argus, argus::atom, unsubscribe, "unsubscrib")
@@ -107,6 +111,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(argus, caf::first_custom_type_id)
   CAF_ADD_ATOM(argus, argus::atom, home, "home")
   CAF_ADD_ATOM(argus, argus::atom, poll, "poll")
   CAF_ADD_ATOM(argus, argus::atom, publish, "publish")
+  CAF_ADD_ATOM(argus, argus::atom, configure, "configure")
 
 CAF_END_TYPE_ID_BLOCK(argus)
 
@@ -115,6 +120,8 @@ CAF_END_TYPE_ID_BLOCK(argus)
 // interface carrying them may ever be published through the middleman.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(argus::frame_ptr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(argus::text_ptr)
+// A configuration shared by the SETTINGS actor: local only.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(argus::config_ptr)
 // Frame-server payloads hold shared immutable buffers (indexes, chunk and
 // JPEG bytes): local only, like frames.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(argus::clip_index_ptr)

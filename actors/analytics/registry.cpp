@@ -82,6 +82,23 @@ void forget(self_ptr self, const caf::actor_addr& addr) {
 
 } // namespace
 
+void take_live_settings(config& running, const config& accepted) {
+  running.tracker = accepted.tracker;
+  running.session.publish_hz = accepted.session.publish_hz;
+  running.session.confirm_hits = accepted.session.confirm_hits;
+  running.session.end_after_ms = accepted.session.end_after_ms;
+  running.session.update_min_conf_gain = accepted.session.update_min_conf_gain;
+  for (auto& cam : running.cameras)
+    for (auto& next : accepted.cameras)
+      if (next.id == cam.id) {
+        auto enabled = cam.ptz.autotrack.enabled;
+        auto mag = cam.ptz.autotrack.max_magnification;
+        cam.ptz.autotrack = next.ptz.autotrack;
+        cam.ptz.autotrack.enabled = enabled;
+        cam.ptz.autotrack.max_magnification = mag;
+      }
+}
+
 std::string make_session_id(const std::string& camera_id, uint64_t counter) {
   auto now = std::chrono::system_clock::now();
   auto secs = std::chrono::system_clock::to_time_t(now);
@@ -195,9 +212,23 @@ registry_actor::behavior_type registry(self_ptr self, registry_setup setup) {
       [=](atom::replace, const std::string& camera_id, ptz_actor ptz) {
         auto& st = self->state;
         st.setup.ptz[camera_id] = ptz;
+        // A restarted controller starts from the boot config: bring it up
+        // to the settings accepted since.
+        if (st.settings)
+          self->send(ptz, atom::configure_v, st.settings);
         for (auto& [id, e] : st.sessions)
           if (e.camera_id == camera_id)
             self->send(e.handle, atom::replace_v, ptz);
+      },
+      [=](atom::configure, const config_ptr& cfg) {
+        auto& st = self->state;
+        st.settings = cfg;
+        take_live_settings(st.setup.cfg, *cfg);
+        for (auto& [id, e] : st.sessions)
+          self->send(e.handle, atom::configure_v, cfg);
+        for (auto& [camera_id, ptz] : st.setup.ptz)
+          if (ptz)
+            self->send(ptz, atom::configure_v, cfg);
       },
   };
 }

@@ -54,6 +54,8 @@ struct registry_state {
   uint64_t created = 0;
   /// Per camera, shared by its successive trackers.
   std::map<std::string, track_id_source> track_ids;
+  /// The settings accepted last (null: none since start).
+  config_ptr settings;
 };
 
 /// The REGISTRY: knows the configured cameras, starts one SESSION per camera
@@ -64,6 +66,11 @@ struct registry_state {
 registry_actor::behavior_type
 registry(registry_actor::stateful_pointer<registry_state> self,
          registry_setup setup);
+
+/// Copies what PATCH /settings applies live (tracker, session timing and
+/// rate, each camera's autotrack settings) from `accepted` into `running`;
+/// the rest of `running` stays as argus started.
+void take_live_settings(config& running, const config& accepted);
 
 /// A session id in the seed's format: "session-<camera>-<UTC ISO time>"
 /// with milliseconds and a counter so ids never repeat.

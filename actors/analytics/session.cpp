@@ -3,6 +3,7 @@
 
 #include "actors/failure.hpp"
 #include "core/clock.hpp"
+#include "core/config.hpp"
 #include "core/defaults.hpp"
 
 #include <algorithm>
@@ -297,6 +298,16 @@ session_actor::behavior_type session(self_ptr self, session_setup setup) {
       },
       [=](atom::replace, ptz_actor ptz) {
         self->state.setup.ptz = std::move(ptz);
+      },
+      [=](atom::configure, const config_ptr& cfg) {
+        // The next tick timer already runs at the new rate: it reads
+        // publish_hz each time it is armed.
+        auto& s = self->state;
+        auto window = s.setup.params.cfg.stats_window;
+        s.setup.params.cfg = cfg->session;
+        s.setup.params.cfg.stats_window = window;
+        s.core->reconfigure(cfg->session);
+        self->send(s.setup.tracker, atom::configure_v, cfg);
       },
       [=](atom::tick, uint64_t generation) {
         auto& s = self->state;

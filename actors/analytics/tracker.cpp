@@ -2,6 +2,7 @@
 #include "actors/analytics/tracker.hpp"
 
 #include "actors/failure.hpp"
+#include "core/config.hpp"
 #include "core/ptz/virtual_ptz.hpp"
 
 #include <caf/typed_event_based_actor.hpp>
@@ -34,6 +35,9 @@ tracker(tracker_actor::stateful_pointer<tracker_state> self,
         out.frame_h = ds.frame_h;
         out.tracks = self->state.impl.update(ds.detections);
         return out;
+      },
+      [=](atom::configure, const config_ptr& cfg) {
+        self->state.impl.set_params(cfg->tracker);
       },
   };
 }

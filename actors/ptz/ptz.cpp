@@ -146,6 +146,11 @@ ptz_actor::behavior_type ptz(self_ptr self, ptz_setup setup) {
       [=](atom::replace, ptz_log_actor log) {
         self->state.setup.log = std::move(log);
       },
+      [=](atom::configure, const config_ptr& cfg) {
+        for (auto& cam : cfg->cameras)
+          if (cam.id == self->state.setup.camera_id)
+            self->state.core->retune(cam.ptz.autotrack);
+      },
   };
 }
 

@@ -18,6 +18,14 @@ analytics_session::analytics_session(analytics_params params)
   tick_.frame_index = -1;
 }
 
+void analytics_session::reconfigure(const session_config& cfg) {
+  auto window = params_.cfg.stats_window;
+  params_.cfg = cfg;
+  params_.cfg.stats_window = window;
+  lifecycle_.set_params(lifecycle_params{cfg.confirm_hits, cfg.end_after_ms,
+                                         cfg.update_min_conf_gain});
+}
+
 std::string analytics_session::label(int32_t class_id) const {
   if (class_id >= 0 && size_t(class_id) < params_.labels.size())
     return params_.labels[size_t(class_id)];

@@ -57,6 +57,12 @@ public:
   /// The PTZ controller's latest telemetry for the tick's ptz block.
   void set_ptz(const ptz_telemetry& ptz);
 
+  /// Takes the live settings (publish rate, confirm hits, end time, update
+  /// gain); the statistics window keeps its size.
+  void reconfigure(const session_config& cfg);
+
+  const session_config& settings() const { return params_.cfg; }
+
   /// Ends all tracks (session stop). @returns the "end" events.
   std::vector<track_event> finish(int64_t ts_unix_ms);
 

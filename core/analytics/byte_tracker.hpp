@@ -86,6 +86,10 @@ public:
 
   const tracker_params& params() const { return params_; }
 
+  /// New thresholds and buffers from the next update on; live tracks are
+  /// kept (PATCH /settings).
+  void set_params(const tracker_params& params) { params_ = params; }
+
   /// Draws track ids from a counter shared with earlier trackers of the same
   /// camera (holding the last id given), so ids never repeat per camera.
   void share_ids(track_id_source ids) { ids_ = std::move(ids); }

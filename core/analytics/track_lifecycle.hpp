@@ -48,6 +48,9 @@ public:
   /// Number of live tracks.
   size_t alive() const { return records_.size(); }
 
+  /// New confirm/end timing from the next frame on (PATCH /settings).
+  void set_params(const lifecycle_params& params) { params_ = params; }
+
 private:
   struct record {
     track_summary published; // what clients last saw (valid if confirmed)

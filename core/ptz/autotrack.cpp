@@ -93,6 +93,16 @@ ptz_command autotracker::return_command(ptz_reason reason) {
   return cmd;
 }
 
+void autotracker::retune(const autotrack_settings& settings) {
+  bool enabled = settings_.enabled;
+  double max_magnification = settings_.max_magnification;
+  settings_ = settings;
+  settings_.enabled = enabled;
+  settings_.max_magnification = max_magnification;
+  pan_.set_gains(settings_.pan);
+  tilt_.set_gains(settings_.tilt);
+}
+
 ptz_command autotracker::steer(double pan_out, double tilt_out, double zoom,
                                autotrack_state next, ptz_reason reason) {
   // Image y grows downwards, tilt grows upwards.

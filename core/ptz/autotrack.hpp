@@ -101,6 +101,11 @@ public:
   double zoom_estimate() const { return zoom_estimate_; }
   const autotrack_settings& settings() const { return settings_; }
 
+  /// New gains, zoom law, zones and return timing (PATCH /settings). Keeps
+  /// the phase, the PID state, whether autotracking is on (that is
+  /// switched by set_enabled) and the magnification limit (the head's).
+  void retune(const autotrack_settings& settings);
+
 private:
   ptz_command follow(const target_view& t, double dt_s);
   /// A move from the two axes' PID outputs (image terms: positive = the

@@ -55,6 +55,10 @@ public:
   double integral() const { return integral_; }
   const pid_gains& gains() const { return gains_; }
 
+  /// New gains from the next step on; the integral and output are kept so
+  /// a moving head does not jump.
+  void set_gains(const pid_gains& gains) { gains_ = gains; }
+
 private:
   double slew_to(double wanted, double dt_s);
 

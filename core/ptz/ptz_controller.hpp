@@ -37,6 +37,12 @@ public:
   void unanswered(const std::string& error);
 
   /// The tick's ptz block: the last commanded velocities.
+  /// Takes new autotrack settings (PATCH /settings); see autotracker::retune.
+  void retune(const autotrack_settings& settings) {
+    cfg_.autotrack = settings;
+    tracker_.retune(settings);
+  }
+
   ptz_telemetry telemetry() const;
   ptz_status status() const;
 

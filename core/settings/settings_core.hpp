@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/config.hpp"
+#include "messages/settings_types.hpp"
 
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -10,22 +11,6 @@
 #include <vector>
 
 namespace argus {
-
-/// What a settings change does (or, for a dry run, would do).
-struct settings_outcome {
-  /// Every invalid key with its path; empty: the change is valid.
-  std::vector<std::string> errors;
-  /// Leaf paths whose value changes ("tracker.match_thresh",
-  /// "cameras[0].ptz.autotrack.kp"); a camera added or removed is
-  /// "cameras[i]".
-  std::vector<std::string> changed;
-  /// Of `changed`, those the running sessions and controllers take at once.
-  std::vector<std::string> applied;
-  /// Every accepted value not in effect until argus restarts: the paths
-  /// where the accepted config differs from the one argus started with and
-  /// that nothing applies live. Cumulative, not only this change's.
-  std::vector<std::string> restart_required;
-};
 
 /// Whether the running engine applies a change of `path` at once (the
 /// table in docs/protocol.md, "Settings"): logging.level, the tracker,

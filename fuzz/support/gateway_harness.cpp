@@ -75,6 +75,7 @@ session_actor::behavior_type stub_session(session_actor::pointer) {
       [](atom::status) { return session_status_of(); },
       [](atom::replace, const store_actor&) {},
       [](atom::replace, const ptz_actor&) {},
+      [](atom::configure, const config_ptr&) {},
       [](atom::tick, uint64_t) {},
   };
 }
@@ -114,6 +115,7 @@ registry_actor::behavior_type stub_registry(registry_actor::pointer,
       [](atom::replace, const std::string&, const camera_actor&) {},
       [](atom::replace, const store_actor&) {},
       [](atom::replace, const std::string&, const ptz_actor&) {},
+      [](atom::configure, const config_ptr&) {},
   };
 }
 

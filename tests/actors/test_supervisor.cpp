@@ -93,6 +93,7 @@ registry_actor::behavior_type registry_probe(told_ptr log) {
         log->registry_stores.push_back(store);
       },
       [=](atom::replace, const std::string&, ptz_actor) {},
+      [=](atom::configure, const config_ptr&) {},
   };
 }
 

@@ -3,6 +3,7 @@
 #include "actors/analytics/client.hpp"
 #include "actors/analytics/session.hpp"
 #include "actors/analytics/tracker.hpp"
+#include "core/config.hpp"
 #include "tests/actors/fixture.hpp"
 
 #include <map>
@@ -229,6 +230,31 @@ CAF_TEST(deleting the session ends tracks and closes its clients) {
   CAF_CHECK_EQUAL(events[1]["event"], "end");
   CAF_CHECK_EQUAL(conn->close_code, close_code::normal);
   CAF_CHECK_EQUAL(conn->close_reason, "session deleted");
+}
+
+CAF_TEST(new settings reach a running session and its tracker) {
+  cli = add_client(conn);
+  auto cfg = std::make_shared<config>();
+  cfg->session.confirm_hits = 4;
+  caf::anon_send(sess, atom::configure_v, config_ptr{cfg});
+  drain();
+  for (int i = 0; i < 3; ++i)
+    push(i, {{100 + 2 * i, 100, 40, 20}});
+  CAF_CHECK(conn->of_type("track_event").empty()); // 3 hits < 4 now
+  push(3, {{106, 100, 40, 20}});
+  CAF_CHECK_EQUAL(conn->of_type("track_event").size(), 1u);
+  // A birth threshold above every score: the tracker starts no track.
+  auto strict = std::make_shared<config>(*cfg);
+  strict->tracker.new_track_thresh = 0.95;
+  caf::anon_send(sess, atom::configure_v, config_ptr{strict});
+  drain();
+  for (int i = 4; i < 10; ++i)
+    push(i, {{400, 300, 40, 20}, {106 + 2 * i, 100, 40, 20}});
+  int news = 0;
+  for (auto& e : conn->of_type("track_event"))
+    news += e["event"] == "new";
+  CAF_CHECK_EQUAL(news, 1); // the first track only
+  CAF_CHECK_EQUAL(request_status().active_tracks, 1);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
