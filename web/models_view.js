@@ -62,7 +62,7 @@ function renderReport(report) {
 
 export class ModelsView {
   constructor() {
-    this.state = { loaded: 0, available: null, models: [], error: null, shadow: null, report: null, reports: 0, uploaded: null };
+    this.state = { loaded: 0, available: null, models: [], error: null, shadow: null, polling: false, report: null, reports: 0, uploaded: null };
     window.__argus = window.__argus || {};
     window.__argus.models = this.state;
     this.timer = null;
@@ -209,11 +209,13 @@ export class ModelsView {
     $('shadow-state').textContent = 'running, refreshed every 2 s';
     this.poll();
     this.timer = setInterval(() => this.poll(), POLL_MS);
+    this.state.polling = true;
   }
 
   stopPolling(why) {
     clearInterval(this.timer);
     this.timer = null;
+    this.state.polling = false;
     if (this.state.shadow) $('shadow-state').textContent = `${why}; the last report stays`;
     this.state.shadow = null;
   }
