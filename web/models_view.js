@@ -186,7 +186,7 @@ export class ModelsView {
     if (!Number.isInteger(n) || n < 1) { this.message('sample every: a whole number of frames, at least 1', 'bad'); return; }
     try {
       await api(`/models/${enc(name)}/shadow`, { method: 'POST', body: { sample_every: n } });
-      this.message(`shadow mode: ${name} runs beside the active model on every ${n}. frame.`, 'ok');
+      this.message(`shadow mode: ${name} runs beside the active model on 1 frame in ${n}.`, 'ok');
       this.startPolling(name);
     } catch (e) { this.fail(`shadow ${name}`, e); }
     await this.refresh();

@@ -332,6 +332,8 @@ export class SettingsView {
   async request(path, method, body) {
     this.setBusy(true);
     this.state.sent = body === undefined ? null : clone(body);
+    this.state.result = null;
+    $('settings-result').hidden = true;
     try {
       return await api(path, { method, body });
     } catch (e) {
@@ -356,16 +358,17 @@ export class SettingsView {
 
   /// Lists of paths in the result panel; applied paths are live now,
   /// restart_required ones are marked on their fields.
-  showResult(title, r) {
+  showResult(title, r, dry = false) {
     this.state.result = r;
     const box = $('settings-result');
     const list = (name, cls, paths) => el('div', { className: `result ${cls}` }, el('h3', { textContent: `${name} (${(paths || []).length})` }),
       el('ul', {}, ...(paths || []).map((p) => el('li', { textContent: p }))));
     box.replaceChildren(el('h3', { textContent: title }),
-      list('changed', 'changed', r.changed), list('applied live', 'applied', r.applied),
-      list('waits for a restart', 'restart', r.restart_required));
+      list(dry ? 'would change' : 'changed', 'changed', r.changed),
+      list(dry ? 'would apply live' : 'applied live', 'applied', r.applied),
+      list(dry ? 'would wait for a restart' : 'waits for a restart', 'restart', r.restart_required));
     if ('persisted' in r) box.append(el('p', { textContent: r.persisted ? 'written to the config file' : 'not written to the config file' }));
-    for (const p of r.restart_required || []) this.restart.add(p);
+    if (!dry) for (const p of r.restart_required || []) this.restart.add(p);
     box.hidden = false;
   }
 
@@ -376,7 +379,7 @@ export class SettingsView {
     if (!r) return;
     const errors = r.errors || [];
     this.showErrors(errors);
-    this.showResult(r.valid ? 'valid: applying would change' : 'invalid', r);
+    this.showResult(r.valid ? 'valid' : 'invalid', r, true);
     this.message(r.valid ? 'Valid.' : `Invalid: ${errors.length} error${errors.length === 1 ? '' : 's'}.`, r.valid ? 'ok' : 'bad');
   }
 

@@ -342,6 +342,16 @@ async function main() {
       await shot('settings-invalid');
     });
 
+    await step('apply of an invalid config (400) marks the field too', async () => {
+      await page.fill(field('cameras[0].fps'), '0');
+      await page.click('#settings-apply');
+      await wait(() => /invalid_config/.test(document.getElementById('settings-msg').textContent), null, 'the 400');
+      assert.equal(stub.sent('PATCH', '/settings').length, 1);
+      assert.equal(stub.config.cameras[0].fps, 10, 'nothing applied');
+      assert.equal(await page.textContent(`${label('cameras[0].fps')} .field-error`), 'must be in [0.1, 240]');
+      assert.equal(await page.$$eval('#settings-errors li', (l) => l.length), 1);
+    });
+
     await step('apply (after a 429) lists what was applied live and what waits for a restart', async () => {
       await page.fill(field('cameras[0].fps'), '25');
       assert.equal(await page.getAttribute(field('cameras[0].fps'), 'aria-invalid'), 'false');
@@ -353,11 +363,12 @@ async function main() {
       await page.click('#settings-apply');
       await wait(() => window.__argus.settings.result && window.__argus.settings.result.applied, null, 'the apply result');
       const patches = stub.sent('PATCH', '/settings');
-      assert.equal(patches.length, 2);
-      assert.equal(patches[1].query, '');
-      assert.equal(patches[1].headers.authorization, `Bearer ${TOKEN}`);
-      assert.deepEqual(patches[1].body.tracker, { track_buffer: 60 });
-      assert.deepEqual(Object.keys(patches[1].body).sort(), ['cameras', 'tracker']);
+      assert.equal(patches.length, 3);
+      assert.equal(patches[2].query, '');
+      assert.equal(patches[2].headers.authorization, `Bearer ${TOKEN}`);
+      assert.deepEqual(patches[2].body.tracker, { track_buffer: 60 });
+      assert.equal(patches[2].body.cameras[0].fps, 25);
+      assert.deepEqual(Object.keys(patches[2].body).sort(), ['cameras', 'tracker']);
       const result = await page.textContent('#settings-result');
       assert.match(result, /applied live \(1\)\s*tracker\.track_buffer/);
       assert.match(result, /waits for a restart \(1\)\s*cameras\[0\]\.fps/);
@@ -375,17 +386,17 @@ async function main() {
       await page.fill(field('mqtt.port'), '1884');
       const loaded = await page.evaluate(() => window.__argus.settings.loaded);
       await page.click('#settings-apply-persist');
-      await wait((n) => window.__argus.settings.loaded > n && document.getElementById('settings-pending').textContent === 'no changes',
-                 loaded, 'the persisted apply');
+      await wait((n) => window.__argus.settings.loaded > n && window.__argus.settings.result
+                 && document.getElementById('settings-pending').textContent === 'no changes', loaded, 'the persisted apply');
       let patches = stub.sent('PATCH', '/settings');
-      assert.equal(patches[2].query, '?persist=true');
-      assert.deepEqual(patches[2].body, { mqtt: { port: 1884 } });
+      assert.equal(patches[3].query, '?persist=true');
+      assert.deepEqual(patches[3].body, { mqtt: { port: 1884 } });
       assert.match(await page.textContent('#settings-result'), /written to the config file/);
       await page.fill(field('mqtt.password'), 'hunter2');
       await page.click('#settings-apply');
       await wait(() => document.getElementById('settings-pending').textContent === 'no changes', null, 'the secret applied');
       patches = stub.sent('PATCH', '/settings');
-      assert.deepEqual(patches[3].body, { mqtt: { password: 'hunter2' } });
+      assert.deepEqual(patches[4].body, { mqtt: { password: 'hunter2' } });
       assert.equal(stub.config.mqtt.password, 'hunter2');
       assert.equal(await page.inputValue(field('mqtt.password')), '***');
     });
