@@ -89,7 +89,11 @@ export class ModelsView {
       return;
     }
     const b = e.body || {};
-    this.message(`${what} failed (HTTP ${e.status ?? '—'}${b.error ? ` ${b.error}` : ''}): ${b.detail || e.message}`, 'bad');
+    if (e.status === undefined) { // fetch() itself failed: no answer at all
+      this.message(`${what} failed: no answer from the server (${e.message})${what === 'upload' ? '; a file over the server\'s body limit can end the connection' : ''}`, 'bad');
+      return;
+    }
+    this.message(`${what} failed (HTTP ${e.status}${b.error ? ` ${b.error}` : ''}): ${b.detail || e.message}`, 'bad');
   }
 
   async refresh() {
@@ -127,8 +131,10 @@ export class ModelsView {
         el('td', { textContent: bytes(m.size_bytes) }),
         el('td', { textContent: m.input ? `${m.input.width}×${m.input.height}` : '—' }),
         el('td', { textContent: m.layout ?? '—' }),
-        el('td', { textContent: `${classes.length}`, title: classes.join(', ') }),
-        el('td', { textContent: m.added_at ?? '—' }),
+        el('td', { textContent: classes.length ? `${classes.length}: ${classes.slice(0, 4).join(', ')}${classes.length > 4 ? ', …' : ''}` : '0',
+                   title: classes.join(', ') }),
+        el('td', { textContent: typeof m.added_at === 'number'
+          ? new Date(m.added_at > 1e12 ? m.added_at : m.added_at * 1000).toISOString() : m.added_at ?? '—' }),
         el('td', { className: 'actions' },
           btn('activate', 'Activate', 'activate', !!m.active),
           m.shadow ? btn('stopShadow', 'Stop shadow', 'stop shadow mode of') : btn('startShadow', 'Shadow', 'start shadow mode of', !!m.active),

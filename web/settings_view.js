@@ -125,6 +125,8 @@ export class SettingsView {
   // ---- form ---------------------------------------------------------------
 
   render() {
+    // Inputs are rebuilt from the draft, which holds only readable values.
+    this.invalid.clear();
     const root = $('settings-form');
     root.replaceChildren();
     for (const [key, value] of Object.entries(this.draft)) {
@@ -277,6 +279,10 @@ export class SettingsView {
   clearErrors() {
     for (const l of document.querySelectorAll('#settings-form label.field.invalid'))
       if (!this.invalid.has(l.dataset.path)) this.fieldError(l.dataset.path, '');
+    for (const g of document.querySelectorAll('#settings-form .group-error')) {
+      g.parentElement.classList.remove('invalid');
+      g.remove();
+    }
     $('settings-errors').replaceChildren();
     this.state.errors = [];
   }
@@ -294,12 +300,26 @@ export class SettingsView {
         const segs = segsOf(path);
         for (let n = segs.length; n > 0 && !placed; n--) {
           const p = pathOf(segs.slice(0, n));
+          const own = n === segs.length ? message : `${path}: ${message}`;
           const label = [...document.querySelectorAll('#settings-form label.field')].find((l) => l.dataset.path === p);
           if (label) {
             const slot = label.querySelector('.field-error');
             const prev = label.classList.contains('invalid') ? slot.textContent : '';
-            const own = n === segs.length ? message : `${path}: ${message}`;
             this.fieldError(p, prev ? `${prev}; ${own}` : own);
+            placed = p;
+            continue;
+          }
+          // A group (a section, a list, a camera): the error heads it.
+          const group = [...document.querySelectorAll('#settings-form [data-path]:is(fieldset, div, details)')]
+            .find((g) => g.dataset.path === p);
+          if (group) {
+            const slot = el('p', { className: 'field-error group-error', textContent: own });
+            slot.setAttribute('role', 'note');
+            const legend = group.querySelector(':scope > legend');
+            legend ? legend.after(slot) : group.prepend(slot);
+            group.classList.add('invalid');
+            const det = group.closest('details');
+            if (det) det.open = true;
             placed = p;
           }
         }
@@ -307,7 +327,11 @@ export class SettingsView {
       const li = el('li', {}, el('span', { textContent: text }));
       if (placed) {
         const go = el('button', { type: 'button', textContent: 'show', className: 'small' });
-        go.onclick = () => document.querySelector(`#settings-form [data-path="${CSS.escape(placed)}"]:is(input, textarea)`)?.focus();
+        go.onclick = () => {
+          const target = [...document.querySelectorAll('#settings-form [data-path]')].find((x) => x.dataset.path === placed);
+          const input = target && (target.matches('input, textarea') ? target : target.querySelector('input, textarea'));
+          if (input) { input.scrollIntoView({ block: 'center' }); input.focus(); }
+        };
         li.append(' ', go);
       }
       list.append(li);

@@ -74,6 +74,8 @@ function validate(cfg) {
   const errors = [];
   cfg.cameras.forEach((c, i) => {
     if (!(c.fps >= 0.1 && c.fps <= 240)) errors.push(`cameras[${i}].fps: must be in [0.1, 240]`);
+    const first = cfg.cameras.findIndex((x) => x.id === c.id);
+    if (first < i) errors.push(`cameras[${i}]: id ${c.id} is used by cameras[${first}]`);
   });
   if (!(Number.isInteger(cfg.tracker.track_buffer) && cfg.tracker.track_buffer >= 1 && cfg.tracker.track_buffer <= 10000))
     errors.push('tracker.track_buffer: must be an integer in [1, 10000]');
@@ -324,6 +326,8 @@ async function main() {
       await page.fill(field('tracker.track_buffer'), '60');
       await page.click('#settings-form details[data-section=cameras] summary');
       await page.fill(field('cameras[0].fps'), '500');
+      await page.click('text=Add to cameras (copy of the last)');
+      await page.waitForSelector(field('cameras[1].fps'));
       assert.match(await page.textContent('#settings-pending'), /tracker\.track_buffer/);
       assert.match(await page.getAttribute(label('tracker.track_buffer'), 'class'), /changed/);
       await page.click('#settings-validate');
@@ -332,21 +336,31 @@ async function main() {
       assert.equal(sent.length, 1);
       const expectedCameras = initialConfig().cameras;
       expectedCameras[0].fps = 500;
+      expectedCameras.push(clone(expectedCameras[0]));
       // Minimal: the changed scalar, the list whole, nothing else (no "***").
       assert.deepEqual(sent[0].body, { tracker: { track_buffer: 60 }, cameras: expectedCameras });
       assert.equal(await page.textContent(`${label('cameras[0].fps')} .field-error`), 'must be in [0.1, 240]');
       assert.equal(await page.getAttribute(field('cameras[0].fps'), 'aria-invalid'), 'true');
       assert.match(await page.textContent('#settings-errors'), /cameras\[0\]\.fps: must be in \[0\.1, 240\]/);
-      assert.match(await page.textContent('#settings-msg'), /Invalid: 1 error/);
+      assert.match(await page.textContent('#settings-msg'), /Invalid: 3 errors/);
+      assert.equal(await page.textContent(`${label('cameras[1].fps')} .field-error`), 'must be in [0.1, 240]');
+      // An error about a whole item heads its fieldset.
+      assert.equal(await page.textContent('#settings-form fieldset[data-path="cameras[1]"] > .group-error'),
+                   'id cam_01 is used by cameras[0]');
+      assert.equal(await page.$$eval('#settings-errors li', (l) => l.length), 3);
       assert.equal(await page.textContent(`${label('tracker.track_buffer')} .field-error`), '');
       await shot('settings-invalid');
     });
 
     await step('apply of an invalid config (400) marks the field too', async () => {
+      await page.click('button[aria-label="remove cameras[1]"]');
+      assert.equal(await page.$(field('cameras[1].fps')), null);
       await page.fill(field('cameras[0].fps'), '0');
       await page.click('#settings-apply');
       await wait(() => /invalid_config/.test(document.getElementById('settings-msg').textContent), null, 'the 400');
-      assert.equal(stub.sent('PATCH', '/settings').length, 1);
+      const sent = stub.sent('PATCH', '/settings');
+      assert.equal(sent.length, 1);
+      assert.equal(sent[0].body.cameras.length, 1, 'the removed camera is gone from the list');
       assert.equal(stub.config.cameras[0].fps, 10, 'nothing applied');
       assert.equal(await page.textContent(`${label('cameras[0].fps')} .field-error`), 'must be in [0.1, 240]');
       assert.equal(await page.$$eval('#settings-errors li', (l) => l.length), 1);
