@@ -77,7 +77,11 @@ export class SettingsView {
     $('settings-apply-persist').onclick = () => this.apply(true);
     $('settings-reload').onclick = () => this.reloadFromFile();
     $('settings-persist').onclick = () => this.persist();
-    $('settings-revert').onclick = () => { this.draft = clone(this.original); this.clearErrors(); this.render(); this.message('edits discarded'); };
+    $('settings-revert').onclick = async () => {
+      this.clearErrors();
+      await this.load(); // the running config, fresh
+      if (this.state.available) this.message('Edits discarded; showing the running configuration.');
+    };
   }
 
   message(text, kind = '') {
@@ -188,7 +192,7 @@ export class SettingsView {
     input.dataset.path = path;
     input.setAttribute('aria-describedby', err.id);
     input.title = path;
-    const badge = el('span', { className: 'badge restart-badge', textContent: 'restart required', hidden: true });
+    const badge = el('span', { className: 'badge warn restart-badge', textContent: 'restart required', hidden: true });
     const label = el('label', { className: 'field' }, el('span', { className: 'name', textContent: String(segs[segs.length - 1]) }),
       input, extra, badge, err);
     label.dataset.path = path;
