@@ -6,18 +6,29 @@ const TOKEN_KEY = 'argus.token';
 export function token() { return localStorage.getItem(TOKEN_KEY) || ''; }
 export function setToken(t) { t ? localStorage.setItem(TOKEN_KEY, t) : localStorage.removeItem(TOKEN_KEY); }
 
-/// fetch() with the token; resolves to the parsed JSON or throws an Error
-/// carrying the server's {error, detail}.
+/// fetch() with the token; resolves to the parsed JSON (null for an empty
+/// body, e.g. 204) or throws an Error carrying the server's {error, detail}
+/// as its message, and `status`, `body` (the parsed error body, if JSON)
+/// and `retryAfter` (the Retry-After header, seconds) as properties. A
+/// FormData body goes as multipart/form-data, anything else as JSON.
 export async function api(path, { method = 'GET', body } = {}) {
   const headers = {};
   if (token()) headers.Authorization = `Bearer ${token()}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  let payload;
+  if (typeof FormData !== 'undefined' && body instanceof FormData) payload = body;
+  else if (body !== undefined) { headers['Content-Type'] = 'application/json'; payload = JSON.stringify(body); }
+  const res = await fetch(path, { method, headers, body: payload });
   const text = await res.text();
-  const data = text ? JSON.parse(text) : null;
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch {
+    if (res.ok) throw new Error(`${method} ${path}: the answer is not JSON`);
+  }
   if (!res.ok) {
-    const err = new Error(data && data.detail ? `${data.error}: ${data.detail}` : `HTTP ${res.status}`);
+    const err = new Error(data && data.detail ? `${data.error}: ${data.detail}`
+      : data && data.error ? data.error : `HTTP ${res.status}`);
     err.status = res.status;
+    err.body = data;
+    err.retryAfter = res.headers.get('Retry-After');
     throw err;
   }
   return data;
