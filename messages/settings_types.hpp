@@ -18,7 +18,7 @@ struct config;
 using config_ptr = std::shared_ptr<const config>;
 
 /// What a settings request asks for.
-enum class settings_op : uint8_t {
+enum class settings_op : int32_t {
   /// PATCH /settings[/{section}]: merge, validate, apply (and persist).
   patch,
   /// POST /settings/validate: a patch's dry run.
@@ -28,14 +28,6 @@ enum class settings_op : uint8_t {
   /// POST /settings/reload: read the file again and apply it.
   reload,
 };
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, settings_op& x) {
-  auto v = static_cast<uint8_t>(x);
-  auto r = f(v);
-  x = static_cast<settings_op>(v);
-  return r;
-}
 
 /// One request of the settings API.
 struct settings_request {

@@ -223,3 +223,23 @@ TEST(autotrack, names_are_the_documented_strings) {
   EXPECT_EQ(to_string(ptz_reason::operator_request), "operator");
   EXPECT_EQ(to_string(ptz_command::kind::preset), "preset");
 }
+
+TEST(autotrack, retune_takes_new_gains_and_keeps_the_switch_and_limit) {
+  autotracker at{fast_settings()};
+  at.step(seen(0, 0.8, 0.7));
+  auto before = at.step(seen(100, 0.8, 0.7));
+  at.set_enabled(false);
+  auto next = fast_settings();
+  next.pan.kp = next.tilt.kp = 2 * fast_settings().pan.kp;
+  next.max_magnification = 99;
+  at.retune(next); // enabled stays as switched, not as in `next`
+  EXPECT_FALSE(at.enabled());
+  EXPECT_EQ(at.settings().max_magnification,
+            fast_settings().max_magnification);
+  EXPECT_DOUBLE_EQ(at.settings().pan.kp, next.pan.kp);
+  at.set_enabled(true);
+  at.step(seen(200, 0.8, 0.7));
+  auto after = at.step(seen(300, 0.8, 0.7));
+  // Proportional only (ki 0; the offset holds still, so no derivative).
+  EXPECT_NEAR(after.pan, 2 * before.pan, 1e-9);
+}
