@@ -54,8 +54,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   core.accept(std::move(p));
   auto shown = dump_json(core.view());
   for (auto* secret : secrets)
-    FUZZ_CHECK(shown.find(secret) == std::string::npos,
-               "a secret is shown: %s", secret);
+    FUZZ_CHECK(shown.find(secret) == std::string::npos, "a secret is shown: %s",
+               secret);
   auto& running = core.running();
   FUZZ_CHECK(running.mqtt.password != redaction_marker,
              "the marker was stored as the MQTT password");

@@ -51,10 +51,9 @@ struct settings_fixture : fixture {
                                   std::chrono::system_clock::now()));
     auto core = settings_core::from_yaml(file_text);
     CAF_REQUIRE(core);
-    settings_setup setup{path, std::move(*core), sys.spawn(config_probe, told),
-                         [this](const config& c) {
-                           levels.push_back(c.log_level);
-                         }};
+    settings_setup setup{
+        path, std::move(*core), sys.spawn(config_probe, told),
+        [this](const config& c) { levels.push_back(c.log_level); }};
     actor = sys.spawn(settings, std::move(setup));
     drain();
   }
@@ -86,8 +85,9 @@ std::string read(const std::string& path) {
 CAF_TEST_FIXTURE_SCOPE(settings_tests, settings_fixture)
 
 CAF_TEST(a valid patch is applied and told to the registry) {
-  auto out = send(settings_op::patch,
-                  R"({"session": {"publish_hz": 20}, "logging": {"level": "debug"}})");
+  auto out = send(
+      settings_op::patch,
+      R"({"session": {"publish_hz": 20}, "logging": {"level": "debug"}})");
   CAF_REQUIRE(out);
   CAF_CHECK(out->errors.empty());
   CAF_CHECK_EQUAL(out->applied.size(), 2u);
@@ -108,10 +108,12 @@ CAF_TEST(an invalid patch changes nothing and a dry run tells nobody) {
                   R"({"session": {"publish_hz": -1, "nope": 1}})");
   CAF_REQUIRE(bad);
   CAF_CHECK_EQUAL(bad->errors.size(), 2u);
-  auto dry = send(settings_op::validate, R"({"tracker": {"match_thresh": 0.5}})");
+  auto dry
+      = send(settings_op::validate, R"({"tracker": {"match_thresh": 0.5}})");
   CAF_REQUIRE(dry);
   CAF_CHECK(dry->errors.empty());
-  CAF_CHECK_EQUAL(dry->changed, std::vector<std::string>{"tracker.match_thresh"});
+  CAF_CHECK_EQUAL(dry->changed,
+                  std::vector<std::string>{"tracker.match_thresh"});
   drain();
   CAF_CHECK(told->empty());
   auto running = call<config_ptr>(actor, atom::get_v);
@@ -122,7 +124,8 @@ CAF_TEST(secrets need the admin role) {
   auto refused = send(settings_op::patch, R"({"mqtt": {"password": "new"}})");
   CAF_REQUIRE(!refused);
   CAF_CHECK_EQUAL(refused.error().code(), static_cast<uint8_t>(ec::forbidden));
-  auto taken = send(settings_op::patch, R"({"mqtt": {"password": "new"}})", true);
+  auto taken
+      = send(settings_op::patch, R"({"mqtt": {"password": "new"}})", true);
   CAF_REQUIRE(taken);
   CAF_CHECK_EQUAL(taken->restart_required,
                   std::vector<std::string>{"mqtt.password"});
@@ -146,8 +149,9 @@ CAF_TEST(persist writes the document with its references and a backup) {
 }
 
 CAF_TEST(reload takes an edited file and refuses a broken one) {
-  CAF_REQUIRE(write_config_file(path, "session: {publish_hz: 3}\ncameras: [{id: a}]\n",
-                                0, std::chrono::system_clock::now()));
+  CAF_REQUIRE(
+      write_config_file(path, "session: {publish_hz: 3}\ncameras: [{id: a}]\n",
+                        0, std::chrono::system_clock::now()));
   auto out = send(settings_op::reload);
   CAF_REQUIRE(out);
   CAF_CHECK(out->errors.empty());

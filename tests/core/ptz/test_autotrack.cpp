@@ -226,20 +226,21 @@ TEST(autotrack, names_are_the_documented_strings) {
 
 TEST(autotrack, retune_takes_new_gains_and_keeps_the_switch_and_limit) {
   autotracker at{fast_settings()};
-  at.step(seen(0, 0.8, 0.7));
-  auto before = at.step(seen(100, 0.8, 0.7));
+  at.step(seen(0, 0.56, 0.5));
+  auto before = at.step(seen(100, 0.56, 0.5));
+  ASSERT_GT(before.pan, 0);
+  ASSERT_LT(2 * before.pan, 1); // below the output limit
   at.set_enabled(false);
   auto next = fast_settings();
   next.pan.kp = next.tilt.kp = 2 * fast_settings().pan.kp;
   next.max_magnification = 99;
   at.retune(next); // enabled stays as switched, not as in `next`
   EXPECT_FALSE(at.enabled());
-  EXPECT_EQ(at.settings().max_magnification,
-            fast_settings().max_magnification);
+  EXPECT_EQ(at.settings().max_magnification, fast_settings().max_magnification);
   EXPECT_DOUBLE_EQ(at.settings().pan.kp, next.pan.kp);
   at.set_enabled(true);
-  at.step(seen(200, 0.8, 0.7));
-  auto after = at.step(seen(300, 0.8, 0.7));
+  at.step(seen(200, 0.56, 0.5));
+  auto after = at.step(seen(300, 0.56, 0.5));
   // Proportional only (ki 0; the offset holds still, so no derivative).
   EXPECT_NEAR(after.pan, 2 * before.pan, 1e-9);
 }
