@@ -6,7 +6,8 @@
 // checks the overlay boxes against the metadata_tick (geometry and canvas
 // pixels), selects a target by clicking its box (ack + selected colour),
 // scrubs and steps the frame server's clip and plays it at 20 FPS, reads
-// track history and a track's path, the status view, and survives a server
+// track history and a track's path, the status view, the settings view
+// (a server-side validation error inline, then a change applied live), and survives a server
 // restart. Screenshots of each view go to --artifacts.
 //
 //   node tests/web/test_web.js --argus build-test/argus --artifacts build-test/web-artifacts
@@ -306,6 +307,25 @@ cameras: [{id: cam_01, source: synthetic, width: 640, height: 360, fps: 10, seed
       assert.doesNotMatch(text, /unknown_session|error/);
       assert.match(text, /latency p50 ms/);
       await shot('status');
+    });
+
+    await step('settings against the real server: an inline error, then applied live', async () => {
+      const field = (p) => `#settings-form [data-path="${p}"]:is(input, textarea)`;
+      await page.click('nav button[data-tab=settings]');
+      await page.waitForSelector('#settings-form details[data-section=tracker]');
+      await page.click('#settings-form details[data-section=tracker] summary');
+      await page.fill(field('tracker.match_thresh'), '2');
+      await page.click('#settings-validate');
+      await wait(() => window.__argus.settings.errors.length > 0, null, 'the server\'s validation errors');
+      assert.match(await page.textContent('#settings-errors'), /tracker\.match_thresh: must be in \[0, 1\]/);
+      assert.equal(await page.getAttribute(field('tracker.match_thresh'), 'aria-invalid'), 'true');
+      await page.fill(field('tracker.match_thresh'), '0.55');
+      await page.click('#settings-apply');
+      await wait(() => /tracker\.match_thresh/.test(document.getElementById('settings-result').textContent),
+                 null, 'the applied list');
+      const res = await fetch(`http://127.0.0.1:${port}/settings/tracker`);
+      assert.equal((await res.json()).match_thresh, 0.55);
+      await shot('settings');
     });
 
     await step('the page survives a server restart', async () => {
