@@ -6,6 +6,7 @@
 #include "actors/supervisor.hpp"
 #include "core/clock.hpp"
 #include "core/history/track_db.hpp"
+#include "core/settings/settings_core.hpp"
 
 #include <caf/scoped_actor.hpp>
 #include <spdlog/spdlog.h>
@@ -54,8 +55,26 @@ store_setup recover_history(const config& cfg,
 /// and the store with; the first instances are made with them too.
 void set_factories(caf::actor_system& sys, const config& cfg,
                    const metrics_ptr& metrics, supervisor_setup& sup) {
-  sup.spawn_camera = [&sys, cfg](const std::string& id) {
-    return spawn_camera(sys, camera_config_of(cfg, id));
+  // The cameras' configs as accepted last: PATCH /settings changes them
+  // (take_camera_sources) and the next restart of a camera uses them.
+  auto cameras = std::make_shared<std::map<std::string, camera_config>>();
+  for (auto& cam : cfg.cameras)
+    (*cameras)[cam.id] = cam;
+  sup.spawn_camera = [&sys, cameras](const std::string& id) {
+    return spawn_camera(sys, cameras->at(id));
+  };
+  sup.take_camera_sources = [cameras](const config& accepted) {
+    std::vector<std::string> changed;
+    for (auto& next : accepted.cameras) {
+      auto it = cameras->find(next.id);
+      if (it == cameras->end() || !camera_source_changed(it->second, next))
+        continue;
+      auto ptz = it->second.ptz; // a PTZ backend changes on restart only
+      it->second = next;
+      it->second.ptz = ptz;
+      changed.push_back(next.id);
+    }
+    return changed;
   };
   sup.spawn_relay = [&sys, cfg](const std::string& id, camera_actor cam) {
     return spawn_relay(sys, camera_config_of(cfg, id), cfg.relay,

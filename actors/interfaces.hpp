@@ -305,6 +305,9 @@ using supervisor_actor = caf::typed_actor<
     // INTERNAL: restart the child with this name (its backoff ran out).
     caf::reacts_to<atom::next, std::string>,
     // INTERNAL: the grace of shutdown stage N ran out.
-    caf::reacts_to<atom::stage, int32_t>>;
+    caf::reacts_to<atom::stage, int32_t>,
+    // From SETTINGS: the accepted configuration; a camera whose source
+    // settings changed is restarted with them (PATCH /settings).
+    caf::reacts_to<atom::configure, config_ptr>>;
 
 } // namespace argus

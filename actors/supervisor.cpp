@@ -213,6 +213,24 @@ supervisor_actor::behavior_type supervisor(self_ptr self,
         self->send_exit(st.awaited, caf::exit_reason::kill);
         stage_done(self);
       },
+      [=](atom::configure, const config_ptr& cfg) {
+        auto& st = self->state;
+        if (st.stopping || !st.setup.take_camera_sources)
+          return;
+        for (auto& id : st.setup.take_camera_sources(*cfg)) {
+          auto it = st.setup.cameras.find(id);
+          if (it == st.setup.cameras.end())
+            continue;
+          // Not a failure: no backoff, and the replacement starts now. Its
+          // session ends with the old camera (clients are told); viewers
+          // stay with the relay, which moves to the new one.
+          spdlog::info("supervisor: restarting camera/{} with new settings",
+                       id);
+          self->demonitor(it->second);
+          self->send_exit(it->second, caf::exit_reason::user_shutdown);
+          restart_camera(self, id);
+        }
+      },
       [=](atom::next, const std::string& name) {
         if (self->state.stopping)
           return; // a restart that was due when the shutdown began

@@ -25,6 +25,9 @@ struct supervisor_setup {
   /// Null when the track history is disabled.
   store_actor store;
   std::function<camera_actor(const std::string& camera_id)> spawn_camera;
+  /// Makes `spawn_camera` use the cameras of an accepted configuration;
+  /// returns the ids whose source settings changed (unset: none change).
+  std::function<std::vector<std::string>(const config&)> take_camera_sources;
   std::function<relay_actor(const std::string& camera_id, camera_actor)>
       spawn_relay;
   std::function<store_actor()> spawn_store;

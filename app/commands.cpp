@@ -94,7 +94,7 @@ caf::expected<std::shared_ptr<const bearer_auth>> make_auth(const config& cfg) {
 /// keeps its `${NAME}` references) with `--listen` applied on top.
 caf::expected<settings_actor> start_settings(caf::actor_system& sys,
                                              const serve_options& opts,
-                                             registry_actor registry) {
+                                             const engine& running) {
   auto text = read_config_file(opts.config_path);
   if (!text)
     return text.error();
@@ -105,11 +105,12 @@ caf::expected<settings_actor> start_settings(caf::actor_system& sys,
   });
   if (!core)
     return core.error();
-  settings_setup setup{opts.config_path, std::move(*core), std::move(registry),
+  settings_setup setup{opts.config_path, std::move(*core), running.registry,
                        [](const config& cfg) {
                          spdlog::set_level(
                              spdlog::level::from_str(cfg.log_level));
                        }};
+  setup.supervisor = running.supervisor;
   return spawn_settings(sys, std::move(setup));
 }
 
@@ -164,7 +165,7 @@ int run_serve(const serve_options& opts) {
   srv.set_relays(running.handles, cfg->relay);
   srv.set_auth(*auth);
   srv.set_metrics(running.metrics);
-  auto settings_handle = start_settings(sys, opts, running.registry);
+  auto settings_handle = start_settings(sys, opts, running);
   if (!settings_handle) {
     std::cerr << "argus: config error: "
               << error_detail(settings_handle.error()) << "\n";

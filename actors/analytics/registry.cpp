@@ -91,11 +91,17 @@ void take_live_settings(config& running, const config& accepted) {
   for (auto& cam : running.cameras)
     for (auto& next : accepted.cameras)
       if (next.id == cam.id) {
-        auto enabled = cam.ptz.autotrack.enabled;
-        auto mag = cam.ptz.autotrack.max_magnification;
+        // The source settings (the SUPERVISOR restarts the camera with
+        // them) and the autotrack settings; the rest of the PTZ block and
+        // the retention wait for a restart.
+        auto ptz = cam.ptz;
+        auto retain_days = cam.retain_days;
+        cam = next;
+        cam.ptz = ptz;
+        cam.retain_days = retain_days;
         cam.ptz.autotrack = next.ptz.autotrack;
-        cam.ptz.autotrack.enabled = enabled;
-        cam.ptz.autotrack.max_magnification = mag;
+        cam.ptz.autotrack.enabled = ptz.autotrack.enabled;
+        cam.ptz.autotrack.max_magnification = ptz.autotrack.max_magnification;
       }
 }
 

@@ -68,8 +68,8 @@ registry(registry_actor::stateful_pointer<registry_state> self,
          registry_setup setup);
 
 /// Copies what PATCH /settings applies live (tracker, session timing and
-/// rate, each camera's autotrack settings) from `accepted` into `running`;
-/// the rest of `running` stays as argus started.
+/// rate, each camera's source and autotrack settings) from `accepted` into
+/// `running`; the rest of `running` stays as argus started.
 void take_live_settings(config& running, const config& accepted);
 
 /// A session id in the seed's format: "session-<camera>-<UTC ISO time>"

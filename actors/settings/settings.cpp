@@ -65,6 +65,8 @@ settings_outcome accept(self_ptr self, settings_core::proposal p) {
     s.on_accept(*cfg);
   if (s.registry)
     self->send(s.registry, atom::configure_v, config_ptr{cfg});
+  if (s.supervisor)
+    self->send(s.supervisor, atom::configure_v, config_ptr{cfg});
   if (!out.changed.empty())
     spdlog::info("settings: changed {}; applied {}; waiting for a restart: {}",
                  list(out.changed), list(out.applied),

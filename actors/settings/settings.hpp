@@ -22,6 +22,9 @@ struct settings_setup {
   /// Runs on each accepted configuration in the actor (production: sets
   /// the log level); may be empty.
   std::function<void(const config&)> on_accept;
+  /// Told every accepted configuration too: it restarts a camera whose
+  /// source settings changed (null: none is).
+  supervisor_actor supervisor;
   /// The clock of backup names (tests fix it).
   std::function<std::chrono::system_clock::time_point()> now
       = [] { return std::chrono::system_clock::now(); };

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <regex>
 #include <set>
+#include <tuple>
 #include <yaml-cpp/exceptions.h>
 
 namespace argus {
@@ -98,8 +99,23 @@ json wrap(const json& patch, const std::string& section) {
 bool applies_live(const std::string& path) {
   static const std::regex live(
       R"(logging\.level|tracker\..+|session\.(publish_hz|confirm_hits|end_after_ms|update_min_conf_gain))"
-      R"(|cameras\[\d+\]\.ptz\.autotrack\.(?!enabled$).+)");
+      R"(|cameras\[\d+\]\.ptz\.autotrack\.(?!enabled$).+)"
+      R"(|cameras\[\d+\]\.(source|url|width|height|fps|seed|drones|birds|occluders|noise)"
+      R"(|read_timeout_ms|open_timeout_ms|retry_min_ms|retry_max_ms|retry_factor)"
+      R"(|retry_jitter|idle_grace_ms|realtime))");
   return std::regex_match(path, live);
+}
+
+bool camera_source_changed(const camera_config& a, const camera_config& b) {
+  auto key = [](const camera_config& c) {
+    auto& s = c.synthetic;
+    return std::make_tuple(c.source, c.url, s.width, s.height, s.fps, s.seed,
+                           s.drones, s.birds, s.occluders, s.noise,
+                           c.read_timeout_ms, c.open_timeout_ms, c.retry_min_ms,
+                           c.retry_max_ms, c.retry_factor, c.retry_jitter,
+                           c.idle_grace_ms, c.realtime);
+  };
+  return key(a) != key(b);
 }
 
 std::vector<std::string> changed_paths(const json& before, const json& after) {

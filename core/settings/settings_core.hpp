@@ -14,8 +14,14 @@ namespace argus {
 
 /// Whether the running engine applies a change of `path` at once (the
 /// table in docs/protocol.md, "Settings"): logging.level, the tracker,
-/// session timing and publish rate, a PTZ camera's autotrack gains.
+/// session timing and publish rate, a PTZ camera's autotrack gains, and a
+/// camera's source settings (by restarting that camera).
 bool applies_live(const std::string& path);
+
+/// Whether a camera's source settings (source, URL, synthetic scene, open
+/// and read timeouts, reconnect waits, idle grace, pacing) differ: the
+/// SUPERVISOR restarts that camera with the new ones.
+bool camera_source_changed(const camera_config& a, const camera_config& b);
 
 /// The leaf paths where two config_to_json() documents differ.
 std::vector<std::string> changed_paths(const nlohmann::json& before,
