@@ -493,6 +493,9 @@ config parse_root(const YAML::Node& root) {
     if (!levels.count(cfg.log_level))
       fail("logging.level", "must be one of trace, debug, info, warn, error, "
                             "off");
+    read(lg, "logging", "format", cfg.log_format, "a string");
+    if (cfg.log_format != "text" && cfg.log_format != "json")
+      fail("logging.format", "must be text or json");
   }
   if (root["detector"])
     parse_detector(root["detector"], cfg.detector);
@@ -536,7 +539,7 @@ const std::vector<config_section>& config_key_table() {
       {"server",
        {"listen", "io_threads", "max_body_bytes", "max_ws_message_bytes",
         "max_ws_clients", "client_max_queued_events", "web_root"}},
-      {"logging", {"level"}},
+      {"logging", {"level", "format"}},
       {"detector",
        {"model", "names", "input_width", "input_height", "layout",
         "conf_threshold", "nms_threshold", "threads", "classifier",
@@ -836,7 +839,7 @@ nlohmann::json config_to_json(const config& cfg) {
   for (auto& cam : cfg.cameras)
     cameras.push_back(camera_json(cam));
   return {{"server", server_json(cfg.server)},
-          {"logging", {{"level", cfg.log_level}}},
+          {"logging", {{"level", cfg.log_level}, {"format", cfg.log_format}}},
           {"detector", detector_json(cfg.detector)},
           {"tracker", tracker_json(cfg.tracker)},
           {"session", session_json(cfg.session)},

@@ -96,6 +96,11 @@ void write_snapshot(text_writer& out, const stats_snapshot& s,
                double(st.samples_shed));
     out.sample("argus_store_shed_total", {{"kind", "ptz_command"}},
                double(st.ptz_commands_shed));
+    out.family("argus_store_errors_total",
+               "Database operations of the store that failed (open, "
+               "commit, delete, expiry; each retry counts).",
+               metric_type::counter);
+    out.sample("argus_store_errors_total", {}, double(st.write_errors));
     out.family("argus_store_pending", "Rows waiting for the next commit.",
                metric_type::gauge);
     out.sample("argus_store_pending", {{"kind", "event"}},

@@ -89,8 +89,8 @@ void send_next(self_ptr self) {
             auto& s = self->state;
             auto text = render(err);
             if (s.core->status().last_error != text)
-              spdlog::warn("ptz {}: {} failed: {}", s.setup.camera_id,
-                           to_string(cmd.what), text);
+              log_with(s.log, spdlog::level::warn, "ptz {}: {} failed: {}",
+                       s.setup.camera_id, to_string(cmd.what), text);
             s.core->failed(text);
             s.in_flight = false;
             send_next(self);
@@ -103,6 +103,7 @@ ptz_actor::behavior_type ptz(self_ptr self, ptz_setup setup) {
   log_failures(self, "ptz");
   auto& st = self->state;
   st.setup = std::move(setup);
+  st.log.camera_id = st.setup.camera_id;
   st.core.emplace(st.setup.camera_id, st.setup.cfg);
   if (st.setup.owns_device && st.setup.device)
     self->link_to(st.setup.device);

@@ -76,6 +76,8 @@ session_actor::behavior_type stub_session(session_actor::pointer) {
       [](atom::replace, const store_actor&) {},
       [](atom::replace, const ptz_actor&) {},
       [](atom::tick, uint64_t) {},
+      [](atom::subscribe, const client_actor&, uint32_t, int32_t) {},
+      [](atom::publish, uint64_t) {},
   };
 }
 
