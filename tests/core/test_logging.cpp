@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/logging.hpp"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -98,7 +99,8 @@ TEST(json_log_formatter, escapes_quotes_controls_and_invalid_utf8) {
   EXPECT_EQ(bad.find('\xff'), std::string::npos);
   EXPECT_EQ(lines[2]["msg"], "fine utf8 \xe2\x82\xac");
   // The newline inside the message did not split the line.
-  EXPECT_EQ(std::count(c.out.str().begin(), c.out.str().end(), '\n'), 3);
+  auto all = c.out.str();
+  EXPECT_EQ(std::count(all.begin(), all.end(), '\n'), 3);
 }
 
 TEST(json_log_formatter, carries_the_threads_context_while_its_scope_lasts) {
