@@ -60,10 +60,6 @@ struct gateway_context {
   /// What GET /metrics exposes and the gateway counts (WebSocket clients
   /// and closes); null in tests that run without one.
   metrics_ptr metrics;
-  /// Per PTZ camera, when GET /stats last read its command count and the
-  /// count then: the command rate is the change since.
-  std::mutex ptz_rate_mtx;
-  std::map<std::string, std::pair<int64_t, int64_t>> ptz_rate_base;
   std::atomic<int> ws_clients{0};
   std::atomic<int64_t> ws_refused{0};
   std::atomic<bool> accepting{true};
