@@ -357,24 +357,34 @@ void http_session::upgrade(http_request req) {
 
 namespace {
 
-/// `target` for the log: cut at 200 bytes, `access_token` values hidden
-/// (a WebSocket upgrade may carry the bearer token in its query).
+/// `target` for the log, cut at 200 bytes, with the value of every query
+/// parameter whose decoded name is `access_token` (or cannot be decoded)
+/// hidden: a WebSocket upgrade may carry the bearer token in its query.
 std::string loggable_target(std::string_view target) {
-  std::string out = quote_prefix(target, 200);
-  static constexpr std::string_view key = "access_token=";
-  auto q = out.find('?');
-  for (auto at = q == std::string::npos ? q : out.find(key, q);
-       at != std::string::npos; at = out.find(key, at)) {
-    if (at != q + 1 && out[at - 1] != '&') {
-      at += key.size();
-      continue;
+  auto q = target.find('?');
+  std::string out(target.substr(0, q));
+  if (q != std::string_view::npos) {
+    auto query = target.substr(q + 1);
+    out += '?';
+    for (size_t begin = 0;;) {
+      auto end = query.find('&', begin);
+      auto pair = query.substr(begin, end == std::string_view::npos
+                                          ? std::string_view::npos
+                                          : end - begin);
+      auto eq = pair.find('=');
+      std::string raw_name(pair.substr(0, eq)), name;
+      bool secret
+          = !percent_decode(raw_name, name, true) || name == "access_token";
+      out += raw_name;
+      if (eq != std::string_view::npos)
+        out += secret ? std::string("=***") : std::string(pair.substr(eq));
+      if (end == std::string_view::npos)
+        break;
+      out += '&';
+      begin = end + 1;
     }
-    auto begin = at + key.size();
-    auto end = out.find('&', begin);
-    out.replace(begin, end == std::string::npos ? end : end - begin, "***");
-    at = begin;
   }
-  return out;
+  return quote_prefix(out, 200);
 }
 
 } // namespace

@@ -97,6 +97,9 @@ class Observability(unittest.TestCase):
         ok = "a-" * 32
         status, headers, _ = raw_get(port, "/readyz", {"X-Request-Id": ok})
         self.assertEqual(headers.get("x-request-id"), ok)
+        # Tokens in a query are never logged, however the name is escaped.
+        for query in ("?access_token=sekrit-token-1&x=1", "?x=1&access%5Ftoken=sekrit-token-2"):
+            self.assertEqual(raw_get(port, "/healthz" + query)[0], 200)
         # The WebSocket handshake echoes it as well.
         ws = websocket.create_connection(
             f"ws://127.0.0.1:{port}{self.ws_path}", timeout=10,
@@ -215,6 +218,8 @@ class Observability(unittest.TestCase):
         self.assertTrue(any("stats_hz=6" in d["msg"] and " 400 " in d["msg"] for d in lines
                             if "request_id" in d))
         self.assertIn("test-ws-0001", by_request)
+        self.assertNotIn("sekrit-token", "\n".join(err_lines))
+        self.assertTrue(any("/healthz?x=1&access%5Ftoken=*** 200" in d["msg"] for d in lines))
         # Session and camera lines carry their ids.
         self.assertTrue(any(d.get("session_id") == self.sid and d.get("camera_id") == "cam_01"
                             and "started" in d["msg"] for d in lines), "session start line")
