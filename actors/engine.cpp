@@ -120,7 +120,7 @@ engine start_engine(caf::actor_system& sys, const config& cfg,
   reg.metrics = out.metrics;
   out.registry = sys.spawn(registry, std::move(reg));
   if (cfg.frames.enabled)
-    out.clips = spawn_clip_manager(sys, cfg.frames);
+    out.clips = spawn_clip_manager(sys, cfg.frames, out.metrics);
   // Filled here, before the server starts: the supervisor's own start runs
   // later on a scheduler thread, and the first requests must find them.
   out.handles = std::make_shared<supervised_handles>();

@@ -251,7 +251,13 @@ using session_actor = frame_sink_actor::extend<
     // confirm/end timing and passes them to its TRACKER.
     caf::reacts_to<atom::configure, config_ptr>,
     // INTERNAL: publish the latest tick (generation guards stale timers).
-    caf::reacts_to<atom::tick, uint64_t>>;
+    caf::reacts_to<atom::tick, uint64_t>,
+    // From CLIENT: subscribe as above, with `stats` messages (the stats
+    // extension) at this rate in Hz (1-5).
+    caf::reacts_to<atom::subscribe, client_actor, uint32_t, int32_t>,
+    // INTERNAL: send `stats` to the clients due one (generation guards
+    // stale timers).
+    caf::reacts_to<atom::publish, uint64_t>>;
 
 /// Owns the cameras' configs and the sessions; the supervisor of the engine.
 using registry_actor = caf::typed_actor<

@@ -60,8 +60,10 @@ track_reader_actor spawn_track_reader(caf::actor_system& sys,
 }
 
 clip_manager_actor spawn_clip_manager(caf::actor_system& sys,
-                                      const frames_config& frames) {
+                                      const frames_config& frames,
+                                      metrics_ptr metrics) {
   clip_manager_setup setup;
+  setup.metrics = std::move(metrics);
   setup.s3.endpoint = frames.s3_endpoint;
   setup.s3 = with_aws_environment(setup.s3);
   if (!frames.s3_region.empty()) // the file wins over the environment

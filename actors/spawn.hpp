@@ -47,7 +47,8 @@ track_reader_actor spawn_track_reader(caf::actor_system& sys,
 /// The CLIP MANAGER of the frame server, with its S3 settings (the file's
 /// over the AWS_* environment) and a shared frame cache.
 clip_manager_actor spawn_clip_manager(caf::actor_system& sys,
-                                      const frames_config& frames);
+                                      const frames_config& frames,
+                                      metrics_ptr metrics = nullptr);
 
 /// The MQTT BRIDGE (mqtt.host set); detached: its exit waits (bounded) for
 /// the broker to take "offline".

@@ -21,7 +21,13 @@ using wire_extensions = uint32_t;
 namespace wire_ext {
 /// `published_unix_ms` on every metadata_tick (delivery latency).
 inline constexpr wire_extensions timing = 1u << 0;
+/// `stats` messages (the session's counters) at 1-5 Hz (`stats_hz`).
+inline constexpr wire_extensions stats = 1u << 1;
 } // namespace wire_ext
+
+/// The rates a client may ask `stats` messages at, in Hz.
+inline constexpr int32_t min_stats_hz = 1;
+inline constexpr int32_t max_stats_hz = 5;
 
 /// Turns typed messages into wire text, once per message however many
 /// clients receive it.
@@ -34,6 +40,10 @@ public:
                           wire_extensions ext) const = 0;
   virtual text_ptr encode(const track_event& x) const = 0;
   virtual text_ptr encode(const command_reply& x) const = 0;
+  /// The `stats` extension message: the session's counters at `ts_unix_ms`
+  /// (schemas/session_stats.schema.json).
+  virtual text_ptr encode_stats(const session_status& x,
+                                int64_t ts_unix_ms) const = 0;
 };
 
 /// Turns frame-server notices into wire text (the gateway's JSON).

@@ -12,6 +12,7 @@
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/settings/config_file.hpp"
+#include "core/logging.hpp"
 #include "gateway/json_codec.hpp"
 #include "gateway/mqtt_codec.hpp"
 #include "gateway/server.hpp"
@@ -24,7 +25,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 namespace argus {
@@ -51,14 +51,6 @@ void log_detection_stage(const detector_config& d,
 
 /// How long shutdown waits for WebSocket close frames.
 constexpr auto socket_close_grace = std::chrono::milliseconds(2000);
-
-/// Logs go to stderr: stdout carries only the "argus listening" line that
-/// scripts and tests read.
-void setup_logging(const std::string& level) {
-  spdlog::set_default_logger(spdlog::stderr_color_mt("argus"));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ %v");
-  spdlog::set_level(spdlog::level::from_str(level));
-}
 
 /// Blocks SIGINT/SIGTERM in this thread (and every thread it starts) so
 /// they can be taken synchronously with sigwait.
@@ -127,7 +119,11 @@ int run_serve(const serve_options& opts) {
       std::cerr << "argus: --listen: " << error_detail(err) << "\n";
       return 2;
     }
-  setup_logging(cfg->log_level);
+  // Logs go to stderr (core/logging): stdout carries only the "argus
+  // listening" line that scripts and tests read.
+  log_format format = log_format::text;
+  parse_log_format(cfg->log_format, format); // validated by the loader
+  setup_logging(cfg->log_level, format);
   // Load the models once up front: a bad model or classifier is a config
   // error, and the class names are needed by every session. This also sets
   // OpenCV's process-wide thread count before any other thread runs

@@ -523,6 +523,9 @@ void parse_logging(const YAML::Node& lg, config& cfg) {
   if (!levels.count(cfg.log_level))
     note("logging.level", "must be one of trace, debug, info, warn, error, "
                           "off");
+  read(lg, "logging", "format", cfg.log_format, "a string");
+  if (cfg.log_format != "text" && cfg.log_format != "json")
+    note("logging.format", "must be text or json");
 }
 
 void parse_cameras(const YAML::Node& cams, std::vector<camera_config>& out) {
@@ -599,7 +602,7 @@ const std::vector<config_section>& config_key_table() {
        {"listen", "io_threads", "max_body_bytes", "max_ws_message_bytes",
         "max_ws_clients", "client_max_queued_events", "web_root",
         "settings_writes_per_minute", "settings_backups"}},
-      {"logging", {"level"}},
+      {"logging", {"level", "format"}},
       {"detector",
        {"model", "names", "input_width", "input_height", "layout",
         "conf_threshold", "nms_threshold", "threads", "classifier",
@@ -908,7 +911,7 @@ nlohmann::json config_to_json(const config& cfg, secrets shown) {
   for (auto& cam : cfg.cameras)
     cameras.push_back(camera_json(cam, hide));
   return {{"server", server_json(cfg.server)},
-          {"logging", {{"level", cfg.log_level}}},
+          {"logging", {{"level", cfg.log_level}, {"format", cfg.log_format}}},
           {"detector", detector_json(cfg.detector)},
           {"tracker", tracker_json(cfg.tracker)},
           {"session", session_json(cfg.session)},

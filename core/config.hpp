@@ -234,6 +234,8 @@ struct config {
   relay_config relay;
   auth_config auth;
   std::string log_level = "info";
+  /// logging.format: "text" (for people) or "json" (one object a line).
+  std::string log_format = "text";
   detector_config detector;
   tracker_params tracker;
   session_config session;

@@ -66,10 +66,6 @@ struct gateway_context {
   /// Writes to /settings per client (server.settings_writes_per_minute).
   std::mutex settings_writes_mtx;
   write_rate_limiter settings_writes{cfg.settings_writes_per_minute};
-  /// Per PTZ camera, when GET /stats last read its command count and the
-  /// count then: the command rate is the change since.
-  std::mutex ptz_rate_mtx;
-  std::map<std::string, std::pair<int64_t, int64_t>> ptz_rate_base;
   std::atomic<int> ws_clients{0};
   std::atomic<int64_t> ws_refused{0};
   std::atomic<bool> accepting{true};

@@ -42,6 +42,9 @@ void http_session::do_read() {
 void http_session::on_read(beast::error_code ec, std::size_t) {
   if (ec == http::error::end_of_stream)
     return do_close();
+  // A request that could not be read has no headers to take an id from.
+  begin_request(ec ? nullptr : &parser_->get());
+  log_scope scope{log_};
   if (ec == http::error::body_limit) {
     http_request shell;
     shell.keep_alive(false);
@@ -74,6 +77,8 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     return do_close();
   }
   auto req = parser_->release();
+  // The id travels with the upgrade so the handshake answer echoes it.
+  req.set("X-Request-Id", log_.request_id);
   if (auto why = invalid_text(req); !why.empty())
     return reply(
         error_response(req, http::status::bad_request, "invalid_utf8", why));
@@ -168,17 +173,45 @@ bool viewer_fps(const http_request& req, double fallback, double& fps,
 }
 
 /// The ?ext= of an analytics stream (repeatable, comma-separated): the wire
-/// extensions it opts into, none when absent. @returns false with `error`
-/// naming an unknown extension, so a typo is refused instead of ignored.
+/// extensions it opts into, none when absent; with `stats`, its rate
+/// `stats_hz` (an integer 1-5, default 1). @returns false with `error`
+/// naming an unknown extension or a bad rate, so a typo is refused instead
+/// of ignored.
 bool session_extensions(const http_request& req, wire_extensions& ext,
-                        std::string& error) {
+                        int32_t& stats_hz, std::string& error) {
   query_params params;
   ext = 0;
+  stats_hz = 0;
   if (!parse_query(std::string(req.target()), params, error))
     return false;
-  for (auto& [k, v] : params)
+  const std::string* hz = nullptr;
+  for (auto& [k, v] : params) {
     if (k == "ext" && !parse_extensions(v, ext, error))
       return false;
+    if (k == "stats_hz") {
+      if (hz) {
+        error = "stats_hz is given twice";
+        return false;
+      }
+      hz = &v;
+    }
+  }
+  if ((ext & wire_ext::stats) == 0) {
+    if (hz)
+      error = "stats_hz needs ext=stats";
+    return hz == nullptr;
+  }
+  stats_hz = min_stats_hz;
+  if (!hz)
+    return true;
+  if (hz->size() != 1 || (*hz)[0] < '0' + min_stats_hz
+      || (*hz)[0] > '0' + max_stats_hz) {
+    error = "stats_hz must be an integer from " + std::to_string(min_stats_hz)
+            + " to " + std::to_string(max_stats_hz) + ", not '"
+            + quote_prefix(*hz, 16) + "'";
+    return false;
+  }
+  stats_hz = (*hz)[0] - '0';
   return true;
 }
 
@@ -233,9 +266,10 @@ void http_session::upgrade(http_request req) {
       return reply(std::move(*refusal));
   }
   wire_extensions extensions = 0;
+  int32_t stats_hz = 0;
   if (!frames && !camera) {
     std::string ext_error;
-    if (!session_extensions(req, extensions, ext_error))
+    if (!session_extensions(req, extensions, stats_hz, ext_error))
       return reply(error_response(req, http::status::bad_request,
                                   "invalid_argument", ext_error));
   }
@@ -303,15 +337,15 @@ void http_session::upgrade(http_request req) {
       ctx_->sys, ctx_->registry,
       std::chrono::duration_cast<std::chrono::milliseconds>(
           defaults::server::request_timeout),
-      [self, executor, shared_req, role = *granted,
-       extensions](session_actor& session) {
-        net::post(executor, [self, shared_req, session, role,
-                             extensions]() mutable {
+      [self, executor, shared_req, role = *granted, extensions,
+       stats_hz](session_actor& session) {
+        net::post(executor, [self, shared_req, session, role, extensions,
+                             stats_hz]() mutable {
           self->stream_.expires_never();
           auto ws = std::make_shared<ws_session>(self->stream_.release_socket(),
                                                  self->ctx_, "session");
           auto endpoint = make_session_endpoint(self->ctx_, std::move(session),
-                                                extensions);
+                                                extensions, stats_hz);
           endpoint->granted = role;
           ws->run(std::move(*shared_req), std::move(endpoint));
         });
@@ -326,7 +360,71 @@ void http_session::upgrade(http_request req) {
       atom::get_v, id);
 }
 
+namespace {
+
+/// `target` for the log, cut at 200 bytes, with the value of every query
+/// parameter whose decoded name is `access_token` (or cannot be decoded)
+/// hidden: a WebSocket upgrade may carry the bearer token in its query.
+std::string loggable_target(std::string_view target) {
+  auto q = target.find('?');
+  std::string out(target.substr(0, q));
+  if (q != std::string_view::npos) {
+    auto query = target.substr(q + 1);
+    out += '?';
+    for (size_t begin = 0;;) {
+      auto end = query.find('&', begin);
+      auto pair = query.substr(begin, end == std::string_view::npos
+                                          ? std::string_view::npos
+                                          : end - begin);
+      auto eq = pair.find('=');
+      std::string raw_name(pair.substr(0, eq)), name;
+      bool secret
+          = !percent_decode(raw_name, name, true) || name == "access_token";
+      out += raw_name;
+      if (eq != std::string_view::npos)
+        out += secret ? std::string("=***") : std::string(pair.substr(eq));
+      if (end == std::string_view::npos)
+        break;
+      out += '&';
+      begin = end + 1;
+    }
+  }
+  return quote_prefix(out, 200);
+}
+
+} // namespace
+
+void http_session::begin_request(const http_request* req) {
+  started_ = std::chrono::steady_clock::now();
+  log_.request_id.clear();
+  method_.clear();
+  target_.clear();
+  if (!req)
+    return void(log_.request_id = new_request_id());
+  auto incoming = (*req)["X-Request-Id"];
+  std::string_view id(incoming.data(), incoming.size());
+  log_.request_id = valid_request_id(id) ? std::string(id) : new_request_id();
+  method_ = std::string(req->method_string());
+  target_ = loggable_target(
+      std::string_view(req->target().data(), req->target().size()));
+}
+
 void http_session::reply(http_response res) {
+  if (log_.request_id.empty())
+    log_.request_id = new_request_id();
+  res.set("X-Request-Id", log_.request_id);
+  {
+    // The access log: one line per answered request, errors louder.
+    log_scope scope{log_};
+    auto status = res.result_int();
+    auto ms = std::chrono::duration<double, std::milli>(
+                  std::chrono::steady_clock::now() - started_)
+                  .count();
+    auto level = status >= 500 ? spdlog::level::warn : spdlog::level::info;
+    spdlog::log(level, "http {} {} {} ({:.1f} ms) request_id={}",
+                method_.empty() ? "-" : method_,
+                target_.empty() ? "-" : target_, status, ms, log_.request_id);
+  }
   auto close = res.need_eof();
   res_ = std::make_shared<http_response>(std::move(res));
   http::async_write(stream_, *res_,

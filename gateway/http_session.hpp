@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "core/logging.hpp"
 #include "gateway/beast.hpp"
 #include "gateway/context.hpp"
 
+#include <chrono>
 #include <memory>
 #include <optional>
 
@@ -28,6 +30,10 @@ private:
   static std::string invalid_text(const http_request& req);
   /// Runs `f`, answering 500 `internal_error` if it throws.
   template <class F> void guarded(const http_request& req, F&& f);
+  /// Starts a request's log context: its id (the client's X-Request-Id
+  /// when valid, else a new one), method and target, and the clock.
+  void begin_request(const http_request* req);
+  /// Writes `res` with the request's X-Request-Id and logs the request.
   void reply(http_response res);
   void on_write(bool close, beast::error_code ec, std::size_t bytes);
   void do_close();
@@ -37,6 +43,12 @@ private:
   std::shared_ptr<gateway_context> ctx_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<http_response> res_;
+  /// The request being answered (one at a time per connection): its id as
+  /// the log context, and what the access log line says.
+  log_ctx log_;
+  std::string method_;
+  std::string target_;
+  std::chrono::steady_clock::time_point started_;
 };
 
 } // namespace argus

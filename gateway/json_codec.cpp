@@ -125,6 +125,23 @@ json to_json(const session_status& x) {
            x.last_error.empty() ? json(nullptr) : json(x.last_error)}};
 }
 
+json session_stats_json(const session_status& x, int64_t ts_unix_ms) {
+  // The names of GET /stats' per-camera entry, so one dashboard reads both.
+  return {{"type", "stats"},
+          {"session_id", x.session_id},
+          {"camera_id", x.camera_id},
+          {"ts_unix_ms", ts_unix_ms},
+          {"fps", x.fps},
+          {"detection_latency_p50_ms", x.detect_p50_ms},
+          {"latency_p50_ms", x.latency_p50_ms},
+          {"latency_p99_ms", x.latency_p99_ms},
+          {"frames_processed", x.frames_processed},
+          {"frames_dropped", x.frames_dropped},
+          {"active_tracks", x.active_tracks},
+          {"clients", x.clients},
+          {"tracking_phase", x.tracking_phase}};
+}
+
 json to_json(const camera_info& x) {
   return {{"camera_id", x.camera_id},
           {"source", x.source},
@@ -167,6 +184,7 @@ bool parse_extensions(const std::string& names, wire_extensions& out,
                       std::string& error) {
   static constexpr std::pair<const char*, wire_extensions> known[] = {
       {"timing", wire_ext::timing},
+      {"stats", wire_ext::stats},
   };
   size_t begin = 0;
   while (true) {
@@ -228,6 +246,11 @@ json settings_error_json(const settings_outcome& out) {
       {"error", "invalid_config"}, {"detail", detail}, {"errors", out.errors}};
 }
 
+text_ptr json_wire_codec::encode_stats(const session_status& x,
+                                       int64_t ts_unix_ms) const {
+  return share(session_stats_json(x, ts_unix_ms));
+}
+
 std::string error_body(const std::string& code, const std::string& detail) {
   return dump_json(json{{"error", code}, {"detail", detail}});
 }
@@ -286,7 +309,8 @@ json to_json(const store_status& x) {
           {"thread_cpu_ms", x.thread_cpu_ms},
           {"ptz_commands_written", x.ptz_commands_written},
           {"ptz_commands_shed", x.ptz_commands_shed},
-          {"ptz_commands_expired", x.ptz_commands_expired}};
+          {"ptz_commands_expired", x.ptz_commands_expired},
+          {"write_errors", x.write_errors}};
 }
 
 } // namespace argus

@@ -50,7 +50,12 @@ public:
   text_ptr encode(const metadata_tick& x, wire_extensions ext) const override;
   text_ptr encode(const track_event& x) const override;
   text_ptr encode(const command_reply& x) const override;
+  text_ptr encode_stats(const session_status& x,
+                        int64_t ts_unix_ms) const override;
 };
+
+/// The `stats` extension message (schemas/session_stats.schema.json).
+nlohmann::json session_stats_json(const session_status& x, int64_t ts_unix_ms);
 
 /// A REST error body: {"error": code, "detail": detail}.
 std::string error_body(const std::string& code, const std::string& detail);

@@ -96,6 +96,11 @@ void write_snapshot(text_writer& out, const stats_snapshot& s,
                double(st.samples_shed));
     out.sample("argus_store_shed_total", {{"kind", "ptz_command"}},
                double(st.ptz_commands_shed));
+    out.family("argus_store_errors_total",
+               "Database operations of the store that failed (open, "
+               "commit, delete, expiry; each retry counts).",
+               metric_type::counter);
+    out.sample("argus_store_errors_total", {}, double(st.write_errors));
     out.family("argus_store_pending", "Rows waiting for the next commit.",
                metric_type::gauge);
     out.sample("argus_store_pending", {{"kind", "event"}},
@@ -127,29 +132,17 @@ void write_snapshot(text_writer& out, const stats_snapshot& s,
   }
 }
 
-/// Commands per second since the previous /stats call (null on the first).
-json ptz_rate(gateway_context& ctx, const ptz_status& p, int64_t now_ms) {
-  std::lock_guard<std::mutex> guard{ctx.ptz_rate_mtx};
-  auto it = ctx.ptz_rate_base.find(p.camera_id);
-  json out;
-  if (it != ctx.ptz_rate_base.end() && now_ms > it->second.first)
-    out = double(std::max<int64_t>(0, p.commands_sent - it->second.second))
-          * 1000.0 / double(now_ms - it->second.first);
-  ctx.ptz_rate_base[p.camera_id] = {now_ms, p.commands_sent};
-  return out;
-}
-
-json ptz_json(gateway_context& ctx, const ptz_status& p, int64_t now_ms) {
+/// The controller measures its own command rate (ptz_controller::status).
+json ptz_json(const ptz_status& p) {
   return {{"backend", p.backend},
-          {"commands_per_s", ptz_rate(ctx, p, now_ms)},
+          {"commands_per_s", p.commands_per_s},
           {"connected", p.connected},
           {"autotrack", to_string(p.autotrack)},
           {"commands_sent", p.commands_sent},
           {"command_errors", p.command_errors}};
 }
 
-json camera_json(gateway_context& ctx, const camera_snapshot& c,
-                 int64_t now_ms) {
+json camera_json(const camera_snapshot& c, int64_t now_ms) {
   json out{{"session_id", c.session_id.empty() ? json() : json(c.session_id)}};
   if (c.session) {
     auto& s = *c.session;
@@ -177,14 +170,14 @@ json camera_json(gateway_context& ctx, const camera_snapshot& c,
   } else {
     out["state"] = "unresponsive";
   }
-  out["ptz"] = c.ptz ? ptz_json(ctx, *c.ptz, now_ms) : json();
+  out["ptz"] = c.ptz ? ptz_json(*c.ptz) : json();
   return out;
 }
 
 json stats_json(const stats_snapshot& s, gateway_context& ctx) {
   json cams = json::object();
   for (auto& c : s.cameras)
-    cams[c.camera_id] = camera_json(ctx, c, s.ts_unix_ms);
+    cams[c.camera_id] = camera_json(c, s.ts_unix_ms);
   json store{{"state", s.store_state}};
   if (s.store) {
     auto& st = *s.store;

@@ -94,6 +94,7 @@ json ptz_status_json(const ptz_status& st) {
       {"last_command", last},
       {"commands_sent", st.commands_sent},
       {"command_errors", st.command_errors},
+      {"commands_per_s", st.commands_per_s},
       {"last_error", st.last_error}};
 }
 

@@ -17,8 +17,10 @@ ws_session::ws_session(tcp::socket&& socket,
     : ws_(std::move(socket)), ctx_(std::move(ctx)),
       endpoint_name_(std::move(endpoint_name)) {
   // The caller counted this connection against max_ws_clients.
-  if (ctx_->metrics)
+  if (ctx_->metrics) {
     ctx_->metrics->ws_clients.with({endpoint_name_}).add(1);
+    send_lag_ = &ctx_->metrics->ws_send_lag.with({endpoint_name_});
+  }
 }
 
 ws_session::~ws_session() {
@@ -56,9 +58,9 @@ std::string close_code_name(uint16_t code) {
 class session_endpoint : public actor_endpoint<client_actor> {
 public:
   session_endpoint(std::shared_ptr<gateway_context> ctx, session_actor session,
-                   wire_extensions extensions)
+                   wire_extensions extensions, int32_t stats_hz)
       : ctx_(std::move(ctx)), session_(std::move(session)),
-        extensions_(extensions) {}
+        extensions_(extensions), stats_hz_(stats_hz) {}
 
   void start(client_connection_ptr connection) override {
     client_setup setup;
@@ -66,6 +68,7 @@ public:
     setup.session = session_;
     setup.codec = ctx_->codec;
     setup.extensions = extensions_;
+    setup.stats_hz = stats_hz_;
     setup.max_queued_events = ctx_->cfg.client_max_queued_events;
     actor_ = ctx_->sys.spawn(client, std::move(setup));
   }
@@ -90,6 +93,7 @@ private:
   std::shared_ptr<gateway_context> ctx_;
   session_actor session_;
   wire_extensions extensions_;
+  int32_t stats_hz_;
 };
 
 /// /ws/cameras/{id}: server-to-client only; a VIEWER behind the socket.
@@ -137,9 +141,10 @@ make_viewer_endpoint(std::shared_ptr<gateway_context> ctx, relay_actor relay,
 
 std::shared_ptr<ws_endpoint>
 make_session_endpoint(std::shared_ptr<gateway_context> ctx,
-                      session_actor session, wire_extensions extensions) {
+                      session_actor session, wire_extensions extensions,
+                      int32_t stats_hz) {
   return std::make_shared<session_endpoint>(std::move(ctx), std::move(session),
-                                            extensions);
+                                            extensions, stats_hz);
 }
 
 void ws_session::run(http_request req, std::shared_ptr<ws_endpoint> endpoint) {
@@ -150,9 +155,15 @@ void ws_session::run(http_request req, std::shared_ptr<ws_endpoint> endpoint) {
   }
   ws_.set_option(
       websocket::stream_base::timeout::suggested(beast::role_type::server));
-  ws_.set_option(
-      websocket::stream_base::decorator([](websocket::response_type& res) {
+  // The upgrade's id (http_session put it on the request): echoed in the
+  // handshake answer and carried by this connection's log lines.
+  auto id = req["X-Request-Id"];
+  log_.request_id = std::string(id.data(), id.size());
+  ws_.set_option(websocket::stream_base::decorator(
+      [id = log_.request_id](websocket::response_type& res) {
         res.set(http::field::server, "argus");
+        if (!id.empty())
+          res.set("X-Request-Id", id);
       }));
   ws_.read_message_max(ctx_->cfg.max_ws_message_bytes);
   ws_.text(true);
@@ -161,10 +172,13 @@ void ws_session::run(http_request req, std::shared_ptr<ws_endpoint> endpoint) {
 }
 
 void ws_session::on_accept(beast::error_code ec) {
+  log_scope scope{log_};
   if (ec) {
     spdlog::debug("websocket accept failed: {}", ec.message());
     return;
   }
+  spdlog::info("websocket {} open request_id={}", endpoint_name_,
+               log_.request_id);
   endpoint_->start(
       std::static_pointer_cast<client_connection>(shared_from_this()));
   do_read();
@@ -178,6 +192,7 @@ void ws_session::do_read() {
 void ws_session::on_read(beast::error_code ec, std::size_t) {
   if (ec) {
     peer_closed_ = ec == websocket::error::closed;
+    log_scope scope{log_};
     if (ec != websocket::error::closed && ec != net::error::operation_aborted)
       spdlog::debug("websocket read ended: {}", ec.message());
     gone();
@@ -192,6 +207,7 @@ void ws_session::on_read(beast::error_code ec, std::size_t) {
   } catch (const std::exception& e) {
     // The catch boundary of one WebSocket: this connection ends with 1011,
     // nothing else is touched.
+    log_scope scope{log_};
     spdlog::error("websocket message handler failed: {}", e.what());
     paused_self_.reset();
     close(static_cast<uint16_t>(websocket::close_code::internal_error),
@@ -216,26 +232,33 @@ void ws_session::send_binary(text_ptr bytes) {
 }
 
 void ws_session::enqueue(text_ptr payload, bool binary) {
+  // Stamped here, on the sender's thread: the lag includes the hop onto
+  // the strand and the wait behind earlier writes.
+  outgoing out{std::move(payload), binary, std::chrono::steady_clock::now()};
   net::post(ws_.get_executor(),
-            [self = shared_from_this(), payload = std::move(payload),
-             binary]() mutable {
+            [self = shared_from_this(), out = std::move(out)]() mutable {
               // After close(), nothing more: a steady sender must not hold
               // the close frame back (what was sent before is queued).
               if (self->closing_ || self->gone_)
                 return;
-              if (self->queue_.push({std::move(payload), binary}))
+              if (self->queue_.push(std::move(out)))
                 self->do_write();
             });
 }
 
 void ws_session::do_write() {
-  ws_.binary(queue_.front().second);
+  ws_.binary(queue_.front().binary);
   ws_.async_write(
-      net::buffer(*queue_.front().first),
+      net::buffer(*queue_.front().payload),
       beast::bind_front_handler(&ws_session::on_write, shared_from_this()));
 }
 
 void ws_session::on_write(beast::error_code ec, std::size_t) {
+  if (!ec && send_lag_ && queue_.writing())
+    send_lag_->observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now()
+                                      - queue_.front().queued)
+            .count());
   // A read error may have ended the connection while this write ran; the
   // queue kept its message alive until now.
   bool more = queue_.written();

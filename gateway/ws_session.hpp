@@ -4,11 +4,13 @@
 #include "actors/interfaces.hpp"
 #include "actors/wire.hpp"
 #include "core/bearer_auth.hpp"
+#include "core/logging.hpp"
 #include "core/write_queue.hpp"
 #include "gateway/beast.hpp"
 #include "gateway/context.hpp"
 
 #include <caf/send.hpp>
+#include <chrono>
 #include <memory>
 
 namespace argus {
@@ -52,9 +54,11 @@ protected:
 
 /// The analytics endpoint (/ws/sessions/{id}): a CLIENT of the session,
 /// its ticks encoded with the wire extensions the upgrade asked for.
+/// `stats_hz`: the rate of `stats` messages with wire_ext::stats.
 std::shared_ptr<ws_endpoint>
 make_session_endpoint(std::shared_ptr<gateway_context> ctx,
-                      session_actor session, wire_extensions extensions);
+                      session_actor session, wire_extensions extensions,
+                      int32_t stats_hz = 0);
 
 /// The relay endpoint (/ws/cameras/{id}): a VIEWER of the camera's RELAY;
 /// holds the connection's viewer slot until the socket is gone.
@@ -85,6 +89,12 @@ public:
 
 private:
   void on_accept(beast::error_code ec);
+  /// One outbound message and when its owner queued it (send lag).
+  struct outgoing {
+    text_ptr payload;
+    bool binary = false;
+    std::chrono::steady_clock::time_point queued;
+  };
   void enqueue(text_ptr payload, bool binary);
   void do_read();
   void on_read(beast::error_code ec, std::size_t bytes);
@@ -99,14 +109,18 @@ private:
   beast::flat_buffer buffer_;
   std::shared_ptr<gateway_context> ctx_;
   std::shared_ptr<ws_endpoint> endpoint_;
-  /// Outbound messages: payload and whether it is binary.
-  write_queue<std::pair<text_ptr, bool>> queue_;
+  /// Outbound messages, one write in flight.
+  write_queue<outgoing> queue_;
+  /// argus_ws_send_lag_seconds of this endpoint (null without metrics).
+  metrics::histogram* send_lag_ = nullptr;
   bool closing_ = false;
   bool close_sent_ = false;
   bool gone_ = false;
   /// The peer sent a close frame (its code is in ws_.reason()).
   bool peer_closed_ = false;
   std::string endpoint_name_;
+  /// The upgrade request's id, for this connection's log lines.
+  log_ctx log_;
   websocket::close_reason close_reason_;
   /// Holds this session while its read is paused (no operation pending
   /// would otherwise keep it alive); released on resume_read or close.

@@ -109,13 +109,16 @@ struct ptz_status {
   int64_t commands_sent = 0;
   int64_t command_errors = 0;
   std::string last_error;
+  /// Commands sent per second over the controller's last 10 s.
+  double commands_per_s = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ptz_status& x) {
   return f(caf::meta::type_name("ptz_status"), x.camera_id, x.backend,
            x.connected, x.autotrack_enabled, x.autotrack, x.position,
-           x.last_command, x.commands_sent, x.command_errors, x.last_error);
+           x.last_command, x.commands_sent, x.command_errors, x.last_error,
+           x.commands_per_s);
 }
 
 // -- audit log ----------------------------------------------------------------

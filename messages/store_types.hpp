@@ -95,6 +95,9 @@ struct store_status {
   int64_t ptz_commands_written = 0;
   int64_t ptz_commands_shed = 0;
   int64_t ptz_commands_expired = 0;
+  /// Database operations that failed (open, commit, delete, expiry):
+  /// each try counts, so a retried outage counts every retry.
+  int64_t write_errors = 0;
 };
 
 template <class Inspector>
@@ -104,7 +107,7 @@ typename Inspector::result_type inspect(Inspector& f, store_status& x) {
            x.batches_committed, x.pending_events, x.pending_samples,
            x.rows_expired, x.last_commit_unix_ms, x.interrupted_at_start,
            x.thread_cpu_ms, x.ptz_commands_written, x.ptz_commands_shed,
-           x.ptz_commands_expired);
+           x.ptz_commands_expired, x.write_errors);
 }
 
 /// Filters and page of GET /tracks (validated by parse_track_query).

@@ -4,6 +4,7 @@
 #include "actors/failure.hpp"
 #include "core/defaults.hpp"
 
+#include <algorithm>
 #include <caf/actor_cast.hpp>
 #include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
@@ -103,8 +104,14 @@ client_actor::behavior_type client(self_ptr self, client_setup setup) {
       self->send(self, atom::close_v, close_code::going_away,
                  std::string("session ended"));
   });
-  self->send(self->state.setup.session, atom::subscribe_v,
-             caf::actor_cast<client_actor>(self), self->state.setup.extensions);
+  auto& own = self->state.setup;
+  if ((own.extensions & wire_ext::stats) != 0)
+    self->send(own.session, atom::subscribe_v,
+               caf::actor_cast<client_actor>(self), own.extensions,
+               std::clamp(own.stats_hz, min_stats_hz, max_stats_hz));
+  else
+    self->send(own.session, atom::subscribe_v,
+               caf::actor_cast<client_actor>(self), own.extensions);
   return {
       [=](atom::tick, text_ptr text) {
         self->state.out.put_latest(std::move(text));

@@ -17,6 +17,8 @@ struct client_setup {
   /// What this connection opted into beyond the contract (`?ext=`); the
   /// session encodes this client's ticks accordingly.
   wire_extensions extensions = 0;
+  /// With wire_ext::stats: `stats` messages per second (1-5).
+  int32_t stats_hz = 0;
   /// Events (and command replies) that may wait; one more closes the client.
   size_t max_queued_events = 256;
   /// Messages handed to the socket but not yet written.

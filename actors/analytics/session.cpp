@@ -70,8 +70,9 @@ void steer_ptz(self_ptr self, int64_t ts_mono_ms, double lens_zoom) {
             [=](caf::error& err) {
               // A restarting controller costs a frame or two of
               // autotracking, never the session.
-              spdlog::debug("session {}: ptz: {}",
-                            self->state.setup.params.session_id, render(err));
+              log_with(self->state.log, spdlog::level::debug,
+                       "session {}: ptz: {}",
+                       self->state.setup.params.session_id, render(err));
             });
 }
 
@@ -123,17 +124,19 @@ void dispatch(self_ptr self, frame_ptr f) {
                     },
                     [=](caf::error& err) {
                       self->state.last_error = render(err);
-                      spdlog::error("session {} failed to track: {}",
-                                    self->state.setup.params.session_id,
-                                    self->state.last_error);
+                      log_with(self->state.log, spdlog::level::err,
+                               "session {} failed to track: {}",
+                               self->state.setup.params.session_id,
+                               self->state.last_error);
                     });
             next();
           },
           [=](caf::error& err) {
             self->state.last_error = render(err);
-            spdlog::error("session {} failed to detect: {}",
-                          self->state.setup.params.session_id,
-                          self->state.last_error);
+            log_with(self->state.log, spdlog::level::err,
+                     "session {} failed to detect: {}",
+                     self->state.setup.params.session_id,
+                     self->state.last_error);
             next();
           });
 }
@@ -163,6 +166,82 @@ void publish_tick(self_ptr self) {
   }
 }
 
+/// GET /sessions/{id}'s counters as this session has them (the camera's
+/// state, which needs a round trip, left out).
+session_status local_status(self_ptr self) {
+  auto& s = self->state;
+  auto result = s.core->status();
+  result.clients = int64_t(s.clients.size());
+  result.clients_closed_slow = s.clients_evicted;
+  result.last_error = s.last_error;
+  return result;
+}
+
+/// Time between two `stats` messages at `hz`.
+int64_t stats_period_ms(int32_t hz) {
+  return 1000 / std::clamp(hz, min_stats_hz, max_stats_hz);
+}
+
+/// Arms the stats timer for the client due first, unless the running timer
+/// fires no later (a newer generation makes an older timer a no-op).
+void schedule_stats(self_ptr self) {
+  auto& s = self->state;
+  int64_t due = 0;
+  for (auto& c : s.clients)
+    if (c.stats_hz > 0 && (due == 0 || c.next_stats_ms < due))
+      due = c.next_stats_ms;
+  if (due == 0 || (s.stats_timer_ms != 0 && s.stats_timer_ms <= due))
+    return;
+  s.stats_timer_ms = due;
+  auto delay = std::max<int64_t>(0, due - mono_now_ms());
+  self->delayed_send(self, std::chrono::milliseconds(delay), atom::publish_v,
+                     ++s.stats_generation);
+}
+
+/// Sends `stats` (encoded once) to every client due one. Each client's
+/// next one is due a period after its last due time, so its rate holds on
+/// average whatever the timer's jitter; one that fell a period behind
+/// starts afresh instead of catching up in a burst. `stats` goes with the
+/// events (ordered, never dropped): at 1-5 Hz it cannot crowd them out,
+/// and a client that stops reading is closed as too slow like for events.
+void publish_stats(self_ptr self) {
+  auto& s = self->state;
+  s.stats_timer_ms = 0;
+  auto now = mono_now_ms();
+  text_ptr text;
+  for (auto& c : s.clients) {
+    if (c.stats_hz <= 0 || c.next_stats_ms > now)
+      continue;
+    if (!text)
+      text = s.setup.codec->encode_stats(local_status(self), unix_now_ms());
+    self->send(c.handle, atom::event_v, text);
+    auto period = stats_period_ms(c.stats_hz);
+    c.next_stats_ms += period;
+    if (c.next_stats_ms <= now)
+      c.next_stats_ms = now + period;
+  }
+  schedule_stats(self);
+}
+
+/// Adds a client; it gets the latest tick at once.
+void add_client(self_ptr self, client_actor c, wire_extensions ext,
+                int32_t stats_hz) {
+  auto& s = self->state;
+  self->monitor(c);
+  // The stats bit adds messages, not tick fields: ticks stay shared with
+  // clients that did not ask for stats.
+  ext &= ~wire_ext::stats;
+  s.clients.push_back({c, ext, 0, 0});
+  if (s.core->has_tick())
+    self->send(c, atom::tick_v, s.setup.codec->encode(stamped_tick(self), ext));
+  if (stats_hz > 0) {
+    s.clients.back().stats_hz
+        = std::clamp(stats_hz, min_stats_hz, max_stats_hz);
+    s.clients.back().next_stats_ms = mono_now_ms(); // the first one at once
+    schedule_stats(self);
+  }
+}
+
 void remove_client(self_ptr self, const caf::actor_addr& addr) {
   auto& cs = self->state.clients;
   cs.erase(std::remove_if(cs.begin(), cs.end(),
@@ -186,8 +265,8 @@ void shut_down(self_ptr self, const caf::error& reason) {
         c.handle, atom::close_v,
         server_exit ? close_code::going_away : close_code::normal,
         std::string(server_exit ? "server shutting down" : "session deleted"));
-  spdlog::info("session {} stopped ({})", st.setup.params.session_id,
-               server_exit ? "shutdown" : "deleted");
+  log_with(st.log, spdlog::level::info, "session {} stopped ({})",
+           st.setup.params.session_id, server_exit ? "shutdown" : "deleted");
   self->quit(reason);
 }
 
@@ -200,6 +279,8 @@ session_actor::behavior_type session(self_ptr self, session_setup setup) {
   st.sampler.emplace(setup.sampling);
   st.setup = std::move(setup);
   st.metrics = series_of(st.setup.metrics, st.setup.params.camera_id);
+  st.log.session_id = st.setup.params.session_id;
+  st.log.camera_id = st.setup.params.camera_id;
   st.started_unix_ms = unix_now_ms();
   record_session(self, none_id);
   // The camera is shared (relay, later sessions): watch it, do not link,
@@ -211,16 +292,16 @@ session_actor::behavior_type session(self_ptr self, session_setup setup) {
     if (msg.source == self->state.setup.detector.address()
         || msg.source == self->state.setup.tracker.address()) {
       self->state.last_error = "worker failed: " + render(msg.reason);
-      spdlog::error("session {}: {}", self->state.setup.params.session_id,
-                    self->state.last_error);
+      log_with(self->state.log, spdlog::level::err, "session {}: {}",
+               self->state.setup.params.session_id, self->state.last_error);
     }
     shut_down(self, msg.reason);
   });
   self->set_down_handler([=](const caf::down_msg& dm) {
     if (dm.source == self->state.setup.camera.address()) {
       self->state.last_error = "camera failed: " + render(dm.reason);
-      spdlog::error("session {}: {}", self->state.setup.params.session_id,
-                    self->state.last_error);
+      log_with(self->state.log, spdlog::level::err, "session {}: {}",
+               self->state.setup.params.session_id, self->state.last_error);
       return shut_down(self, dm.reason);
     }
     remove_client(self, dm.source);
@@ -228,8 +309,8 @@ session_actor::behavior_type session(self_ptr self, session_setup setup) {
   self->send(st.setup.camera, atom::subscribe_v,
              caf::actor_cast<frame_sink_actor>(self));
   self->send(self, atom::tick_v, st.tick_generation);
-  spdlog::info("session {} started for camera {}", st.setup.params.session_id,
-               st.setup.params.camera_id);
+  log_with(st.log, spdlog::level::info, "session {} started for camera {}",
+           st.setup.params.session_id, st.setup.params.camera_id);
   return {
       [=](const frame_ptr& f) {
         auto& s = self->state;
@@ -247,12 +328,13 @@ session_actor::behavior_type session(self_ptr self, session_setup setup) {
         dispatch(self, f);
       },
       [=](atom::subscribe, client_actor c, wire_extensions ext) {
-        auto& s = self->state;
-        self->monitor(c);
-        s.clients.push_back({c, ext});
-        if (s.core->has_tick())
-          self->send(c, atom::tick_v,
-                     s.setup.codec->encode(stamped_tick(self), ext));
+        add_client(self, std::move(c), ext, 0);
+      },
+      [=](atom::subscribe, client_actor c, wire_extensions ext,
+          int32_t stats_hz) { add_client(self, std::move(c), ext, stats_hz); },
+      [=](atom::publish, uint64_t generation) {
+        if (generation == self->state.stats_generation)
+          publish_stats(self);
       },
       [=](atom::unsubscribe, client_actor c) {
         self->demonitor(c.address());
@@ -271,10 +353,7 @@ session_actor::behavior_type session(self_ptr self, session_setup setup) {
       },
       [=](atom::status) -> caf::result<session_status> {
         auto& s = self->state;
-        auto result = s.core->status();
-        result.clients = int64_t(s.clients.size());
-        result.clients_closed_slow = s.clients_evicted;
-        result.last_error = s.last_error;
+        auto result = local_status(self);
         auto rp = self->make_response_promise<session_status>();
         self->request(s.setup.camera, defaults::session::camera_status_timeout,
                       atom::status_v)

@@ -5,6 +5,7 @@
 #include "actors/wire.hpp"
 #include "core/analytics/analytics_session.hpp"
 #include "core/history/track_sampler.hpp"
+#include "core/logging.hpp"
 #include "core/metrics/argus_metrics.hpp"
 
 #include <optional>
@@ -44,14 +45,25 @@ struct session_state {
   /// A CLIENT and the wire extensions its ticks are encoded with.
   struct subscriber {
     client_actor handle;
+    /// The tick's extensions (the stats bit cleared: it adds messages, not
+    /// fields, so it must not split a tick's encodings).
     wire_extensions extensions = 0;
+    /// `stats` messages per second; 0: none.
+    int32_t stats_hz = 0;
+    /// When the next `stats` is due (mono ms).
+    int64_t next_stats_ms = 0;
   };
   std::vector<subscriber> clients;
   int64_t clients_evicted = 0;
   uint64_t tick_generation = 0;
+  /// The stats timer: its generation and when it fires (0: none runs).
+  uint64_t stats_generation = 0;
+  int64_t stats_timer_ms = 0;
   std::string last_error;
   /// This camera's metrics (empty without a registry).
   camera_series metrics;
+  /// Session and camera id on this session's log lines.
+  log_ctx log;
 };
 
 /// The SESSION of one camera: subscribes to the CAMERA, keeps at most one

@@ -159,6 +159,9 @@ void on_index(self_ptr self, clip_index_ptr idx) {
   ds.index = idx;
   ds.clip = caf::actor_cast<clip_actor>(self);
   ds.cache = st.setup.cache;
+  if (st.setup.metrics)
+    ds.decode_seconds
+        = &st.setup.metrics->frames_decode.with({st.setup.source.clip_id});
   st.decoder = st.setup.start_decoder(self, std::move(ds));
   for (auto& rp : st.openers)
     rp.deliver(st.info);

@@ -7,6 +7,7 @@
 #include "core/frames/byte_source.hpp"
 #include "core/frames/clip_scheduler.hpp"
 #include "core/frames/frame_cache.hpp"
+#include "core/metrics/argus_metrics.hpp"
 
 #include <caf/local_actor.hpp>
 #include <functional>
@@ -26,6 +27,8 @@ struct clip_setup {
   std::shared_ptr<frame_cache> cache;
   /// Chunk byte buffers a clip keeps for reuse.
   size_t max_chunks = 4;
+  /// Shared metrics (null: none), for the decoder's decode time.
+  metrics_ptr metrics;
   /// Start the clip's CLIP IO and DECODER (the clip passes itself as the
   /// parent). Production spawns them detached; tests pass mocks or
   /// scheduled actors, so a clip runs alone under the test coordinator.

@@ -67,6 +67,7 @@ clip_manager(clip_manager_actor::stateful_pointer<clip_manager_state> self,
           cs.s3 = self->state.setup.s3;
           cs.cache = self->state.setup.cache;
           cs.max_chunks = self->state.setup.max_chunks;
+          cs.metrics = self->state.setup.metrics;
           auto hdl = self->state.setup.start_clip(self, std::move(cs));
           self->monitor(hdl);
           live->push_back(hdl);

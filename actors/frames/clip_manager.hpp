@@ -5,6 +5,7 @@
 #include "actors/interfaces.hpp"
 #include "core/frames/byte_source.hpp"
 #include "core/frames/frame_cache.hpp"
+#include "core/metrics/argus_metrics.hpp"
 
 #include <functional>
 #include <map>
@@ -19,6 +20,8 @@ struct clip_manager_setup {
   s3_settings s3;
   std::shared_ptr<frame_cache> cache;
   size_t max_chunks = 4;
+  /// Shared metrics (null: none); each clip's decoder times its frames.
+  metrics_ptr metrics;
   /// Starts one CLIP (the manager passes itself as the parent); tests
   /// pass mock clips.
   std::function<clip_actor(caf::local_actor*, clip_setup)> start_clip

@@ -3,6 +3,7 @@
 
 #include "actors/failure.hpp"
 
+#include <chrono>
 #include <spdlog/spdlog.h>
 
 namespace argus {
@@ -55,7 +56,19 @@ decoder(decoder_actor::stateful_pointer<decoder_state> self,
                               out.jpeg);
           self->send(st.setup.clip, std::move(out));
         };
-        report.failed = st.decoder->decode(job, publish, &report.detail);
+        // Decode time per produced frame: from the pass's start or the
+        // previous frame's hand-over to this frame (reference frames that
+        // are not output count towards the next one); encoding excluded.
+        auto last = std::chrono::steady_clock::now();
+        auto timed = [&](const decoded_picture& pic) {
+          if (auto* h = st.setup.decode_seconds)
+            h->observe(std::chrono::duration<double>(
+                           std::chrono::steady_clock::now() - last)
+                           .count());
+          publish(pic);
+          last = std::chrono::steady_clock::now();
+        };
+        report.failed = st.decoder->decode(job, timed, &report.detail);
         report.failed.insert(report.failed.end(), encode_failed.begin(),
                              encode_failed.end());
         if (report.failed.empty())

@@ -4,6 +4,7 @@
 #include "actors/interfaces.hpp"
 #include "core/frames/frame_cache.hpp"
 #include "core/frames/hevc_decoder.hpp"
+#include "core/metrics/registry.hpp"
 #include "core/video/jpeg_encoder.hpp"
 
 #include <caf/local_actor.hpp>
@@ -19,6 +20,8 @@ struct decoder_setup {
   /// Receives every produced frame as an encoded_frame.
   clip_actor clip;
   std::shared_ptr<frame_cache> cache;
+  /// argus_frames_decode_seconds of this clip (null: not measured).
+  metrics::histogram* decode_seconds = nullptr;
 };
 
 /// State of a DECODER.

@@ -44,7 +44,8 @@ caf::error note_outage(self_ptr self, caf::error err) {
   auto& st = self->state;
   auto text = render(err);
   if (st.outage.empty())
-    spdlog::warn("ptz {}: ONVIF device unavailable: {}", st.camera_id, text);
+    log_with(st.log, spdlog::level::warn,
+             "ptz {}: ONVIF device unavailable: {}", st.camera_id, text);
   st.outage = text;
   st.next_attempt_ms = now_ms(self) + st.retry->next_delay_ms();
   schedule_attempt(self);
@@ -66,10 +67,11 @@ caf::error ensure_connected(self_ptr self) {
     return note_outage(self, std::move(err));
   st.retry->reset();
   if (!st.outage.empty())
-    spdlog::info("ptz {}: ONVIF device back", st.camera_id);
+    log_with(st.log, spdlog::level::info, "ptz {}: ONVIF device back",
+             st.camera_id);
   else
-    spdlog::info("ptz {}: ONVIF profile {} connected", st.camera_id,
-                 st.client->profile_token());
+    log_with(st.log, spdlog::level::info, "ptz {}: ONVIF profile {} connected",
+             st.camera_id, st.client->profile_token());
   st.outage.clear();
   return {};
 }
@@ -83,6 +85,7 @@ ptz_device_actor::behavior_type onvif_device(self_ptr self,
   log_failures(self, "onvif_device");
   auto& st = self->state;
   st.camera_id = std::move(camera_id);
+  st.log.camera_id = st.camera_id;
   st.retry.emplace(backoff_policy{cfg.retry_min_ms, cfg.retry_max_ms, 2.0, 0.2},
                    std::hash<std::string>{}(st.camera_id));
   st.client.emplace(std::move(cfg), std::move(io));

@@ -3,6 +3,7 @@
 
 #include "actors/interfaces.hpp"
 #include "core/backoff.hpp"
+#include "core/logging.hpp"
 #include "core/ptz/onvif_client.hpp"
 
 #include <optional>
@@ -15,6 +16,8 @@ struct onvif_device_state {
   static inline constexpr const char* name = "onvif_device";
 
   std::string camera_id;
+  /// The camera id on this actor's log lines.
+  log_ctx log;
   std::optional<onvif::client> client;
   std::optional<backoff> retry;
   /// While disconnected: no attempt before this (monotonic ms).

@@ -89,8 +89,8 @@ void send_next(self_ptr self) {
             auto& s = self->state;
             auto text = render(err);
             if (s.core->status().last_error != text)
-              spdlog::warn("ptz {}: {} failed: {}", s.setup.camera_id,
-                           to_string(cmd.what), text);
+              log_with(s.log, spdlog::level::warn, "ptz {}: {} failed: {}",
+                       s.setup.camera_id, to_string(cmd.what), text);
             s.core->failed(text);
             s.in_flight = false;
             send_next(self);
@@ -103,6 +103,7 @@ ptz_actor::behavior_type ptz(self_ptr self, ptz_setup setup) {
   log_failures(self, "ptz");
   auto& st = self->state;
   st.setup = std::move(setup);
+  st.log.camera_id = st.setup.camera_id;
   st.core.emplace(st.setup.camera_id, st.setup.cfg);
   if (st.setup.owns_device && st.setup.device)
     self->link_to(st.setup.device);
@@ -117,27 +118,27 @@ ptz_actor::behavior_type ptz(self_ptr self, ptz_setup setup) {
         // move under way) the last answer is stale.
         auto& st = self->state;
         if (!st.setup.device)
-          return st.core->status();
+          return st.core->status(mono_now_ms());
         auto rp = self->make_response_promise<ptz_status>();
         self->request(st.setup.device, device_timeout, ptz_command{})
             .then(
                 [=](const ptz_pose& pose) mutable {
                   self->state.core->answered(pose);
-                  rp.deliver(self->state.core->status());
+                  rp.deliver(self->state.core->status(mono_now_ms()));
                 },
                 [=](caf::error& err) mutable {
                   self->state.core->unanswered(render(err));
-                  rp.deliver(self->state.core->status());
+                  rp.deliver(self->state.core->status(mono_now_ms()));
                 });
         return rp;
       },
       [=](atom::enable, bool enabled) {
         issue(self, self->state.core->set_enabled(enabled, mono_now_ms()));
-        return self->state.core->status();
+        return self->state.core->status(mono_now_ms());
       },
       [=](atom::home) {
         issue(self, self->state.core->go_home(mono_now_ms()));
-        return self->state.core->status();
+        return self->state.core->status(mono_now_ms());
       },
       [=](atom::replace, camera_actor cam) {
         if (!self->state.setup.owns_device) // sim: the camera is the head

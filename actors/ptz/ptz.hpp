@@ -2,6 +2,7 @@
 #pragma once
 
 #include "actors/interfaces.hpp"
+#include "core/logging.hpp"
 #include "core/metrics/argus_metrics.hpp"
 #include "core/ptz/ptz_controller.hpp"
 
@@ -31,6 +32,8 @@ struct ptz_state {
   static inline constexpr const char* name = "ptz";
 
   ptz_setup setup;
+  /// The camera id on this actor's log lines.
+  log_ctx log;
   std::optional<ptz_controller> core;
   /// A device call is running; commands wait in `queued` meanwhile.
   bool in_flight = false;

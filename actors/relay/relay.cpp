@@ -59,14 +59,15 @@ void persist(self_ptr self, const relay_frame& f) {
   if (auto err = st.disk->save(f)) {
     ++st.status.persist_errors;
     if (!st.persist_failing)
-      spdlog::error("relay {}: cannot persist the latest frame: {}",
-                    st.setup.camera_id, render(err));
+      log_with(st.log, spdlog::level::err,
+               "relay {}: cannot persist the latest frame: {}",
+               st.setup.camera_id, render(err));
     st.persist_failing = true;
     return;
   }
   if (st.persist_failing)
-    spdlog::info("relay {}: persisting the latest frame again",
-                 st.setup.camera_id);
+    log_with(st.log, spdlog::level::info,
+             "relay {}: persisting the latest frame again", st.setup.camera_id);
   st.persist_failing = false;
   ++st.status.frames_persisted;
 }
@@ -92,7 +93,8 @@ void on_frame(self_ptr self, const frame_ptr& f) {
     return; // nobody is due one: no encode
   auto out = encode(self, *f);
   if (!out) {
-    spdlog::error("relay {}: {}", st.setup.camera_id, render(out.error()));
+    log_with(st.log, spdlog::level::err, "relay {}: {}", st.setup.camera_id,
+             render(out.error()));
     return;
   }
   st.latest = *out;
@@ -151,14 +153,16 @@ relay_actor::behavior_type relay(self_ptr self, relay_setup setup) {
   auto& st = self->state;
   st.setup = std::move(setup);
   st.status.camera_id = st.setup.camera_id;
+  st.log.camera_id = st.setup.camera_id;
   st.viewers.emplace(st.setup.source_fps);
   if (st.setup.cfg.persist_every > 0 && !st.setup.cfg.persist_dir.empty()) {
     st.disk.emplace(st.setup.cfg.persist_dir);
     st.latest = st.disk->load(st.setup.camera_id);
     if (st.latest) {
       st.status.latest_unix_ms = st.latest->captured_unix_ms;
-      spdlog::info("relay {}: restored the latest frame from disk",
-                   st.setup.camera_id);
+      log_with(st.log, spdlog::level::info,
+               "relay {}: restored the latest frame from disk",
+               st.setup.camera_id);
     }
   }
   self->send(st.setup.camera, atom::watch_v,

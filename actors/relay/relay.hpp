@@ -3,6 +3,7 @@
 
 #include "actors/interfaces.hpp"
 #include "core/config.hpp"
+#include "core/logging.hpp"
 #include "core/relay/latest_frame_store.hpp"
 #include "core/relay/viewer_pacer.hpp"
 #include "core/video/jpeg_encoder.hpp"
@@ -28,6 +29,8 @@ struct relay_state {
   using clock = std::chrono::steady_clock;
 
   relay_setup setup;
+  /// The camera id on this actor's log lines.
+  log_ctx log;
   /// The viewers and which of them are due a frame.
   std::optional<viewer_pacer<viewer_actor>> viewers;
   bool subscribed = false;

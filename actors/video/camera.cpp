@@ -64,7 +64,8 @@ void stop(self_ptr self) {
   ++st.generation;
   st.source->close();
   set_state(self, camera_link::idle);
-  spdlog::info("camera {} stopped decoding: no consumers", st.cfg.id);
+  log_with(st.log, spdlog::level::info,
+           "camera {} stopped decoding: no consumers", st.cfg.id);
 }
 
 /// The last consumer left: stop after the grace period unless one comes
@@ -84,7 +85,8 @@ void retry_later(self_ptr self, const caf::error& err) {
   st.source->close();
   st.status.last_error = render(err);
   if (st.status.state != camera_link::disconnected)
-    spdlog::warn("camera {} disconnected: {}", st.cfg.id, st.status.last_error);
+    log_with(st.log, spdlog::level::warn, "camera {} disconnected: {}",
+             st.cfg.id, st.status.last_error);
   auto delay = std::chrono::milliseconds(st.retry->next_delay_ms());
   st.retry_at = clock::now() + delay;
   ++st.status.reconnects;
@@ -189,8 +191,8 @@ void decode_next(self_ptr self) {
   f->ts_mono_ms = now_ms(captured);
   f->ts_unix_ms = unix_now_ms();
   if (st.status.state != camera_link::online)
-    spdlog::info("camera {} online ({}x{})", st.cfg.id, f->bgr.cols,
-                 f->bgr.rows);
+    log_with(st.log, spdlog::level::info, "camera {} online ({}x{})", st.cfg.id,
+             f->bgr.cols, f->bgr.rows);
   set_state(self, camera_link::online);
   st.retry->reset();
   ++st.status.frames_decoded;
@@ -241,6 +243,7 @@ camera_actor::behavior_type camera(self_ptr self, camera_config cfg) {
   st.cfg = cfg;
   st.source = make_frame_source(wide_source_config(cfg));
   st.status.camera_id = cfg.id;
+  st.log.camera_id = cfg.id;
   st.status.state = camera_link::idle;
   st.status.since_unix_ms = unix_now_ms();
   // Seeded per camera: cameras that failed together retry apart.
@@ -271,7 +274,8 @@ camera_actor::behavior_type camera(self_ptr self, camera_config cfg) {
         auto& st = self->state;
         st.retry->reset();
         if (st.status.state != camera_link::idle) {
-          spdlog::info("camera {}: reconnecting now (reinit)", st.cfg.id);
+          log_with(st.log, spdlog::level::info,
+                   "camera {}: reconnecting now (reinit)", st.cfg.id);
           st.source->close();
           start(self);
         }

@@ -4,6 +4,7 @@
 #include "actors/interfaces.hpp"
 #include "core/backoff.hpp"
 #include "core/config.hpp"
+#include "core/logging.hpp"
 #include "core/ptz/virtual_ptz.hpp"
 #include "core/video/frame_source.hpp"
 
@@ -19,6 +20,8 @@ struct camera_state {
   static inline constexpr const char* name = "camera";
 
   camera_config cfg;
+  /// The camera id on this actor's log lines.
+  log_ctx log;
   std::unique_ptr<frame_source> source;
   std::vector<frame_sink_actor> sinks;
   std::vector<camera_watcher_actor> watchers;

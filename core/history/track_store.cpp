@@ -70,6 +70,7 @@ void track_store::fail(const caf::error& err) {
     logged_at_ = now;
     outage_logged_ = true;
   }
+  ++status_.write_errors;
   status_.state = store_health::degraded;
   status_.detail = detail;
   // A connection that saw an I/O error may stay broken; start afresh.

@@ -12,6 +12,13 @@ std::vector<double> latency_bounds() {
           0.1,   0.15,   0.25,  0.5,  1,     2.5};
 }
 
+/// Send lag buckets in seconds: 0.5 ms (a socket that keeps up) to 10 s
+/// (a client about to be closed as too slow).
+std::vector<double> lag_bounds() {
+  return {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+          0.1,    0.25,  0.5,    1,     2.5,  5,     10};
+}
+
 } // namespace
 
 argus_metrics::argus_metrics()
@@ -49,10 +56,18 @@ argus_metrics::argus_metrics()
                                      "WebSocket connections closed, by "
                                      "endpoint, who closed and close code.",
                                      {"endpoint", "by", "reason"})),
+      ws_send_lag(registry.add_histogram(
+          "argus_ws_send_lag_seconds",
+          "WebSocket messages: queued for a client's socket to written.",
+          {"endpoint"}, lag_bounds())),
       ptz_commands(registry.add_counter(
           "argus_ptz_commands_total",
           "Commands sent to PTZ devices, by kind and result.",
-          {"camera", "kind", "result"})) {}
+          {"camera", "kind", "result"})),
+      frames_decode(registry.add_histogram(
+          "argus_frames_decode_seconds",
+          "Frame server: HEVC decode time per produced frame.", {"clip"},
+          latency_bounds())) {}
 
 camera_series series_of(const metrics_ptr& m, const std::string& camera_id) {
   camera_series out;

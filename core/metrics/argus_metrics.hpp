@@ -46,11 +46,20 @@ struct argus_metrics {
   /// WebSocket connections closed, by endpoint, who closed (server,
   /// client, network) and the close code's name.
   metrics::counter_family& ws_closes;
+  /// Per connection message: from queued for the socket (the owning
+  /// actor's send) to its write completed, by endpoint.
+  metrics::histogram_family& ws_send_lag;
 
   // -- PTZ -----------------------------------------------------------------
 
   /// Device commands by camera, kind and result (ok, error, timeout).
   metrics::counter_family& ptz_commands;
+
+  // -- frame server --------------------------------------------------------
+
+  /// HEVC decode time per frame the decoder produced (JPEG encoding not
+  /// included), by clip.
+  metrics::histogram_family& frames_decode;
 };
 
 using metrics_ptr = std::shared_ptr<argus_metrics>;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/ptz/ptz_controller.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace argus {
@@ -30,6 +31,13 @@ std::optional<ptz_command> ptz_controller::paced(const ptz_command& wanted,
   cmd->timeout_ms = cfg_.move_timeout_ms;
   status_.last_command = *cmd;
   ++status_.commands_sent;
+  // The pacer sends at most one a min_interval, so the window stays short;
+  // the bound holds whatever the configuration.
+  sent_ms_.push_back(now_ms);
+  while (!sent_ms_.empty()
+         && (sent_ms_.front() <= now_ms - rate_window_ms
+             || sent_ms_.size() > 10'000))
+    sent_ms_.pop_front();
   return cmd;
 }
 
@@ -78,6 +86,15 @@ ptz_status ptz_controller::status() const {
   auto out = status_;
   out.autotrack_enabled = tracker_.enabled();
   out.autotrack = tracker_.state();
+  return out;
+}
+
+ptz_status ptz_controller::status(int64_t now_ms) const {
+  auto out = status();
+  auto recent = std::count_if(sent_ms_.begin(), sent_ms_.end(), [&](int64_t t) {
+    return t > now_ms - rate_window_ms && t <= now_ms;
+  });
+  out.commands_per_s = double(recent) * 1000.0 / double(rate_window_ms);
   return out;
 }
 

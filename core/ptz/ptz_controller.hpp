@@ -6,6 +6,7 @@
 #include "core/ptz/command_pacer.hpp"
 #include "messages/ptz_types.hpp"
 
+#include <deque>
 #include <optional>
 #include <string>
 
@@ -45,6 +46,12 @@ public:
 
   ptz_telemetry telemetry() const;
   ptz_status status() const;
+  /// status() with `commands_per_s`: commands sent in the `rate_window_ms`
+  /// before `now_ms` (the clock of observations), per second.
+  ptz_status status(int64_t now_ms) const;
+
+  /// The span commands_per_s is measured over.
+  static constexpr int64_t rate_window_ms = 10'000;
 
 private:
   std::optional<ptz_command> paced(const ptz_command& wanted, int64_t now_ms);
@@ -55,6 +62,8 @@ private:
   /// What the tracker does not know: device answers and counters (the
   /// autotrack fields are read from the tracker in status()).
   ptz_status status_;
+  /// When the commands of the last rate window were sent (oldest first).
+  std::deque<int64_t> sent_ms_;
 };
 
 } // namespace argus

@@ -77,6 +77,8 @@ session_actor::behavior_type stub_session(session_actor::pointer) {
       [](atom::replace, const ptz_actor&) {},
       [](atom::configure, const config_ptr&) {},
       [](atom::tick, uint64_t) {},
+      [](atom::subscribe, const client_actor&, uint32_t, int32_t) {},
+      [](atom::publish, uint64_t) {},
   };
 }
 

@@ -255,3 +255,16 @@ TEST(config, onvif_password_comes_from_the_environment) {
                 .find("must be an http:// or https:// URL"),
             std::string::npos);
 }
+
+TEST(config, logging_format_is_text_or_json) {
+  auto plain = parse_config("cameras: [{id: a}]");
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->log_format, "text");
+  auto json = parse_config("cameras: [{id: a}]\nlogging: {format: json}");
+  ASSERT_TRUE(json) << error_detail(json.error());
+  EXPECT_EQ(json->log_format, "json");
+  EXPECT_EQ(config_to_json(*json)["logging"]["format"], "json");
+  EXPECT_NE(error_of("cameras: [{id: a}]\nlogging: {format: xml}")
+                .find("logging.format"),
+            std::string::npos);
+}

@@ -205,3 +205,37 @@ TEST(router, maps_actor_errors_to_http_statuses) {
             http::status::gateway_timeout);
   EXPECT_EQ(code_of(caf::make_error(ec::unknown_camera)), "unknown_camera");
 }
+
+TEST(json_codec, stats_extension_parses_and_encodes_the_session_counters) {
+  wire_extensions ext = 0;
+  std::string error;
+  EXPECT_TRUE(parse_extensions("timing,stats", ext, error)) << error;
+  EXPECT_EQ(ext, wire_ext::timing | wire_ext::stats);
+  session_status st;
+  st.session_id = "session-cam_01-x";
+  st.camera_id = "cam_01";
+  st.fps = 14.5;
+  st.detect_p50_ms = 21.25;
+  st.latency_p50_ms = 30;
+  st.latency_p99_ms = 80;
+  st.frames_processed = 100;
+  st.frames_dropped = 3;
+  st.active_tracks = 2;
+  st.clients = 1;
+  st.tracking_phase = "tracking";
+  json_wire_codec codec;
+  auto j = json::parse(*codec.encode_stats(st, 1700000000123));
+  EXPECT_EQ(j, json({{"type", "stats"},
+                     {"session_id", "session-cam_01-x"},
+                     {"camera_id", "cam_01"},
+                     {"ts_unix_ms", 1700000000123},
+                     {"fps", 14.5},
+                     {"detection_latency_p50_ms", 21.25},
+                     {"latency_p50_ms", 30.0},
+                     {"latency_p99_ms", 80.0},
+                     {"frames_processed", 100},
+                     {"frames_dropped", 3},
+                     {"active_tracks", 2},
+                     {"clients", 1},
+                     {"tracking_phase", "tracking"}}));
+}

@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import unittest
 import urllib.request
 
@@ -37,6 +38,14 @@ cameras:
     fps: 10
     seed: 11
     ptz: {backend: sim}
+"""
+
+STORE_FAILS_CONFIG = """
+logging: {level: info}
+detector: {model: models/argus-sky.onnx}
+store: {path: "@PATH@", retry_ms: 50}
+cameras:
+  - {id: cam_01, source: synthetic, width: 160, height: 96, fps: 5}
 """
 
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$')
@@ -121,6 +130,74 @@ class Metrics(unittest.TestCase):
         ws.close()
         s.wait_until("close counted",
                      lambda: (value(scrape(s)[1], "argus_ws_closes_total", labels) or 0) > before)
+
+    def test_send_lag_is_a_histogram_per_endpoint_that_grows(self):
+        s = self.server
+        lab = '{endpoint="session"}'
+        count = "argus_ws_send_lag_seconds_count"
+        s.wait_until("send lag observed", lambda: (value(scrape(s)[1], count, lab) or 0) > 0)
+        first = scrape(s)[1]
+        self.promtool_check(first)
+        s.wait_until("send lag grows", lambda: value(scrape(s)[1], count, lab) > value(first, count, lab))
+        self.assertEqual(value(first, "argus_ws_send_lag_seconds_bucket",
+                               '{endpoint="session",le="+Inf"}'), value(first, count, lab))
+        self.assertGreaterEqual(value(first, "argus_ws_send_lag_seconds_sum", lab), 0)
+        # The store's failed operations are counted (none on a good disk).
+        self.assertEqual(value(first, "argus_store_errors_total"), 0)
+
+    def test_frame_decode_time_is_a_histogram_per_clip(self):
+        if shutil.which("ffmpeg") is None:
+            self.skipTest("ffmpeg not installed")
+        s = self.server
+        tmp = tempfile.mkdtemp(prefix="argus-metrics-")
+        try:
+            path = os.path.join(tmp, "small.hevc")
+            subprocess.run(
+                ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=160x96:rate=25",
+                 "-frames:v", "20", "-pix_fmt", "yuv420p", "-c:v", "libx265", "-preset", "ultrafast",
+                 "-x265-params", "keyint=10:min-keyint=10:bframes=0:log-level=error",
+                 "-f", "hevc", path], check=True, timeout=120)
+            status, body, _ = s.request("POST", "/clips", {"clip_id": "metrics_clip",
+                                                           "uri": "file://" + path})
+            self.assertIn(status, (200, 201), body)
+            index = s.get("/clips/metrics_clip/index")
+            chunk = index["iraps"][-1]
+            frame = chunk["frames"][-1]
+            url = (f"{s.base}/clips/metrics_clip/frame?irap={chunk['offset']}"
+                   f"&offset={frame['offset']}")
+            with urllib.request.urlopen(url, timeout=30) as res:
+                self.assertEqual(res.status, 200)
+            text = scrape(s)[1]
+            self.promtool_check(text)
+            lab = '{clip="metrics_clip"}'
+            # Every frame of the chunk up to the one asked for was decoded.
+            self.assertGreaterEqual(value(text, "argus_frames_decode_seconds_count", lab), 1)
+            self.assertGreater(value(text, "argus_frames_decode_seconds_sum", lab), 0)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def test_store_errors_count_failed_writes(self):
+        tmp = tempfile.mkdtemp(prefix="argus-metrics-")
+        # The database's folder is a plain file: every open fails.
+        blocker = os.path.join(tmp, "blocked")
+        with open(blocker, "w") as f:
+            f.write("not a folder")
+        srv = ArgusServer(ARGUS, STORE_FAILS_CONFIG.replace("@PATH@", blocker + "/argus.db"),
+                          data_dir=tmp)
+        try:
+            errors = "argus_store_errors_total"
+            srv.wait_until("a store error counted", lambda: (value(scrape(srv)[1], errors) or 0) >= 1)
+            first = value(scrape(srv)[1], errors)
+            srv.wait_until("more store errors", lambda: value(scrape(srv)[1], errors) > first)
+            text = scrape(srv)[1]
+            self.promtool_check(text)
+            self.assertEqual(value(text, "argus_store_up"), 0)
+            status = srv.get("/store")
+            validate(status, "store_status.schema.json")
+            self.assertGreaterEqual(status["write_errors"], first)
+        finally:
+            srv.stop()
+            shutil.rmtree(tmp, ignore_errors=True)
 
     def test_stats_follow_their_schema(self):
         s = self.server

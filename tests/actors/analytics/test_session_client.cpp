@@ -49,13 +49,15 @@ struct session_fixture : fixture {
 
   client_actor add_client(std::shared_ptr<recording_connection> c,
                           size_t max_events = 256,
-                          wire_extensions extensions = 0) {
+                          wire_extensions extensions = 0,
+                          int32_t stats_hz = 0) {
     client_setup cs;
     cs.connection = c;
     cs.session = sess;
     cs.codec = codec;
     cs.max_queued_events = max_events;
     cs.extensions = extensions;
+    cs.stats_hz = stats_hz;
     auto hdl = sys.spawn(client, std::move(cs));
     drain();
     return hdl;
@@ -120,6 +122,32 @@ CAF_TEST(tracks become events at once and ticks at the publish rate) {
   CAF_CHECK_EQUAL(ticks[0]["tracks"][0]["label"], "drone");
   tick(); // nothing changed: no duplicate tick
   CAF_CHECK_EQUAL(conn->of_type("metadata_tick").size(), 1u);
+}
+
+CAF_TEST(only clients that ask get stats and asking does not split ticks) {
+  auto strict = std::make_shared<recording_connection>();
+  add_client(strict);
+  auto asking = std::make_shared<recording_connection>();
+  add_client(asking, 256, wire_ext::stats, 5);
+  push(0, {{100, 100, 40, 20}});
+  // The first stats message is due at once: its timer fires before the
+  // tick's.
+  tick();
+  auto stats = asking->of_type("stats");
+  CAF_REQUIRE_EQUAL(stats.size(), 1u);
+  CAF_CHECK_EQUAL(stats[0]["session_id"], "s1");
+  CAF_CHECK_EQUAL(stats[0]["camera_id"], "cam_01");
+  CAF_CHECK_EQUAL(stats[0]["clients"], 2);
+  CAF_CHECK_EQUAL(stats[0]["frames_processed"], 1);
+  CAF_CHECK(strict->of_type("stats").empty());
+  tick();
+  CAF_CHECK_EQUAL(strict->of_type("metadata_tick").size(), 1u);
+  CAF_CHECK_EQUAL(asking->of_type("metadata_tick").size(), 1u);
+  // One encoding of the tick serves both: the stats bit adds messages, not
+  // tick fields.
+  CAF_CHECK_EQUAL(counting->ticks[0], 1);
+  CAF_CHECK_EQUAL(counting->ticks.count(wire_ext::stats), 0u);
+  CAF_CHECK(strict->of_type("stats").empty());
 }
 
 CAF_TEST(ticks are encoded once per extension set and shared by clients) {

@@ -71,11 +71,14 @@ TEST(track_store, degrades_keeps_events_and_recovers) {
   EXPECT_EQ(st.state, store_health::degraded);
   EXPECT_FALSE(st.detail.empty());
   EXPECT_EQ(st.pending_events, 2);
+  // Both tries failed, and both count.
+  EXPECT_EQ(st.write_errors, 2);
   // The disk "comes back".
   std::filesystem::remove(blocker);
   ASSERT_TRUE(store.flush(2000));
   st = store.status();
   EXPECT_EQ(st.state, store_health::ok);
+  EXPECT_EQ(st.write_errors, 2);
   EXPECT_TRUE(st.detail.empty());
   EXPECT_EQ(st.events_written, 2);
   EXPECT_EQ(st.pending_events, 0);

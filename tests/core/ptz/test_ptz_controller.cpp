@@ -109,3 +109,20 @@ TEST(ptz_controller, operator_requests_bypass_the_rate_limit) {
   ASSERT_TRUE(home);
   EXPECT_EQ(home->what, kind::home);
 }
+
+TEST(ptz_controller, command_rate_is_counted_over_its_last_ten_seconds) {
+  ptz_controller c{"cam", sim_config()};
+  EXPECT_EQ(c.status(0).commands_per_s, 0);
+  c.observe(seen_at(0, 0.9, 0.5));
+  ASSERT_TRUE(c.observe(seen_at(100, 0.9, 0.5)));
+  ASSERT_TRUE(c.observe(seen_at(300, 0.9, 0.5)));
+  EXPECT_EQ(c.status().commands_sent, 2);
+  // Two commands in the window: 0.2 per second, whoever asks and however
+  // often.
+  EXPECT_DOUBLE_EQ(c.status(1000).commands_per_s, 0.2);
+  EXPECT_DOUBLE_EQ(c.status(1000).commands_per_s, 0.2);
+  // The first leaves the window 10 s after it was sent, then the second.
+  EXPECT_DOUBLE_EQ(c.status(10'100).commands_per_s, 0.1);
+  EXPECT_DOUBLE_EQ(c.status(10'300).commands_per_s, 0);
+  EXPECT_EQ(c.status(10'300).commands_sent, 2);
+}
