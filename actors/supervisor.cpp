@@ -226,7 +226,7 @@ supervisor_actor::behavior_type supervisor(self_ptr self,
           // stay with the relay, which moves to the new one.
           spdlog::info("supervisor: restarting camera/{} with new settings",
                        id);
-          self->demonitor(it->second);
+          self->demonitor(it->second.address());
           self->send_exit(it->second, caf::exit_reason::user_shutdown);
           restart_camera(self, id);
         }

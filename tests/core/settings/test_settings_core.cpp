@@ -58,7 +58,11 @@ TEST(settings_core, the_live_table) {
   EXPECT_TRUE(applies_live("logging.level"));
   EXPECT_TRUE(applies_live("cameras[3].ptz.autotrack.kp"));
   EXPECT_FALSE(applies_live("cameras[3].ptz.autotrack.enabled"));
-  EXPECT_FALSE(applies_live("cameras[0].url"));
+  EXPECT_TRUE(applies_live("cameras[0].url")); // the camera restarts
+  EXPECT_TRUE(applies_live("cameras[0].fps"));
+  EXPECT_FALSE(applies_live("cameras[0].ptz.backend"));
+  EXPECT_FALSE(applies_live("cameras[0].retain_days"));
+  EXPECT_FALSE(applies_live("cameras[1]")); // added or removed
   EXPECT_FALSE(applies_live("server.listen"));
   EXPECT_FALSE(applies_live("session.stats_window"));
 }
@@ -159,4 +163,18 @@ TEST(settings_core, a_section_patch_and_overrides) {
   EXPECT_FALSE(core->propose_patch(json::array(), "tracker").valid());
   EXPECT_TRUE(core->section("tracker").has_value());
   EXPECT_FALSE(core->section("nope").has_value());
+}
+
+TEST(settings_core, camera_source_changed_ignores_ptz_and_retention) {
+  camera_config a;
+  a.id = "a";
+  auto b = a;
+  b.retain_days = 3;
+  b.ptz.autotrack.pan.kp = 9;
+  EXPECT_FALSE(camera_source_changed(a, b));
+  b.url = "rtsp://h/x";
+  EXPECT_TRUE(camera_source_changed(a, b));
+  auto c = a;
+  c.synthetic.fps = 7;
+  EXPECT_TRUE(camera_source_changed(a, c));
 }
