@@ -140,6 +140,7 @@ int run_serve(const serve_options& opts) {
   srv.set_relays(running.handles, cfg->relay);
   srv.set_auth(*auth);
   srv.set_metrics(running.metrics);
+  srv.set_models(running.models, cfg->detector.max_model_bytes);
   auto port = srv.start();
   if (!port) {
     std::cerr << "argus: " << error_detail(port.error()) << "\n";

@@ -43,6 +43,11 @@ void server::set_metrics(metrics_ptr metrics) {
   ctx_->metrics = std::move(metrics);
 }
 
+void server::set_models(models_actor models, size_t max_model_bytes) {
+  ctx_->models = std::move(models);
+  ctx_->max_model_bytes = max_model_bytes;
+}
+
 server::~server() {
   if (!stopped_)
     stop(close_code::going_away, "server shutting down",

@@ -42,6 +42,10 @@ public:
   /// clients and closes into it.
   void set_metrics(metrics_ptr metrics);
 
+  /// Serves /models from this MODELS actor; POST /models/upload accepts
+  /// bodies up to `max_model_bytes` plus the framing.
+  void set_models(models_actor models, size_t max_model_bytes);
+
   /// Stops accepting connections and new sessions (/readyz turns 503).
   void stop_accepting();
 

@@ -58,6 +58,12 @@ const char* to_string(ec code) {
     return "no_ptz";
   case ec::ptz_device_failed:
     return "ptz_device_failed";
+  case ec::unknown_model:
+    return "unknown_model";
+  case ec::model_exists:
+    return "model_exists";
+  case ec::model_active:
+    return "model_active";
   case ec::ec_count:
     break;
   }

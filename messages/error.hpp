@@ -67,6 +67,12 @@ enum class ec : uint8_t {
   /// The PTZ device could not be reached, refused a command (a SOAP fault,
   /// an HTTP error) or answered something argus cannot read.
   ptz_device_failed,
+  /// The model name names no model of the catalog (detector.models_dir).
+  unknown_model,
+  /// An upload would replace a model that exists already.
+  model_exists,
+  /// The model is active (or the shadow candidate) and cannot be deleted.
+  model_active,
   /// Sentinel: number of codes.
   ec_count,
 };
