@@ -6,11 +6,13 @@
 #include "gateway/auth.hpp"
 #include "gateway/frame_routes.hpp"
 #include "gateway/json_codec.hpp"
+#include "gateway/model_routes.hpp"
 #include "gateway/router.hpp"
 #include "gateway/routes.hpp"
 #include "gateway/url.hpp"
 #include "gateway/ws_session.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
 #include <spdlog/spdlog.h>
@@ -31,7 +33,10 @@ void http_session::run() {
 
 void http_session::do_read() {
   parser_.emplace();
-  parser_->body_limit(ctx_->cfg.max_body_bytes);
+  // Beast checks a Content-Length against the limit as soon as the header
+  // is parsed: until then, the larger of the two limits (on_header sets
+  // the route's own).
+  parser_->body_limit(std::max(ctx_->cfg.max_body_bytes, upload_limit()));
   parser_->header_limit(16 * 1024);
   stream_.expires_after(defaults::server::http_idle_timeout);
   upload_ = false;
@@ -40,18 +45,28 @@ void http_session::do_read() {
       beast::bind_front_handler(&http_session::on_header, shared_from_this()));
 }
 
+size_t http_session::upload_limit() const {
+  return ctx_->max_model_bytes == 0
+             ? 0
+             : ctx_->max_model_bytes + defaults::models::upload_overhead_bytes;
+}
+
 void http_session::on_header(beast::error_code ec, std::size_t bytes) {
-  if (ec)
-    return on_read(ec, bytes);
   // Model uploads are the one route with a larger (binary) body: the
   // limit is decided here, before any of the body is read.
-  const auto& h = parser_->get();
-  if (h.method() == http::verb::post && is_model_upload(h.target())
-      && ctx_->max_model_bytes > 0) {
-    upload_ = true;
-    parser_->body_limit(ctx_->max_model_bytes
-                        + defaults::models::upload_overhead_bytes);
+  if (parser_->is_header_done()) {
+    const auto& h = parser_->get();
+    std::string_view target(h.target().data(), h.target().size());
+    upload_ = h.method() == http::verb::post && is_model_upload(target)
+              && ctx_->max_model_bytes > 0;
   }
+  if (ec)
+    return on_read(ec, bytes);
+  auto limit = upload_ ? upload_limit() : ctx_->cfg.max_body_bytes;
+  if (auto length = parser_->content_length(); length && *length > limit)
+    return on_read(http::error::body_limit, bytes);
+  // Chunked bodies are counted against it as they arrive.
+  parser_->body_limit(limit);
   http::async_read(
       stream_, buffer_, *parser_,
       beast::bind_front_handler(&http_session::on_read, shared_from_this()));

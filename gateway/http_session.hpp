@@ -28,6 +28,8 @@ private:
   /// Whether the request being read is a model upload (binary body, own
   /// size limit).
   bool upload_ = false;
+  /// The body limit of a model upload (0: uploads are off).
+  size_t upload_limit() const;
   void upgrade(http_request req);
   /// Why the request's text is not acceptable (empty when it is): the
   /// target, the percent-decoded query or the body is not valid UTF-8.

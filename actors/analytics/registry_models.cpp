@@ -36,6 +36,8 @@ void fan_out(registry_self self, std::vector<detector_actor> dets, Done done,
              Ts... xs) {
   auto g = std::make_shared<gather<T>>();
   g->pending = dets.size();
+  // Shared: the reply handlers are const copies, `done` delivers promises.
+  auto finish = std::make_shared<Done>(std::move(done));
   for (auto& d : dets)
     self->request(d, defaults::models::load_timeout, xs...)
         .then(
@@ -43,13 +45,13 @@ void fan_out(registry_self self, std::vector<detector_actor> dets, Done done,
               g->ok.push_back(d);
               g->answers.push_back(std::move(answer));
               if (--g->pending == 0)
-                done(*g);
+                (*finish)(*g);
             },
             [=](caf::error& err) {
               if (!g->err)
                 g->err = std::move(err);
               if (--g->pending == 0)
-                done(*g);
+                (*finish)(*g);
             });
 }
 
