@@ -281,6 +281,9 @@ cameras:
     def test_6_activates_without_stopping_the_stream(self):
         reader = self.stream()
         try:
+            # Two seconds of the stream first: the gaps to compare with.
+            self.server.wait_until("2 s of frames", lambda: len(reader.progress) > 1 and
+                                   reader.progress[-1][0] - reader.progress[0][0] >= 2)
             t0 = time.monotonic()
             status, m, _ = self.server.request("POST", "/models/argus-sky-320/activate")
             t1 = time.monotonic()
@@ -295,8 +298,13 @@ cameras:
             self.server.wait_until("frames after the switch",
                                    lambda: len(reader.frames_since(t1)) >= 10)
             gap = reader.max_gap(t0 - 1, time.monotonic())
-            print(f"\nactivation took {t1 - t0:.3f} s; longest gap between processed "
-                  f"frames around it {gap:.3f} s", flush=True)
+            base = reader.max_gap(t0 - 2, t0)
+            switched = [line for line in self.server.log_text().splitlines()
+                        if "switched to model argus-sky-320" in line]
+            self.assertTrue(switched)
+            print(f"\nactivation request {t1 - t0:.3f} s ({switched[-1].split('] ')[-1]}); "
+                  f"longest gap between processed frames around it {gap:.3f} s, "
+                  f"in the 2 s before {base:.3f} s", flush=True)
             self.assertLess(gap, 1.0)
             self.assertIsNone(reader.error)
             # The old model is an ordinary one now: it may be deleted, the new
