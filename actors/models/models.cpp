@@ -75,8 +75,14 @@ models_actor::behavior_type models(self_ptr self, detector_config detector,
                 [=](int32_t switched) mutable {
                   auto& cat = *self->state.catalog;
                   cat.set_active(name);
-                  if (cat.shadow() == name)
+                  if (cat.shadow() == name) {
+                    // A model is not compared with itself.
                     cat.set_shadow("");
+                    self->request(self->state.registry,
+                                  defaults::models::request_timeout,
+                                  atom::shadow_v, atom::remove_v)
+                        .then([](shadow_report&) {}, [](caf::error&) {});
+                  }
                   spdlog::info("model {} active ({} detector(s) switched)",
                                name, switched);
                   auto info = cat.get(name);

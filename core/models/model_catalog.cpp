@@ -85,7 +85,9 @@ std::string model_stem(const std::string& path) {
 }
 
 bool valid_model_name(const std::string& name) {
-  if (name.empty() || name.size() > 128 || name.front() == '.')
+  // "upload" would be shadowed by the route POST /models/upload.
+  if (name.empty() || name.size() > 128 || name.front() == '.'
+      || name == "upload")
     return false;
   return std::all_of(name.begin(), name.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')

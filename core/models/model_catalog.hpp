@@ -16,7 +16,8 @@ namespace argus {
 std::string model_stem(const std::string& path);
 
 /// Whether `name` may name a model: 1-128 characters of [A-Za-z0-9._-],
-/// not starting with '.', so it can never be a path or a hidden file.
+/// not starting with '.', so it can never be a path or a hidden file, and
+/// not "upload" (the route POST /models/upload).
 bool valid_model_name(const std::string& name);
 
 /// `base` with the model, names, input size and layout of `spec` (the

@@ -343,6 +343,23 @@ cameras:
         self.assertEqual(status, 200, m)
         self.assertTrue(self.models_by_name()["argus-sky"]["active"])
 
+    def test_8_activating_the_shadow_candidate_ends_shadow_mode(self):
+        status, r, _ = self.server.request("POST", "/models/argus-sky-320/shadow", {})
+        self.assertEqual(status, 200, r)
+        self.assertEqual(r["sample_every"], 5)
+        status, m, _ = self.server.request("POST", "/models/argus-sky-320/activate")
+        self.assertEqual(status, 200, m)
+        self.assertTrue(m["active"])
+        self.assertFalse(m["shadow"])
+        self.expect_error(self.server.request("GET", "/models/argus-sky-320/shadow"),
+                          404, "unknown_model")
+
+    def test_9_stops_cleanly(self):
+        rc, took = self.server.stop()
+        self.assertEqual(rc, 0, self.server.log_text()[-2000:] if os.path.exists(
+            self.server.log.name) else "")
+        self.assertLess(took, 10)
+
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()

@@ -55,6 +55,7 @@ TEST(model_names, are_plain_file_names) {
   EXPECT_FALSE(valid_model_name("../etc/passwd"));
   EXPECT_FALSE(valid_model_name("a/b"));
   EXPECT_FALSE(valid_model_name("sp ace"));
+  EXPECT_FALSE(valid_model_name("upload"));
   EXPECT_FALSE(valid_model_name(std::string(129, 'a')));
   EXPECT_EQ(model_stem("models/argus-sky.onnx"), "argus-sky");
 }
