@@ -48,7 +48,9 @@ void fan_out(registry_self self, std::vector<detector_actor> dets, Done done,
                 (*finish)(*g);
             },
             [=](caf::error& err) {
-              if (!g->err)
+              // A session that ended meanwhile took its detector with it:
+              // that is no failure of the model.
+              if (!g->err && err != caf::sec::request_receiver_down)
                 g->err = std::move(err);
               if (--g->pending == 0)
                 (*finish)(*g);

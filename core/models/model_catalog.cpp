@@ -317,7 +317,10 @@ caf::expected<model_info> model_catalog::add(const model_upload& up) {
   auto info = trial_load(base_, spec);
   if (!info) {
     cleanup();
-    return info.error();
+    // The upload is what is wrong, not the server: 400, not 503.
+    return caf::make_error(ec::invalid_argument,
+                           "the model does not load or run in OpenCV DNN: "
+                               + error_detail(info.error()));
   }
   // The names first, then the model with link(): it fails rather than
   // replace a file that appeared meanwhile, and the model only becomes

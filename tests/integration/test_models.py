@@ -183,6 +183,11 @@ cameras:
         self.expect_error(self.upload([("names", None, NAMES.encode())]), 400)
         self.expect_error(self.upload([("file", "x.onnx", self.small)],
                                       content_type="application/octet-stream"), 400)
+        # A real model with class names its output cannot hold.
+        body = self.expect_error(self.upload([("file", "misfit.onnx", self.small),
+                                              ("names", None, b"a\nb\nc\nd\ne\nf\ng\n")]),
+                                 400, "invalid_argument")
+        self.assertIn("OpenCV", body["detail"])
         truncated = self.small[: len(self.small) // 2]
         self.expect_error(self.upload([("file", "cut.onnx", truncated)]), 400)
         # Larger than max_model_bytes: refused by the route (the part) and,

@@ -127,6 +127,12 @@ TEST_F(model_catalog_test, refuses_duplicates_bad_names_and_non_models) {
   EXPECT_EQ(not_onnx.error(), ec::invalid_argument);
   auto cut = cat.add({"cut", small.substr(0, small.size() / 2), ""});
   ASSERT_FALSE(cut);
+  // Loads, but its output does not fit 7 classes in either layout.
+  auto misfit = cat.add({"misfit", small, "a\nb\nc\nd\ne\nf\ng\n"});
+  ASSERT_FALSE(misfit);
+  EXPECT_EQ(misfit.error(), ec::invalid_argument);
+  EXPECT_NE(error_detail(misfit.error()).find("OpenCV"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir / "misfit.onnx"));
   auto big = make(1024).add({"big", small, ""});
   ASSERT_FALSE(big);
   EXPECT_EQ(big.error(), ec::invalid_argument);
