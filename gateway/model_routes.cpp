@@ -25,21 +25,42 @@ bool have_models(const route_call& call) {
   return false;
 }
 
-/// Asks the MODELS actor `msg...` and answers `status` with the reply.
+/// Counts one result in `family` (when metrics are on): "ok", "refused"
+/// (the client's error, 4xx) or "failed".
+void count(metrics::counter_family* family, const char* result) {
+  if (family)
+    family->with({result}).inc();
+}
+
+void count(metrics::counter_family* family, const caf::error& err) {
+  if (!err)
+    count(family, "ok");
+  else
+    count(family, int(status_of(err)) < 500 ? "refused" : "failed");
+}
+
+/// Asks the MODELS actor `msg...` and answers `status` with the reply;
+/// counts the result in `counted` (null: not counted).
 template <class Reply, class... Msg>
-void ask_models(const route_call& call, http::status status, Msg... msg) {
+void ask_models(const route_call& call, http::status status,
+                metrics::counter_family* counted, Msg... msg) {
   if (!have_models(call))
     return;
   auto reply = call.reply;
   ask(
       call.ctx->sys, call.ctx->models, timeout,
       [=](Reply& r) {
+        count(counted, caf::error{});
         if constexpr (std::is_same_v<Reply, model_info>)
           reply.json(status, dump_json(model_json(r)));
         else
           reply.json(status, dump_json(shadow_report_json(r)));
       },
-      [=](const caf::error& err) { reply.error(err); }, msg...);
+      [=](const caf::error& err) {
+        count(counted, err);
+        reply.error(err);
+      },
+      msg...);
 }
 
 /// The model name of the route, or "" after answering 404.
@@ -121,7 +142,7 @@ void get_models(const route_call& call) {
 void get_model(const route_call& call) {
   auto name = name_or_404(call);
   if (!name.empty())
-    ask_models<model_info>(call, http::status::ok, atom::get_v, name);
+    ask_models<model_info>(call, http::status::ok, nullptr, atom::get_v, name);
 }
 
 void delete_model(const route_call& call) {
@@ -137,6 +158,7 @@ void delete_model(const route_call& call) {
 
 void post_model_upload(const route_call& call) {
   auto bad = [&](const std::string& detail) {
+    count(call.ctx->model_uploads, "refused");
     call.reply.error(http::status::bad_request, "invalid_argument", detail);
   };
   auto boundary
@@ -170,18 +192,22 @@ void post_model_upload(const route_call& call) {
   }
   if (!have_file)
     return bad("no 'file' part (the .onnx model)");
-  if (up.bytes.size() > call.ctx->max_model_bytes)
+  if (up.bytes.size() > call.ctx->max_model_bytes) {
+    count(call.ctx->model_uploads, "refused");
     return call.reply.error(
         http::status::payload_too_large, "payload_too_large",
         "the model exceeds " + std::to_string(call.ctx->max_model_bytes)
             + " bytes");
-  ask_models<model_info>(call, http::status::created, std::move(up));
+  }
+  ask_models<model_info>(call, http::status::created, call.ctx->model_uploads,
+                         std::move(up));
 }
 
 void post_model_activate(const route_call& call) {
   auto name = name_or_404(call);
   if (!name.empty())
-    ask_models<model_info>(call, http::status::ok, atom::activate_v, name);
+    ask_models<model_info>(call, http::status::ok, call.ctx->model_activations,
+                           atom::activate_v, name);
 }
 
 void post_model_shadow(const route_call& call) {
@@ -207,20 +233,21 @@ void post_model_shadow(const route_call& call) {
       every = value.get<int32_t>();
     }
   }
-  ask_models<shadow_report>(call, http::status::ok, atom::shadow_v, name,
-                            every);
+  ask_models<shadow_report>(call, http::status::ok, nullptr, atom::shadow_v,
+                            name, every);
 }
 
 void get_model_shadow(const route_call& call) {
   auto name = name_or_404(call);
   if (!name.empty())
-    ask_models<shadow_report>(call, http::status::ok, atom::shadow_v, name);
+    ask_models<shadow_report>(call, http::status::ok, nullptr, atom::shadow_v,
+                              name);
 }
 
 void delete_model_shadow(const route_call& call) {
   auto name = name_or_404(call);
   if (!name.empty())
-    ask_models<shadow_report>(call, http::status::ok, atom::shadow_v,
+    ask_models<shadow_report>(call, http::status::ok, nullptr, atom::shadow_v,
                               atom::remove_v, name);
 }
 

@@ -43,7 +43,8 @@ public:
   void set_metrics(metrics_ptr metrics);
 
   /// Serves /models from this MODELS actor; POST /models/upload accepts
-  /// bodies up to `max_model_bytes` plus the framing.
+  /// bodies up to `max_model_bytes` plus the framing. After set_metrics:
+  /// uploads and activations are counted there.
   void set_models(models_actor models, size_t max_model_bytes);
 
   /// Stops accepting connections and new sessions (/readyz turns 503).

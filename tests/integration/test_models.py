@@ -19,6 +19,7 @@ import tempfile
 import threading
 import time
 import unittest
+import urllib.request
 import uuid
 
 import websocket
@@ -359,7 +360,22 @@ cameras:
         self.expect_error(self.server.request("GET", "/models/argus-sky-320/shadow"),
                           404, "unknown_model")
 
-    def test_9_stops_cleanly(self):
+    def test_90_counts_uploads_and_activations(self):
+        with urllib.request.urlopen(self.server.base + "/metrics", timeout=10) as res:
+            text = res.read().decode()
+        samples = {}
+        for line in text.splitlines():
+            if line.startswith("argus_model_"):
+                name, value = line.rsplit(" ", 1)
+                samples[name] = float(value)
+        # Uploads: argus-sky-320 and throwaway stored; every bad one refused.
+        self.assertEqual(samples.get('argus_model_uploads_total{result="ok"}'), 2, samples)
+        self.assertGreaterEqual(samples.get('argus_model_uploads_total{result="refused"}', 0), 10)
+        # Activations: 320, back to argus-sky, 320 again; the corrupt one failed.
+        self.assertEqual(samples.get('argus_model_activations_total{result="ok"}'), 3, samples)
+        self.assertEqual(samples.get('argus_model_activations_total{result="failed"}'), 1, samples)
+
+    def test_91_stops_cleanly(self):
         rc, took = self.server.stop()
         self.assertEqual(rc, 0, self.server.log_text()[-2000:] if os.path.exists(
             self.server.log.name) else "")
