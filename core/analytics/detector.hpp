@@ -34,9 +34,6 @@ public:
   /// "" before the first detect() of an "auto" model.
   const char* layout_name() const;
 
-  /// The model's input size (detector_config::input_width/height).
-  cv::Size input_size() const { return {cfg_.input_width, cfg_.input_height}; }
-
 private:
   detector() = default;
 
