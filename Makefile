@@ -72,10 +72,11 @@ bench: deps node-deps
 	@cmake --build $(BENCH_DIR) -j$(JOBS)
 	@bench/run_all.sh $(BENCH_DIR)
 
-## model: retrain the shipped detector and crop classifier on ../shared/data/drone-footage + synthetic sky (python3-torch; ~20 min on 2 cores, GPU if present)
+## model: retrain the shipped detector (and its 320x256 re-export for model management) and crop classifier on ../shared/data/drone-footage + synthetic sky (python3-torch; ~20 min on 2 cores, GPU if present)
 model: build
 	@scripts/install-deps.sh scripts/train-deps.txt
 	@/usr/bin/python3 scripts/train_detector.py --argus $(BUILD_DIR)/argus --out models/argus-sky.onnx
+	@/usr/bin/python3 scripts/export_model_size.py --src models/argus-sky.onnx --width 320 --height 256 --out models/argus-sky-320.onnx
 	@/usr/bin/python3 scripts/train_classifier.py --argus $(BUILD_DIR)/argus --out models/argus-sky-cls.onnx
 
 format:

@@ -119,6 +119,7 @@ engine start_engine(caf::actor_system& sys, const config& cfg,
   reg.ptz = sup.ptz;
   reg.metrics = out.metrics;
   out.registry = sys.spawn(registry, std::move(reg));
+  out.models = spawn_models(sys, cfg.detector, out.registry);
   if (cfg.frames.enabled)
     out.clips = spawn_clip_manager(sys, cfg.frames, out.metrics);
   // Filled here, before the server starts: the supervisor's own start runs

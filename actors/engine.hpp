@@ -28,6 +28,8 @@ struct engine {
   supervisor_actor supervisor;
   /// What the sessions, PTZ controllers and gateway count (GET /metrics).
   metrics_ptr metrics;
+  /// The model catalog's owner (GET/POST /models); quits with the registry.
+  models_actor models;
 };
 
 /// Spawns every long-lived actor for `cfg` through the spawn_<actor>

@@ -112,7 +112,17 @@ using relay_actor = camera_watcher_actor::extend<
 /// Runs the ONNX detector on frames.
 using detector_actor = caf::typed_actor<
     // Detects objects in one frame.
-    caf::replies_to<frame_ptr>::with<detection_set>>;
+    caf::replies_to<frame_ptr>::with<detection_set>,
+    // From REGISTRY: loads this model beside the running one and switches
+    // to it before the next frame; on ec::model_failed the old one runs on.
+    caf::replies_to<atom::activate, model_spec>::with<bool>,
+    // From REGISTRY: runs this candidate on every Nth frame beside the
+    // active model and compares (shadow mode); replaces a running one.
+    caf::replies_to<atom::shadow, model_spec, int32_t>::with<bool>,
+    // From REGISTRY: the shadow comparison so far (empty when none runs).
+    caf::replies_to<atom::shadow, atom::status>::with<shadow_report>,
+    // From REGISTRY: stops shadow mode; replies the final comparison.
+    caf::replies_to<atom::shadow, atom::remove>::with<shadow_report>>;
 
 /// Runs the ByteTrack-style tracker.
 using tracker_actor = caf::typed_actor<
@@ -283,7 +293,18 @@ using registry_actor = caf::typed_actor<
     caf::reacts_to<atom::replace, std::string, ptz_actor>,
     // From SETTINGS: the accepted configuration; the registry keeps what
     // new sessions use and passes it on to every session and PTZ controller.
-    caf::reacts_to<atom::configure, config_ptr>>;
+    caf::reacts_to<atom::configure, config_ptr>,
+    // From MODELS: every session's DETECTOR switches to this model, new
+    // sessions use it; replies how many detectors switched. When one fails
+    // (ec::model_failed), those that switched go back to the previous one.
+    caf::replies_to<atom::activate, model_spec>::with<int32_t>,
+    // From MODELS: starts shadow mode (this candidate on every Nth frame) in
+    // every DETECTOR, and in those of new sessions; replies how many.
+    caf::replies_to<atom::shadow, model_spec, int32_t>::with<int32_t>,
+    // From MODELS: the detectors' comparisons, merged.
+    caf::replies_to<atom::shadow, atom::status>::with<shadow_report>,
+    // From MODELS: stops shadow mode everywhere; replies the final merge.
+    caf::replies_to<atom::shadow, atom::remove>::with<shadow_report>>;
 
 /// Owns the running configuration (GET/PATCH /settings): validates,
 /// applies, persists and reloads it, and publishes accepted changes.
@@ -292,6 +313,27 @@ using settings_actor = caf::typed_actor<
     caf::replies_to<atom::get>::with<config_ptr>,
     // PATCH, validate, persist, reload.
     caf::replies_to<settings_request>::with<settings_outcome>>;
+
+/// Owns the model catalog (detector.models_dir) and which model is active
+/// or in shadow mode; does the file I/O and trial loads (detached).
+using models_actor = caf::typed_actor<
+    // GET /models: every model of the catalog.
+    caf::replies_to<atom::list>::with<std::vector<model_info>>,
+    // GET /models/{name}: one model, or ec::unknown_model.
+    caf::replies_to<atom::get, std::string>::with<model_info>,
+    // POST /models/upload: validates, trial-loads and stores a model.
+    caf::replies_to<model_upload>::with<model_info>,
+    // DELETE /models/{name}: replies the name (ec::model_active refuses).
+    caf::replies_to<atom::remove, std::string>::with<std::string>,
+    // POST /models/{name}/activate: switches every DETECTOR to it.
+    caf::replies_to<atom::activate, std::string>::with<model_info>,
+    // POST /models/{name}/shadow: starts shadow mode every Nth frame.
+    caf::replies_to<atom::shadow, std::string, int32_t>::with<shadow_report>,
+    // GET /models/{name}/shadow: the comparison so far.
+    caf::replies_to<atom::shadow, std::string>::with<shadow_report>,
+    // DELETE /models/{name}/shadow: stops it; replies the final comparison.
+    caf::replies_to<atom::shadow, atom::remove,
+                    std::string>::with<shadow_report>>;
 
 /// The track-history actors; both null when the store is disabled.
 struct track_history {

@@ -4,6 +4,7 @@
 #include "actors/analytics/detector.hpp"
 #include "actors/frames/clip_manager.hpp"
 #include "actors/history/track_reader.hpp"
+#include "actors/models/models.hpp"
 #include "actors/ptz/onvif_device.hpp"
 #include "actors/ptz/ptz.hpp"
 #include "actors/relay/relay.hpp"
@@ -21,6 +22,12 @@ camera_actor spawn_camera(caf::actor_system& sys, const camera_config& cam) {
 detector_actor spawn_detector(caf::actor_system& sys,
                               const detector_config& detector) {
   return sys.spawn<caf::detached>(detector_worker, detector);
+}
+
+models_actor spawn_models(caf::actor_system& sys,
+                          const detector_config& detector,
+                          registry_actor registry) {
+  return sys.spawn<caf::detached>(models, detector, std::move(registry));
 }
 
 relay_actor spawn_relay(caf::actor_system& sys, const camera_config& cam,

@@ -25,6 +25,12 @@ camera_actor spawn_camera(caf::actor_system& sys, const camera_config& cam);
 detector_actor spawn_detector(caf::actor_system& sys,
                               const detector_config& detector);
 
+/// The MODELS actor over detector.models_dir; detached (file I/O and trial
+/// loads of ONNX models block).
+models_actor spawn_models(caf::actor_system& sys,
+                          const detector_config& detector,
+                          registry_actor registry);
+
 /// The RELAY of camera `cam` over `camera`; detached (JPEG encoding and
 /// snapshot files).
 relay_actor spawn_relay(caf::actor_system& sys, const camera_config& cam,

@@ -11,8 +11,8 @@
 #include "core/bearer_auth.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
-#include "core/settings/config_file.hpp"
 #include "core/logging.hpp"
+#include "core/settings/config_file.hpp"
 #include "gateway/json_codec.hpp"
 #include "gateway/mqtt_codec.hpp"
 #include "gateway/server.hpp"
@@ -161,6 +161,7 @@ int run_serve(const serve_options& opts) {
   srv.set_relays(running.handles, cfg->relay);
   srv.set_auth(*auth);
   srv.set_metrics(running.metrics);
+  srv.set_models(running.models, cfg->detector.max_model_bytes);
   auto settings_handle = start_settings(sys, opts, running);
   if (!settings_handle) {
     std::cerr << "argus: config error: "

@@ -17,6 +17,15 @@
 
 namespace argus {
 
+std::string models_dir_of(const detector_config& d) {
+  if (!d.models_dir.empty())
+    return d.models_dir;
+  auto slash = d.model.rfind('/');
+  if (slash == std::string::npos)
+    return ".";
+  return slash == 0 ? "/" : d.model.substr(0, slash);
+}
+
 namespace {
 
 /// Thrown inside the parser only; parse_config turns it into a caf::error.
@@ -177,6 +186,8 @@ void parse_detector(const YAML::Node& n, detector_config& d) {
   read(n, p, "classifier", d.classifier, "a string");
   read_range(n, p, "classifier_keep_prob", d.classifier_keep_prob, 0.0, 1.0);
   read_range(n, p, "classifier_max_boxes", d.classifier_max_boxes, 1, 1024);
+  read(n, p, "models_dir", d.models_dir, "a string");
+  read_range(n, p, "max_model_bytes", d.max_model_bytes, 1024, 1 << 30);
   if (n["motion"])
     parse_motion(n["motion"], d.motion);
 }
@@ -606,7 +617,8 @@ const std::vector<config_section>& config_key_table() {
       {"detector",
        {"model", "names", "input_width", "input_height", "layout",
         "conf_threshold", "nms_threshold", "threads", "classifier",
-        "classifier_keep_prob", "classifier_max_boxes", "motion"}},
+        "classifier_keep_prob", "classifier_max_boxes", "models_dir",
+        "max_model_bytes", "motion"}},
       {"detector.motion",
        {"enabled", "still_score_factor", "work_width", "diff_threshold",
         "min_area", "max_regions"}},
@@ -727,6 +739,8 @@ nlohmann::json detector_json(const detector_config& d) {
           {"classifier", d.classifier},
           {"classifier_keep_prob", as_written(d.classifier_keep_prob)},
           {"classifier_max_boxes", d.classifier_max_boxes},
+          {"models_dir", models_dir_of(d)},
+          {"max_model_bytes", d.max_model_bytes},
           {"motion", motion_json(d.motion)}};
 }
 

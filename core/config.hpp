@@ -115,6 +115,11 @@ struct detector_config {
   /// At most this many detections a frame (highest scores) are classified.
   int classifier_max_boxes = defaults::detector::classifier_max_boxes;
   motion_config motion;
+  /// The model catalog's directory (GET/POST /models); empty: the
+  /// directory of `model` (see models_dir_of).
+  std::string models_dir;
+  /// Largest model an upload may carry.
+  size_t max_model_bytes = defaults::detector::max_model_bytes;
   /// Measure the camera's own motion from the pixels of frames that carry
   /// no PTZ view (core/video/global_motion). Not a config key: the
   /// registry sets it for a camera with a PTZ (cameras[].ptz.backend).
@@ -294,6 +299,10 @@ caf::expected<config> parse_config(const std::string& yaml_text);
 
 /// Reads and parses a config file.
 caf::expected<config> load_config(const std::string& path);
+
+/// The effective models directory: detector.models_dir, else the directory
+/// of detector.model ("." when it has none).
+std::string models_dir_of(const detector_config& d);
 
 /// The names file a model implies when none is configured: the model path
 /// with its extension replaced by `.names`.

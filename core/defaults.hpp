@@ -149,6 +149,9 @@ inline constexpr int threads = 1;
 /// to 1.5 per minute (docs/benchmarks.md §8.3, tuning figures; decisions
 /// 0005, 0006).
 inline constexpr const char* classifier = "models/argus-sky-cls.onnx";
+/// Largest model POST /models/upload accepts (the shipped ones are under
+/// 1 MB; YOLOv8n-sized exports are ~12 MB).
+inline constexpr size_t max_model_bytes = 32 * 1024 * 1024;
 /// The classifier replaces a detection's class only when it gives that
 /// class less than this probability. Replacing always (1) lost the distant
 /// drones of three tune videos to "airplane"; below 0.05 they keep most of
@@ -169,6 +172,20 @@ inline constexpr bool motion_enabled = true;
 /// (0.35) but above its low-score one (0.1).
 inline constexpr float still_score_factor = 0.5f;
 } // namespace detector
+
+namespace models {
+/// How long a DETECTOR may take to load a model (activation, shadow
+/// start); loading a model of a few MB takes 0.05-0.5 s.
+inline constexpr auto load_timeout = std::chrono::seconds(60);
+/// How long the gateway waits for the MODELS actor: a trial load, then
+/// every detector's load.
+inline constexpr auto request_timeout = std::chrono::seconds(90);
+/// Shadow mode runs the candidate on every Nth frame by default.
+inline constexpr int32_t shadow_sample_every = 5;
+/// The request body limit of POST /models/upload is
+/// detector.max_model_bytes plus this (the names part and the framing).
+inline constexpr size_t upload_overhead_bytes = 1024 * 1024;
+} // namespace models
 
 namespace store {
 /// Track-history database file (relative to the working directory).

@@ -46,6 +46,13 @@ struct gateway_context {
   wire_codec_ptr codec;
   /// The frame server (null when not started).
   clip_manager_actor clips;
+  /// The model catalog (null when not started: /models answers 503).
+  models_actor models;
+  /// Largest model POST /models/upload takes (detector.max_model_bytes).
+  size_t max_model_bytes = 0;
+  /// Model uploads and activations by result (in `metrics`; null without).
+  metrics::counter_family* model_uploads = nullptr;
+  metrics::counter_family* model_activations = nullptr;
   frame_wire_codec_ptr frame_codec;
   /// The current RELAY of each camera and the STORE (the SUPERVISOR
   /// replaces a handle when it restarts that actor).

@@ -6,11 +6,13 @@
 #include "gateway/auth.hpp"
 #include "gateway/frame_routes.hpp"
 #include "gateway/json_codec.hpp"
+#include "gateway/model_routes.hpp"
 #include "gateway/router.hpp"
 #include "gateway/routes.hpp"
 #include "gateway/url.hpp"
 #include "gateway/ws_session.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
 #include <spdlog/spdlog.h>
@@ -31,9 +33,40 @@ void http_session::run() {
 
 void http_session::do_read() {
   parser_.emplace();
-  parser_->body_limit(ctx_->cfg.max_body_bytes);
+  // Beast checks a Content-Length against the limit as soon as the header
+  // is parsed: until then, the larger of the two limits (on_header sets
+  // the route's own).
+  parser_->body_limit(std::max(ctx_->cfg.max_body_bytes, upload_limit()));
   parser_->header_limit(16 * 1024);
   stream_.expires_after(defaults::server::http_idle_timeout);
+  upload_ = false;
+  http::async_read_header(
+      stream_, buffer_, *parser_,
+      beast::bind_front_handler(&http_session::on_header, shared_from_this()));
+}
+
+size_t http_session::upload_limit() const {
+  return ctx_->max_model_bytes == 0
+             ? 0
+             : ctx_->max_model_bytes + defaults::models::upload_overhead_bytes;
+}
+
+void http_session::on_header(beast::error_code ec, std::size_t bytes) {
+  // Model uploads are the one route with a larger (binary) body: the
+  // limit is decided here, before any of the body is read.
+  if (parser_->is_header_done()) {
+    const auto& h = parser_->get();
+    std::string_view target(h.target().data(), h.target().size());
+    upload_ = h.method() == http::verb::post && is_model_upload(target)
+              && ctx_->max_model_bytes > 0;
+  }
+  if (ec)
+    return on_read(ec, bytes);
+  auto limit = upload_ ? upload_limit() : ctx_->cfg.max_body_bytes;
+  if (auto length = parser_->content_length(); length && *length > limit)
+    return on_read(http::error::body_limit, bytes);
+  // Chunked bodies are counted against it as they arrive.
+  parser_->body_limit(limit);
   http::async_read(
       stream_, buffer_, *parser_,
       beast::bind_front_handler(&http_session::on_read, shared_from_this()));
@@ -48,10 +81,11 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
   if (ec == http::error::body_limit) {
     http_request shell;
     shell.keep_alive(false);
+    auto limit = upload_ ? ctx_->max_model_bytes : ctx_->cfg.max_body_bytes;
     return reply(error_response(
         shell, http::status::payload_too_large, "payload_too_large",
-        "request body exceeds " + std::to_string(ctx_->cfg.max_body_bytes)
-            + " bytes"));
+        std::string(upload_ ? "the model upload" : "request body") + " exceeds "
+            + std::to_string(limit) + " bytes"));
   }
   if (ec == http::error::header_limit) {
     http_request shell;
@@ -109,7 +143,7 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
   });
 }
 
-std::string http_session::invalid_text(const http_request& req) {
+std::string http_session::invalid_text(const http_request& req) const {
   if (!valid_utf8(std::string_view(req.target().data(), req.target().size())))
     return "the request target is not valid UTF-8";
   // Escapes can hide invalid bytes: decode the query once here, so no
@@ -120,8 +154,9 @@ std::string http_session::invalid_text(const http_request& req) {
     for (auto& [k, v] : params)
       if (!valid_utf8(k) || !valid_utf8(v))
         return "a query parameter is not valid UTF-8 after percent-decoding";
-  // Every body argus accepts is JSON, which is UTF-8 (RFC 8259 §8.1).
-  if (!valid_utf8(req.body()))
+  // Every body argus accepts is JSON, which is UTF-8 (RFC 8259 §8.1),
+  // except a model upload's ONNX bytes.
+  if (!upload_ && !valid_utf8(req.body()))
     return "the request body is not valid UTF-8";
   return {};
 }

@@ -24,10 +24,18 @@ public:
 private:
   void do_read();
   void on_read(beast::error_code ec, std::size_t bytes);
+  /// After the header: the body limit of the request's route, then the
+  /// body.
+  void on_header(beast::error_code ec, std::size_t bytes);
+  /// Whether the request being read is a model upload (binary body, own
+  /// size limit).
+  bool upload_ = false;
+  /// The body limit of a model upload (0: uploads are off).
+  size_t upload_limit() const;
   void upgrade(http_request req);
   /// Why the request's text is not acceptable (empty when it is): the
   /// target, the percent-decoded query or the body is not valid UTF-8.
-  static std::string invalid_text(const http_request& req);
+  std::string invalid_text(const http_request& req) const;
   /// Runs `f`, answering 500 `internal_error` if it throws.
   template <class F> void guarded(const http_request& req, F&& f);
   /// Starts a request's log context: its id (the client's X-Request-Id

@@ -62,6 +62,7 @@ http::status status_of(const caf::error& err) {
     case ec::unknown_frame:
     case ec::source_not_found:
     case ec::no_ptz:
+    case ec::unknown_model:
       return http::status::not_found;
     case ec::invalid_argument:
     case ec::invalid_utf8:
@@ -69,9 +70,11 @@ http::status status_of(const caf::error& err) {
       return http::status::bad_request;
     case ec::clip_conflict:
     case ec::no_config_file:
+    case ec::model_exists:
       return http::status::conflict;
     case ec::source_denied:
     case ec::forbidden:
+    case ec::model_active:
       return http::status::forbidden;
     case ec::unsupported_clip:
       return http::status::unsupported_media_type;
@@ -107,6 +110,14 @@ void deferred_reply::json(http::status status, std::string body) const {
   shell.version(version);
   shell.keep_alive(keep_alive);
   respond(json_response(shell, status, std::move(body)));
+}
+
+void deferred_reply::empty(http::status status) const {
+  http_response res{status, version};
+  res.set(http::field::cache_control, "no-store");
+  res.keep_alive(keep_alive);
+  res.prepare_payload();
+  respond(std::move(res));
 }
 
 void deferred_reply::error(http::status status, const std::string& code,

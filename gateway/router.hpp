@@ -41,6 +41,8 @@ struct deferred_reply {
   responder respond;
 
   void json(http::status status, std::string body) const;
+  /// A response without a body (204 No Content).
+  void empty(http::status status) const;
   void error(http::status status, const std::string& code,
              const std::string& detail) const;
   /// The actor error mapped by status_of/code_of.

@@ -4,6 +4,7 @@
 #include "gateway/camera_routes.hpp"
 #include "gateway/frame_routes.hpp"
 #include "gateway/metrics_routes.hpp"
+#include "gateway/model_routes.hpp"
 #include "gateway/ptz_routes.hpp"
 #include "gateway/service_routes.hpp"
 #include "gateway/session_routes.hpp"
@@ -74,6 +75,17 @@ std::vector<api_route> make_route_table() {
       {"/clips/{clip_id}", {{verb::get, role::viewer, get_clip}}},
       {"/clips/{clip_id}/index", {{verb::get, role::viewer, get_clip_index}}},
       {"/clips/{clip_id}/frame", {{verb::get, role::viewer, get_clip_frame}}},
+      {"/models", {{verb::get, role::viewer, get_models}}},
+      {"/models/upload", {{verb::post, role::controller, post_model_upload}}},
+      {"/models/{name}",
+       {{verb::get, role::viewer, get_model},
+        {verb::delete_, role::controller, delete_model}}},
+      {"/models/{name}/activate",
+       {{verb::post, role::controller, post_model_activate}}},
+      {"/models/{name}/shadow",
+       {{verb::get, role::viewer, get_model_shadow},
+        {verb::post, role::controller, post_model_shadow},
+        {verb::delete_, role::controller, delete_model_shadow}}},
       websocket("/ws/sessions/{session_id}", ws_endpoint_kind::session),
       websocket("/ws/cameras/{camera_id}", ws_endpoint_kind::camera_viewer),
       websocket("/ws/frames", ws_endpoint_kind::frames),

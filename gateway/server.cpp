@@ -47,6 +47,20 @@ void server::set_settings(settings_actor settings) {
   ctx_->settings = std::move(settings);
 }
 
+void server::set_models(models_actor models, size_t max_model_bytes) {
+  ctx_->models = std::move(models);
+  ctx_->max_model_bytes = max_model_bytes;
+  if (ctx_->metrics && !ctx_->model_uploads) {
+    ctx_->model_uploads = &ctx_->metrics->registry.add_counter(
+        "argus_model_uploads_total",
+        "POST /models/upload by result (ok, refused, failed).", {"result"});
+    ctx_->model_activations = &ctx_->metrics->registry.add_counter(
+        "argus_model_activations_total",
+        "POST /models/{name}/activate by result (ok, refused, failed).",
+        {"result"});
+  }
+}
+
 server::~server() {
   if (!stopped_)
     stop(close_code::going_away, "server shutting down",

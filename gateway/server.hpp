@@ -44,6 +44,10 @@ public:
 
   /// Serves /settings from this SETTINGS actor (unset: those routes 503).
   void set_settings(settings_actor settings);
+  /// Serves /models from this MODELS actor; POST /models/upload accepts
+  /// bodies up to `max_model_bytes` plus the framing. After set_metrics:
+  /// uploads and activations are counted there.
+  void set_models(models_actor models, size_t max_model_bytes);
 
   /// Stops accepting connections and new sessions (/readyz turns 503).
   void stop_accepting();

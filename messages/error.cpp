@@ -64,6 +64,12 @@ const char* to_string(ec code) {
     return "no_config_file";
   case ec::forbidden:
     return "forbidden";
+  case ec::unknown_model:
+    return "unknown_model";
+  case ec::model_exists:
+    return "model_exists";
+  case ec::model_active:
+    return "model_active";
   case ec::ec_count:
     break;
   }

@@ -74,6 +74,12 @@ enum class ec : uint8_t {
   no_config_file,
   /// The caller's role may not do this (writing secrets needs admin).
   forbidden,
+  /// The model name names no model of the catalog (detector.models_dir).
+  unknown_model,
+  /// An upload would replace a model that exists already.
+  model_exists,
+  /// The model is active (or the shadow candidate) and cannot be deleted.
+  model_active,
   /// Sentinel: number of codes.
   ec_count,
 };

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "messages/frame_types.hpp"
+#include "messages/model_types.hpp"
 #include "messages/ptz_types.hpp"
 #include "messages/settings_types.hpp"
 #include "messages/store_types.hpp"
@@ -73,6 +74,11 @@ CAF_BEGIN_TYPE_ID_BLOCK(argus, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(argus, (argus::settings_request))
   CAF_ADD_TYPE_ID(argus, (argus::settings_outcome))
   CAF_ADD_TYPE_ID(argus, (argus::config_ptr))
+  CAF_ADD_TYPE_ID(argus, (argus::model_info))
+  CAF_ADD_TYPE_ID(argus, (std::vector<argus::model_info>))
+  CAF_ADD_TYPE_ID(argus, (argus::model_spec))
+  CAF_ADD_TYPE_ID(argus, (argus::model_upload))
+  CAF_ADD_TYPE_ID(argus, (argus::shadow_report))
 
   CAF_ADD_ATOM(argus, argus::atom, subscribe, "subscribe")
   CAF_ADD_ATOM(argus, argus::atom, unsubscribe, "unsubscrib")
@@ -112,6 +118,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(argus, caf::first_custom_type_id)
   CAF_ADD_ATOM(argus, argus::atom, poll, "poll")
   CAF_ADD_ATOM(argus, argus::atom, publish, "publish")
   CAF_ADD_ATOM(argus, argus::atom, configure, "configure")
+  CAF_ADD_ATOM(argus, argus::atom, activate, "activate")
+  CAF_ADD_ATOM(argus, argus::atom, shadow, "shadow")
 
 CAF_END_TYPE_ID_BLOCK(argus)
 

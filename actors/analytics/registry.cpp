@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "actors/analytics/registry.hpp"
 
+#include "actors/analytics/registry_models.hpp"
 #include "actors/analytics/session.hpp"
 #include "actors/analytics/tracker.hpp"
 #include "actors/failure.hpp"
 #include "actors/spawn.hpp"
+#include "core/defaults.hpp"
+#include "core/models/model_catalog.hpp"
 #include "core/stored_json.hpp"
 
 #include <caf/actor_system.hpp>
@@ -30,7 +33,8 @@ const camera_config* find_camera(const config& cfg, const std::string& id) {
 }
 
 session_actor spawn_session(self_ptr self, const camera_config& cam,
-                            const std::string& session_id) {
+                            const std::string& session_id,
+                            detector_actor& det_hdl) {
   auto& st = self->state;
   auto& cfg = st.setup.cfg;
   auto& cam_hdl = st.setup.cameras[cam.id];
@@ -39,11 +43,11 @@ session_actor spawn_session(self_ptr self, const camera_config& cam,
                                     : spawn_camera(self->system(), cam);
   // A moving camera moves the whole picture: a PTZ camera's detector
   // measures that motion for the tracker where frames carry no view.
-  auto det_cfg = cfg.detector;
+  auto det_cfg = st.active_model ? with_model(cfg.detector, *st.active_model)
+                                 : cfg.detector;
   det_cfg.ego_motion = cam.ptz.backend != ptz_backend::none;
-  auto det_hdl = st.setup.spawn_detector
-                     ? st.setup.spawn_detector(det_cfg)
-                     : spawn_detector(self->system(), det_cfg);
+  det_hdl = st.setup.spawn_detector ? st.setup.spawn_detector(det_cfg)
+                                    : spawn_detector(self->system(), det_cfg);
   auto params = cfg.tracker;
   params.frame_rate = cam.synthetic.fps;
   auto& ids = st.track_ids[cam.id];
@@ -64,6 +68,14 @@ session_actor spawn_session(self_ptr self, const camera_config& cam,
     setup.ptz = it->second;
   setup.sampling.interval_ms = cfg.store.sample_interval_ms;
   setup.config_json = describe_session(cfg, cam);
+  if (st.shadow)
+    self->request(det_hdl, defaults::models::load_timeout, atom::shadow_v,
+                  st.shadow->first, st.shadow->second)
+        .then([](bool) {},
+              [](caf::error& err) {
+                spdlog::warn("a new session runs without shadow mode: {}",
+                             render(err));
+              });
   return self->spawn(session, std::move(setup));
 }
 
@@ -173,9 +185,10 @@ registry_actor::behavior_type registry(self_ptr self, registry_setup setup) {
         if (it != st.by_camera.end())
           return session_info{it->second, cam->id, false};
         auto id = make_session_id(cam->id, ++st.created);
-        auto hdl = spawn_session(self, *cam, id);
+        detector_actor det;
+        auto hdl = spawn_session(self, *cam, id, det);
         self->monitor(hdl);
-        st.sessions[id] = {hdl, cam->id};
+        st.sessions[id] = {hdl, cam->id, det};
         st.by_camera[cam->id] = id;
         return session_info{id, cam->id, true};
       },
@@ -236,6 +249,14 @@ registry_actor::behavior_type registry(self_ptr self, registry_setup setup) {
           if (ptz)
             self->send(ptz, atom::configure_v, cfg);
       },
+      [=](atom::activate, const model_spec& spec) {
+        return activate_model(self, spec);
+      },
+      [=](atom::shadow, const model_spec& spec, int32_t sample_every) {
+        return start_shadow(self, spec, sample_every);
+      },
+      [=](atom::shadow, atom::status) { return collect_shadow(self, false); },
+      [=](atom::shadow, atom::remove) { return collect_shadow(self, true); },
   };
 }
 

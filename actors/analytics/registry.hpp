@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,7 +46,15 @@ struct registry_state {
   struct entry {
     session_actor handle;
     std::string camera_id;
+    /// The session's DETECTOR (model activation and shadow mode).
+    detector_actor detector;
   };
+
+  /// The active model once one was activated (new sessions load it);
+  /// none: the configured detector.model.
+  std::optional<model_spec> active_model;
+  /// The shadow candidate and its sample interval, while one runs.
+  std::optional<std::pair<model_spec, int32_t>> shadow;
 
   registry_setup setup;
   std::map<std::string, entry> sessions;        // by session id

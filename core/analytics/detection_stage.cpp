@@ -32,6 +32,7 @@ detection_stage::detect(const cv::Mat& bgr) {
   auto dets = model_.detect(bgr);
   if (!dets)
     return dets;
+  last_model_ = *dets;
   return refine(bgr, std::move(*dets));
 }
 

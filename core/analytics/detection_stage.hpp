@@ -31,6 +31,12 @@ public:
 
   const std::vector<std::string>& names() const { return model_.names(); }
 
+  /// The model's own detections of the last detect() (before the
+  /// classifier and motion stage): what shadow mode compares.
+  const std::vector<detection>& last_model_detections() const {
+    return last_model_;
+  }
+
 private:
   detection_stage(detector model, const motion_config& cfg);
 
@@ -38,6 +44,7 @@ private:
   std::optional<crop_classifier> classifier_;
   motion_config motion_cfg_;
   motion_stage motion_;
+  std::vector<detection> last_model_;
 };
 
 } // namespace argus

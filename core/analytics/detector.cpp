@@ -67,6 +67,12 @@ caf::expected<detector> detector::load(const detector_config& cfg) {
   return d;
 }
 
+const char* detector::layout_name() const {
+  if (!layout_known_)
+    return "";
+  return layout_ == yolo_layout::yolov8 ? "yolov8" : "yolov5";
+}
+
 std::string detector::label(int32_t class_id) const {
   if (class_id >= 0 && size_t(class_id) < names_.size())
     return names_[size_t(class_id)];

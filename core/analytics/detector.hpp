@@ -30,6 +30,10 @@ public:
   /// Name of a class id ("class_<n>" when the names file is short).
   std::string label(int32_t class_id) const;
 
+  /// "yolov8" or "yolov5" once configured or found by a forward pass;
+  /// "" before the first detect() of an "auto" model.
+  const char* layout_name() const;
+
 private:
   detector() = default;
 

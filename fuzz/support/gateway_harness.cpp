@@ -118,6 +118,10 @@ registry_actor::behavior_type stub_registry(registry_actor::pointer,
       [](atom::replace, const store_actor&) {},
       [](atom::replace, const std::string&, const ptz_actor&) {},
       [](atom::configure, const config_ptr&) {},
+      [](atom::activate, const model_spec&) { return int32_t{0}; },
+      [](atom::shadow, const model_spec&, int32_t) { return int32_t{0}; },
+      [](atom::shadow, atom::status) { return shadow_report{}; },
+      [](atom::shadow, atom::remove) { return shadow_report{}; },
   };
 }
 

@@ -105,6 +105,11 @@ inline detector_actor::behavior_type truth_detector() {
           ds.detections.push_back({t.bbox, 0.9f, t.class_id});
         return ds;
       },
+      // Model management: nothing to load, nothing to compare.
+      [](atom::activate, const model_spec&) { return true; },
+      [](atom::shadow, const model_spec&, int32_t) { return true; },
+      [](atom::shadow, atom::status) { return shadow_report{}; },
+      [](atom::shadow, atom::remove) { return shadow_report{}; },
   };
 }
 

@@ -94,6 +94,10 @@ registry_actor::behavior_type registry_probe(told_ptr log) {
       },
       [=](atom::replace, const std::string&, ptz_actor) {},
       [=](atom::configure, const config_ptr&) {},
+      [=](atom::activate, const model_spec&) { return int32_t{0}; },
+      [=](atom::shadow, const model_spec&, int32_t) { return int32_t{0}; },
+      [=](atom::shadow, atom::status) { return shadow_report{}; },
+      [=](atom::shadow, atom::remove) { return shadow_report{}; },
   };
 }
 

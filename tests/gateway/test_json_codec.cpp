@@ -204,6 +204,18 @@ TEST(router, maps_actor_errors_to_http_statuses) {
   EXPECT_EQ(status_of(caf::make_error(caf::sec::request_timeout)),
             http::status::gateway_timeout);
   EXPECT_EQ(code_of(caf::make_error(ec::unknown_camera)), "unknown_camera");
+  // Model management (docs/protocol.md, "Models").
+  EXPECT_EQ(status_of(caf::make_error(ec::unknown_model)),
+            http::status::not_found);
+  EXPECT_EQ(status_of(caf::make_error(ec::model_exists)),
+            http::status::conflict);
+  EXPECT_EQ(status_of(caf::make_error(ec::model_active)),
+            http::status::forbidden);
+  EXPECT_EQ(status_of(caf::make_error(ec::model_failed)),
+            http::status::service_unavailable);
+  EXPECT_EQ(code_of(caf::make_error(ec::model_exists)), "model_exists");
+  EXPECT_EQ(code_of(caf::make_error(ec::model_active)), "model_active");
+  EXPECT_EQ(code_of(caf::make_error(ec::unknown_model)), "unknown_model");
 }
 
 TEST(json_codec, stats_extension_parses_and_encodes_the_session_counters) {

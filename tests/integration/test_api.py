@@ -45,7 +45,8 @@ def load_schema(name):
 
 SCHEMAS = {n: load_schema(n) for n in
            ["metadata_tick", "metadata_tick.timing", "track_event", "command", "command_reply",
-            "rest_error", "session_created", "session_status", "cameras", "session_stats"]}
+            "rest_error", "session_created", "session_status", "cameras", "session_stats",
+            "model", "shadow_report"]}
 
 
 def validate(kind, doc):

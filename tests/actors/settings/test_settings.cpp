@@ -31,6 +31,10 @@ registry_actor::behavior_type config_probe(configs_ptr told) {
       [](atom::replace, store_actor) {},
       [](atom::replace, const std::string&, ptz_actor) {},
       [=](atom::configure, const config_ptr& cfg) { told->push_back(cfg); },
+      [](atom::activate, const model_spec&) { return int32_t{0}; },
+      [](atom::shadow, const model_spec&, int32_t) { return int32_t{0}; },
+      [](atom::shadow, atom::status) { return shadow_report{}; },
+      [](atom::shadow, atom::remove) { return shadow_report{}; },
   };
 }
 
