@@ -27,7 +27,7 @@ cameras:
   - {id: b, ptz: {backend: sim}}
 )";
 
-const char* secrets[] = {"mqtt-secret-value", "admin-secret-token-value",
+const char* secret_values[] = {"mqtt-secret-value", "admin-secret-token-value",
                          "url-secret-value", "onvif-secret-value"};
 
 const char* sections[] = {"", "tracker", "cameras", "mqtt", "session", "auth"};
@@ -53,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   core.accept(std::move(p));
   auto shown = dump_json(core.view());
-  for (auto* secret : secrets)
+  for (auto* secret : secret_values)
     FUZZ_CHECK(shown.find(secret) == std::string::npos, "a secret is shown: %s",
                secret);
   auto& running = core.running();
