@@ -106,6 +106,9 @@ using relay_actor = camera_watcher_actor::extend<
     // From SUPERVISOR: the CAMERA was restarted; watch (and, with viewers,
     // subscribe to) this one.
     caf::reacts_to<atom::replace, camera_actor>,
+    // From SUPERVISOR: the camera's source settings changed, so its newest
+    // JPEG (memory and disk) is a picture of something else: drop it.
+    caf::reacts_to<atom::reset>,
     // INTERNAL: a snapshot wait timed out.
     caf::reacts_to<atom::idle, uint64_t>>;
 
@@ -304,7 +307,10 @@ using registry_actor = caf::typed_actor<
     // From MODELS: the detectors' comparisons, merged.
     caf::replies_to<atom::shadow, atom::status>::with<shadow_report>,
     // From MODELS: stops shadow mode everywhere; replies the final merge.
-    caf::replies_to<atom::shadow, atom::remove>::with<shadow_report>>;
+    caf::replies_to<atom::shadow, atom::remove>::with<shadow_report>,
+    // From a DETECTOR that ended with its session: its comparison, kept in
+    // the merge until shadow mode ends.
+    caf::reacts_to<atom::shadow, shadow_report>>;
 
 /// Owns the running configuration (GET/PATCH /settings): validates,
 /// applies, persists and reloads it, and publishes accepted changes.
@@ -312,7 +318,10 @@ using settings_actor = caf::typed_actor<
     // GET /settings: the running configuration.
     caf::replies_to<atom::get>::with<config_ptr>,
     // PATCH, validate, persist, reload.
-    caf::replies_to<settings_request>::with<settings_outcome>>;
+    caf::replies_to<settings_request>::with<settings_outcome>,
+    // From MODELS: every detector now runs this model; the running
+    // configuration names it (detector.model, names, input size, layout).
+    caf::reacts_to<atom::activate, model_spec>>;
 
 /// Owns the model catalog (detector.models_dir) and which model is active
 /// or in shadow mode; does the file I/O and trial loads (detached).
@@ -333,7 +342,9 @@ using models_actor = caf::typed_actor<
     caf::replies_to<atom::shadow, std::string>::with<shadow_report>,
     // DELETE /models/{name}/shadow: stops it; replies the final comparison.
     caf::replies_to<atom::shadow, atom::remove,
-                    std::string>::with<shadow_report>>;
+                    std::string>::with<shadow_report>,
+    // At start: the SETTINGS actor, told each activation.
+    caf::reacts_to<atom::subscribe, settings_actor>>;
 
 /// The track-history actors; both null when the store is disabled.
 struct track_history {

@@ -229,6 +229,11 @@ supervisor_actor::behavior_type supervisor(self_ptr self,
           self->demonitor(it->second.address());
           self->send_exit(it->second, caf::exit_reason::user_shutdown);
           restart_camera(self, id);
+          // After the replace (same sender, so in order): a latest.jpg
+          // request from now on takes a picture from the new source.
+          if (auto relay = st.setup.relays.find(id);
+              relay != st.setup.relays.end() && relay->second)
+            self->send(relay->second, atom::reset_v);
         }
       },
       [=](atom::next, const std::string& name) {

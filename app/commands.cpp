@@ -103,7 +103,10 @@ caf::expected<settings_actor> start_settings(caf::actor_system& sys,
                              spdlog::level::from_str(cfg.log_level));
                        }};
   setup.supervisor = running.supervisor;
-  return spawn_settings(sys, std::move(setup));
+  auto settings = spawn_settings(sys, std::move(setup));
+  // Activating a model changes the running config's detector.
+  caf::anon_send(running.models, atom::subscribe_v, settings);
+  return settings;
 }
 
 } // namespace

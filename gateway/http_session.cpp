@@ -62,6 +62,8 @@ void http_session::on_header(beast::error_code ec, std::size_t bytes) {
   }
   if (ec)
     return on_read(ec, bytes);
+  if (upload_ && refuse_upload())
+    return;
   auto limit = upload_ ? upload_limit() : ctx_->cfg.max_body_bytes;
   if (auto length = parser_->content_length(); length && *length > limit)
     return on_read(http::error::body_limit, bytes);
@@ -70,6 +72,22 @@ void http_session::on_header(beast::error_code ec, std::size_t bytes) {
   http::async_read(
       stream_, buffer_, *parser_,
       beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+}
+
+bool http_session::refuse_upload() {
+  // Up to max_model_bytes is read only for a client allowed to send it:
+  // anyone else is answered from the headers, and the connection closes
+  // (the body it announced is never read).
+  std::optional<http_response> refused;
+  authorize(*ctx_, parser_->get(), model_upload_role,
+            [&](http_response res) { refused = std::move(res); });
+  if (!refused)
+    return false;
+  begin_request(&parser_->get());
+  log_scope scope{log_};
+  refused->keep_alive(false);
+  reply(std::move(*refused));
+  return true;
 }
 
 void http_session::on_read(beast::error_code ec, std::size_t) {

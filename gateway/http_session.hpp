@@ -32,6 +32,9 @@ private:
   bool upload_ = false;
   /// The body limit of a model upload (0: uploads are off).
   size_t upload_limit() const;
+  /// Answers (401/403, then closes) an upload whose headers do not grant
+  /// model_upload_role; false when they do.
+  bool refuse_upload();
   void upgrade(http_request req);
   /// Why the request's text is not acceptable (empty when it is): the
   /// target, the percent-decoded query or the body is not valid UTF-8.

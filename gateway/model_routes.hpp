@@ -19,6 +19,10 @@ nlohmann::json shadow_report_json(const shadow_report& r);
 /// detector.max_model_bytes.
 bool is_model_upload(std::string_view target);
 
+/// Who may upload a model: checked from the headers too, before a body of
+/// that size is read (http_session).
+inline constexpr role model_upload_role = role::controller;
+
 /// GET /models.
 void get_models(const route_call& call);
 /// GET /models/{name}.

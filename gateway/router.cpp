@@ -85,6 +85,7 @@ http::status status_of(const caf::error& err) {
     case ec::source_failed:
     case ec::source_unavailable:
     case ec::ptz_device_failed:
+    case ec::ptz_command_refused:
       return http::status::bad_gateway;
     case ec::model_failed:
     case ec::shutting_down:

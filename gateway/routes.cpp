@@ -76,7 +76,7 @@ std::vector<api_route> make_route_table() {
       {"/clips/{clip_id}/index", {{verb::get, role::viewer, get_clip_index}}},
       {"/clips/{clip_id}/frame", {{verb::get, role::viewer, get_clip_frame}}},
       {"/models", {{verb::get, role::viewer, get_models}}},
-      {"/models/upload", {{verb::post, role::controller, post_model_upload}}},
+      {"/models/upload", {{verb::post, model_upload_role, post_model_upload}}},
       {"/models/{name}",
        {{verb::get, role::viewer, get_model},
         {verb::delete_, role::controller, delete_model}}},

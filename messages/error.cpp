@@ -68,6 +68,8 @@ const char* to_string(ec code) {
     return "unknown_model";
   case ec::model_exists:
     return "model_exists";
+  case ec::ptz_command_refused:
+    return "ptz_command_refused";
   case ec::model_active:
     return "model_active";
   case ec::ec_count:

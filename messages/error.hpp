@@ -80,6 +80,10 @@ enum class ec : uint8_t {
   model_exists,
   /// The model is active (or the shadow candidate) and cannot be deleted.
   model_active,
+  /// The PTZ device answered a command of an established session with a
+  /// refusal (a SOAP fault, an HTTP error status): it is reachable, the
+  /// command failed.
+  ptz_command_refused,
   /// Sentinel: number of codes.
   ec_count,
 };

@@ -120,6 +120,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(argus, caf::first_custom_type_id)
   CAF_ADD_ATOM(argus, argus::atom, configure, "configure")
   CAF_ADD_ATOM(argus, argus::atom, activate, "activate")
   CAF_ADD_ATOM(argus, argus::atom, shadow, "shadow")
+  CAF_ADD_ATOM(argus, argus::atom, reset, "reset")
 
 CAF_END_TYPE_ID_BLOCK(argus)
 

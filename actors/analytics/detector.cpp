@@ -99,6 +99,19 @@ detector_actor::behavior_type detector_worker(self_ptr self,
   self->state.model_name = model_stem(cfg.model);
   if (cfg.ego_motion)
     self->state.ego.emplace();
+  // Linked to its session only, it ends with it, however it ended (a
+  // detector without a session has nothing to do): its shadow comparison
+  // goes to the registry first (it keeps the counts of ended sessions).
+  self->set_exit_handler([=](caf::exit_msg& msg) {
+    auto& st = self->state;
+    if (st.shadow && st.shadow_owner) {
+      auto r = shadow_status(self);
+      r.running = false;
+      caf::anon_send(caf::actor_cast<caf::actor>(st.shadow_owner),
+                     atom::shadow_v, std::move(r));
+    }
+    self->quit(msg.reason);
+  });
   return {
       [=](const frame_ptr& f) -> caf::result<detection_set> {
         auto& st = self->state;
@@ -156,6 +169,7 @@ detector_actor::behavior_type detector_worker(self_ptr self,
         st.shadow.emplace(detector_shadow{
             spec, std::move(*cand), shadow_compare{st.impl->names(), names},
             std::max(1, sample_every), 0});
+        st.shadow_owner = self->current_sender();
         return true;
       },
       [=](atom::shadow, atom::status) { return shadow_status(self); },
@@ -163,6 +177,7 @@ detector_actor::behavior_type detector_worker(self_ptr self,
         auto r = shadow_status(self);
         r.running = false;
         self->state.shadow.reset();
+        self->state.shadow_owner = nullptr;
         return r;
       },
   };

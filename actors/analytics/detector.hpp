@@ -37,6 +37,9 @@ struct detector_state {
   /// The camera's motion from the pixels (detector_config::ego_motion).
   std::optional<global_motion> ego;
   std::optional<detector_shadow> shadow;
+  /// Who started shadow mode (the REGISTRY): told the comparison when this
+  /// detector ends with its session, so the counts outlive it.
+  caf::strong_actor_ptr shadow_owner;
 };
 
 /// The DETECTOR: owns one camera's detection stage (an OpenCV DNN network

@@ -10,6 +10,7 @@
 #include "core/models/model_catalog.hpp"
 #include "core/stored_json.hpp"
 
+#include <algorithm>
 #include <caf/actor_system.hpp>
 #include <caf/typed_event_based_actor.hpp>
 #include <chrono>
@@ -79,10 +80,27 @@ session_actor spawn_session(self_ptr self, const camera_config& cam,
   return self->spawn(session, std::move(setup));
 }
 
+/// Keeps a DETECTOR whose session ended referenced until it has ended too:
+/// CAF ends an actor nobody references without running its exit handler,
+/// and that handler hands over its shadow counts (keep_ended_shadow).
+void hold_until_down(self_ptr self, const detector_actor& det) {
+  if (!det)
+    return;
+  self->monitor(det);
+  self->state.ending_detectors.push_back(det);
+}
+
 void forget(self_ptr self, const caf::actor_addr& addr) {
   auto& st = self->state;
+  auto& ending = st.ending_detectors;
+  ending.erase(std::remove_if(ending.begin(), ending.end(),
+                              [&](const detector_actor& d) {
+                                return d.address() == addr;
+                              }),
+               ending.end());
   for (auto it = st.sessions.begin(); it != st.sessions.end(); ++it) {
     if (it->second.handle.address() == addr) {
+      hold_until_down(self, it->second.detector);
       st.by_camera.erase(it->second.camera_id);
       st.sessions.erase(it);
       break;
@@ -214,6 +232,7 @@ registry_actor::behavior_type registry(self_ptr self, registry_setup setup) {
                                  "no session '" + id + "'");
         self->demonitor(it->second.handle.address());
         self->send_exit(it->second.handle, caf::exit_reason::user_shutdown);
+        hold_until_down(self, it->second.detector);
         st.by_camera.erase(it->second.camera_id);
         st.sessions.erase(it);
         return id;
@@ -257,6 +276,9 @@ registry_actor::behavior_type registry(self_ptr self, registry_setup setup) {
       },
       [=](atom::shadow, atom::status) { return collect_shadow(self, false); },
       [=](atom::shadow, atom::remove) { return collect_shadow(self, true); },
+      [=](atom::shadow, const shadow_report& part) {
+        keep_ended_shadow(self, part);
+      },
   };
 }
 

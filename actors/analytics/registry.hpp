@@ -55,9 +55,14 @@ struct registry_state {
   std::optional<model_spec> active_model;
   /// The shadow candidate and its sample interval, while one runs.
   std::optional<std::pair<model_spec, int32_t>> shadow;
+  /// The comparisons of detectors that ended during this shadow run,
+  /// merged (empty model: none yet).
+  shadow_report shadow_ended;
 
   registry_setup setup;
-  std::map<std::string, entry> sessions;        // by session id
+  std::map<std::string, entry> sessions; // by session id
+  /// Detectors of ended sessions, held (and monitored) until they are down.
+  std::vector<detector_actor> ending_detectors;
   std::map<std::string, std::string> by_camera; // camera id -> session id
   bool shutting_down = false;
   uint64_t created = 0;

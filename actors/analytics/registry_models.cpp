@@ -125,6 +125,7 @@ caf::result<int32_t> start_shadow(registry_self self, const model_spec& spec,
   auto dets = detectors_of(self->state);
   if (dets.empty()) {
     self->state.shadow = std::make_pair(spec, sample_every);
+    self->state.shadow_ended = shadow_report{};
     return int32_t{0};
   }
   auto rp = self->make_response_promise<int32_t>();
@@ -138,10 +139,21 @@ caf::result<int32_t> start_shadow(registry_self self, const model_spec& spec,
       return;
     }
     self->state.shadow = std::make_pair(spec, sample_every);
+    self->state.shadow_ended = shadow_report{};
     rp.deliver(int32_t(g.ok.size()));
   };
   fan_out<bool>(self, dets, done, atom::shadow_v, spec, sample_every);
   return rp;
+}
+
+void keep_ended_shadow(registry_self self, const shadow_report& part) {
+  auto& st = self->state;
+  // Only for the run it belongs to: a report that arrives after shadow
+  // mode stopped, or of another candidate, counts for nothing.
+  if (!st.shadow || part.model != st.shadow->first.name)
+    return;
+  merge_shadow(st.shadow_ended, part);
+  st.shadow_ended.model = part.model;
 }
 
 caf::result<shadow_report> collect_shadow(registry_self self, bool stop) {
@@ -154,8 +166,12 @@ caf::result<shadow_report> collect_shadow(registry_self self, bool stop) {
   }
   head.active = st.active_model ? st.active_model->name
                                 : model_stem(st.setup.cfg.detector.model);
-  if (stop)
+  if (!st.shadow_ended.model.empty())
+    merge_shadow(head, st.shadow_ended);
+  if (stop) {
     st.shadow.reset();
+    st.shadow_ended = shadow_report{};
+  }
   auto dets = detectors_of(st);
   if (dets.empty()) {
     finish_shadow(head);

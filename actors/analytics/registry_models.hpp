@@ -20,7 +20,12 @@ caf::result<int32_t> activate_model(registry_self self, const model_spec& spec);
 caf::result<int32_t> start_shadow(registry_self self, const model_spec& spec,
                                   int32_t sample_every);
 
-/// Asks every DETECTOR for its shadow comparison and merges them; with
+/// Keeps the comparison of a DETECTOR that ended with its session (while
+/// that candidate's shadow run lasts).
+void keep_ended_shadow(registry_self self, const shadow_report& part);
+
+/// Asks every DETECTOR for its shadow comparison and merges them (and
+/// those of detectors that ended during the run); with
 /// `stop` the detectors end shadow mode as they answer.
 caf::result<shadow_report> collect_shadow(registry_self self, bool stop);
 

@@ -75,6 +75,8 @@ models_actor::behavior_type models(self_ptr self, detector_config detector,
                 [=](int32_t switched) mutable {
                   auto& cat = *self->state.catalog;
                   cat.set_active(name);
+                  if (self->state.settings)
+                    self->send(self->state.settings, atom::activate_v, *spec);
                   if (cat.shadow() == name) {
                     // A model is not compared with itself.
                     cat.set_shadow("");
@@ -143,6 +145,9 @@ models_actor::behavior_type models(self_ptr self, detector_config detector,
         cat.set_shadow("");
         return self->delegate(self->state.registry, atom::shadow_v,
                               atom::remove_v);
+      },
+      [=](atom::subscribe, settings_actor settings) {
+        self->state.settings = std::move(settings);
       },
   };
 }

@@ -13,6 +13,8 @@ struct models_state {
   static inline constexpr const char* name = "models";
   std::optional<model_catalog> catalog;
   registry_actor registry;
+  /// Told each activation (null until it subscribes).
+  settings_actor settings;
 };
 
 /// The MODELS actor: the one owner of the model catalog and of which model

@@ -15,11 +15,31 @@ namespace {
 
 using self_ptr = ptz_actor::stateful_pointer<ptz_state>;
 
-/// A device call that has not answered by then failed; the next command
-/// goes out anyway.
+/// A device call that has not answered by then failed (audit record,
+/// error count); the next command waits until the device is free again.
 constexpr auto device_timeout = std::chrono::seconds(2);
 
 void send_next(self_ptr self);
+
+/// A call that timed out still runs on the device (its actor is busy with
+/// it): a position query queued behind it answers once the device is
+/// free, and only then does the newest waiting command go out — never a
+/// backlog of stale moves after a hang.
+void wait_for_device(self_ptr self) {
+  self->request(self->state.setup.device, caf::infinite, ptz_command{})
+      .then(
+          [=](const ptz_pose& pose) {
+            self->state.core->answered(pose);
+            self->state.in_flight = false;
+            send_next(self);
+          },
+          [=](caf::error& err) {
+            self->state.core->unanswered(render(err),
+                                         err == ec::ptz_command_refused);
+            self->state.in_flight = false;
+            send_next(self);
+          });
+}
 
 /// Sends the audit record of one device call to the STORE: fire and
 /// forget, so a store that is down, slow or gone never holds up control.
@@ -91,7 +111,12 @@ void send_next(self_ptr self) {
             if (s.core->status().last_error != text)
               log_with(s.log, spdlog::level::warn, "ptz {}: {} failed: {}",
                        s.setup.camera_id, to_string(cmd.what), text);
-            s.core->failed(text);
+            if (err == ec::ptz_command_refused)
+              s.core->refused(text);
+            else
+              s.core->failed(text);
+            if (err == caf::sec::request_timeout)
+              return wait_for_device(self); // still in flight
             s.in_flight = false;
             send_next(self);
           });
@@ -127,7 +152,8 @@ ptz_actor::behavior_type ptz(self_ptr self, ptz_setup setup) {
                   rp.deliver(self->state.core->status(mono_now_ms()));
                 },
                 [=](caf::error& err) mutable {
-                  self->state.core->unanswered(render(err));
+                  self->state.core->unanswered(render(err),
+                                               err == ec::ptz_command_refused);
                   rp.deliver(self->state.core->status(mono_now_ms()));
                 });
         return rp;

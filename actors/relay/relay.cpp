@@ -229,6 +229,19 @@ relay_actor::behavior_type relay(self_ptr self, relay_setup setup) {
                    caf::actor_cast<camera_watcher_actor>(self));
         update_subscription(self);
       },
+      [=](atom::reset) {
+        auto& st = self->state;
+        st.latest.reset();
+        st.status.latest_unix_ms = 0;
+        if (st.disk)
+          if (auto err = st.disk->forget(st.setup.camera_id))
+            log_with(st.log, spdlog::level::err, "relay {}: {}",
+                     st.setup.camera_id, render(err));
+        log_with(st.log, spdlog::level::info,
+                 "relay {}: new source settings; the previous picture is "
+                 "dropped",
+                 st.setup.camera_id);
+      },
       [=](atom::idle, uint64_t token) {
         auto& st = self->state;
         if (token != st.snapshot_token || st.snapshot_waiters.empty())

@@ -140,6 +140,10 @@ settings(settings_actor::stateful_pointer<settings_state> self,
         }
         return caf::make_error(ec::invalid_argument, "unknown settings op");
       },
+      [=](atom::activate, const model_spec& spec) {
+        self->state.setup->core.take_active_model(spec);
+        spdlog::info("settings: detector.model is now {}", spec.model);
+      },
   };
 }
 

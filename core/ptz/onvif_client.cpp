@@ -15,6 +15,13 @@ caf::error failure(const std::string& text) {
   return caf::make_error(ec::ptz_device_failed, text);
 }
 
+/// The device answered and said no. Once connected, that is the command's
+/// failure, not the link's; while connecting, the session failed.
+caf::error refusal(bool connected, const std::string& text) {
+  return caf::make_error(
+      connected ? ec::ptz_command_refused : ec::ptz_device_failed, text);
+}
+
 /// The configured address's device service: a bare http://host[:port]
 /// gets ONVIF's well-known path.
 std::string device_service(const std::string& address) {
@@ -72,14 +79,16 @@ caf::expected<std::string> client::call(const std::string& url,
     auto text = fmt::format("{}: {}", op, describe(*f));
     if (f->subcode.find("NotAuthorized") != std::string::npos)
       text += " (check ptz.onvif.username and password)";
-    return failure(text);
+    return refusal(connected_, text);
   }
   if (reply.status == 401 || reply.status == 403)
-    return failure(fmt::format("{}: HTTP {} from {} (check ptz.onvif.username "
+    return refusal(connected_,
+                   fmt::format("{}: HTTP {} from {} (check ptz.onvif.username "
                                "and password)",
                                op, reply.status, url));
   if (reply.status < 200 || reply.status >= 300)
-    return failure(fmt::format("{}: HTTP {} from {}", op, reply.status, url));
+    return refusal(connected_,
+                   fmt::format("{}: HTTP {} from {}", op, reply.status, url));
   return std::move(reply.body);
 }
 
@@ -223,8 +232,12 @@ caf::expected<ptz_pose> client::go_home() {
                  (o.tilt_position.min + o.tilt_position.max) / 2, o.has_zoom,
                  o.zoom_position.min));
   if (!centre)
-    return failure(fmt::format("{}; AbsoluteMove to the centre failed too: {}",
-                               render(home.error()), render(centre.error())));
+    return caf::make_error(
+        centre.error().code() == static_cast<uint8_t>(ec::ptz_command_refused)
+            ? ec::ptz_command_refused
+            : ec::ptz_device_failed,
+        fmt::format("{}; AbsoluteMove to the centre failed too: {}",
+                    render(home.error()), render(centre.error())));
   return moved(true);
 }
 

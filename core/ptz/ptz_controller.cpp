@@ -72,8 +72,14 @@ void ptz_controller::failed(const std::string& error) {
   status_.last_error = error;
 }
 
-void ptz_controller::unanswered(const std::string& error) {
-  status_.connected = false;
+void ptz_controller::refused(const std::string& error) {
+  status_.connected = true;
+  ++status_.command_errors;
+  status_.last_error = error;
+}
+
+void ptz_controller::unanswered(const std::string& error, bool reachable) {
+  status_.connected = reachable;
   status_.last_error = error;
 }
 

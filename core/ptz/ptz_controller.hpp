@@ -31,11 +31,15 @@ public:
 
   /// The device ran a command and says where it points now.
   void answered(const ptz_pose& pose);
-  /// The device failed a command (unreachable, timeout, refused).
+  /// A command failed without an answer (unreachable, timeout, the
+  /// session could not be set up): not connected; the error is counted.
   void failed(const std::string& error);
-  /// The device did not answer a position query: not connected, and why
-  /// (no command failed, so no error is counted).
-  void unanswered(const std::string& error);
+  /// The device answered a command with a refusal (a SOAP fault, an HTTP
+  /// error status): still connected; the error is counted.
+  void refused(const std::string& error);
+  /// A position query failed: no command failed, so no error is counted;
+  /// `reachable` when the device answered it with a refusal.
+  void unanswered(const std::string& error, bool reachable = false);
 
   /// The tick's ptz block: the last commanded velocities.
   /// Takes new autotrack settings (PATCH /settings); see autotracker::retune.

@@ -80,6 +80,18 @@ caf::error latest_frame_store::save(const relay_frame& frame) const {
                           frame_meta_to_json(frame));
 }
 
+caf::error latest_frame_store::forget(const std::string& camera_id) const {
+  for (auto* ext : {".jpg", ".json"}) {
+    std::error_code ec;
+    std::filesystem::remove(path_of(camera_id, ext), ec);
+    if (ec)
+      return caf::make_error(ec::store_unavailable,
+                             "cannot remove " + path_of(camera_id, ext) + ": "
+                                 + ec.message());
+  }
+  return caf::none;
+}
+
 std::optional<relay_frame>
 latest_frame_store::load(const std::string& camera_id) const {
   auto jpeg = read_all(path_of(camera_id, ".jpg"));

@@ -27,6 +27,10 @@ public:
   /// files are damaged (not a JPEG, unreadable metadata).
   std::optional<relay_frame> load(const std::string& camera_id) const;
 
+  /// Removes the persisted frame of `camera_id` (none is not an error).
+  /// Errors: store_unavailable with the system's reason.
+  caf::error forget(const std::string& camera_id) const;
+
   /// The file name used for a camera id (characters outside
   /// [A-Za-z0-9._-] become '_').
   std::string path_of(const std::string& camera_id,

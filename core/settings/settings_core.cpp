@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/settings/settings_core.hpp"
 
+#include "core/models/model_catalog.hpp"
 #include "core/settings/yaml_json.hpp"
 #include "core/text.hpp"
 #include "messages/error.hpp"
@@ -254,6 +255,21 @@ settings_outcome settings_core::pending() const {
     if (!applies_live(path))
       out.restart_required.push_back(path);
   return out;
+}
+
+void settings_core::take_active_model(const model_spec& spec) {
+  running_.detector = with_model(running_.detector, spec);
+  auto& d = running_.detector;
+  json fields = {{"model", d.model},
+                 {"names", d.names},
+                 {"input_width", d.input_width},
+                 {"input_height", d.input_height},
+                 {"layout", d.layout}};
+  if (!source_.is_object())
+    source_ = json::object();
+  merge_patch(source_, {{"detector", fields}});
+  // In effect now: a restart would load the same model.
+  merge_patch(boot_, {{"detector", fields}});
 }
 
 settings_core::proposal settings_core::check(json source) const {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/config.hpp"
+#include "messages/model_types.hpp"
 #include "messages/settings_types.hpp"
 
 #include <functional>
@@ -89,6 +90,12 @@ public:
 
   /// The outcome so far with no change: what still waits for a restart.
   settings_outcome pending() const;
+
+  /// The models actor switched every detector to `spec`
+  /// (POST /models/{name}/activate): the running config, and so GET and
+  /// persist, name that model, and it is in effect (not waiting for a
+  /// restart).
+  void take_active_model(const model_spec& spec);
 
 private:
   proposal check(nlohmann::json source) const;

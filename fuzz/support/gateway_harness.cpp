@@ -122,6 +122,7 @@ registry_actor::behavior_type stub_registry(registry_actor::pointer,
       [](atom::shadow, const model_spec&, int32_t) { return int32_t{0}; },
       [](atom::shadow, atom::status) { return shadow_report{}; },
       [](atom::shadow, atom::remove) { return shadow_report{}; },
+      [](atom::shadow, const shadow_report&) {},
   };
 }
 
@@ -324,6 +325,7 @@ relay_actor::behavior_type stub_relay(relay_actor::pointer, std::string id,
       },
       [id, online](atom::reinit) { return camera_status_of(id, online); },
       [](atom::replace, const camera_actor&) {},
+      [](atom::reset) {},
       [](atom::idle, uint64_t) {},
   };
 }

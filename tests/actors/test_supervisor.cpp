@@ -2,6 +2,7 @@
 #define CAF_SUITE actors.supervisor
 #include "actors/failure.hpp"
 #include "actors/supervisor.hpp"
+#include "core/config.hpp"
 #include "tests/actors/fixture.hpp"
 
 #include <stdexcept>
@@ -34,6 +35,8 @@ camera_actor::behavior_type faulty_camera(camera_actor::pointer self) {
 /// What the probes were told by the SUPERVISOR.
 struct told {
   std::vector<camera_actor> relay_cameras;
+  /// What the relays were told, in order ("replace", "reset").
+  std::vector<std::string> relay_told;
   std::vector<std::pair<std::string, camera_actor>> registry_cameras;
   std::vector<store_actor> registry_stores;
 };
@@ -51,7 +54,9 @@ relay_actor::behavior_type relay_probe(told_ptr log) {
       [=](atom::reinit) { return camera_status{}; },
       [=](atom::replace, camera_actor cam) {
         log->relay_cameras.push_back(cam);
+        log->relay_told.push_back("replace");
       },
+      [=](atom::reset) { log->relay_told.push_back("reset"); },
       [=](atom::idle, uint64_t) {},
   };
 }
@@ -98,6 +103,7 @@ registry_actor::behavior_type registry_probe(told_ptr log) {
       [=](atom::shadow, const model_spec&, int32_t) { return int32_t{0}; },
       [=](atom::shadow, atom::status) { return shadow_report{}; },
       [=](atom::shadow, atom::remove) { return shadow_report{}; },
+      [=](atom::shadow, const shadow_report&) {},
   };
 }
 
@@ -187,6 +193,9 @@ struct supervisor_fixture : fixture {
       ++relays_made;
       return relay_actor{sys.spawn(relay_probe, log)};
     };
+    // Every accepted configuration changes cam_a's source.
+    setup.take_camera_sources
+        = [](const config&) { return std::vector<std::string>{"cam_a"}; };
     setup.spawn_store = [this] {
       ++stores_made;
       return store_actor{sys.spawn(faulty_store)};
@@ -239,6 +248,22 @@ CAF_TEST(a camera that throws is restarted and its peers get the new one) {
   run_restarts();
   CAF_CHECK_EQUAL(cameras_made, 2);
   CAF_CHECK_EQUAL(restarts(), 2);
+}
+
+CAF_TEST(new source settings restart the camera and drop the relay picture) {
+  caf::anon_send(sup, atom::configure_v,
+                 config_ptr{std::make_shared<const config>()});
+  drain();
+  CAF_CHECK_EQUAL(cameras_made, 1);
+  CAF_CHECK_EQUAL(restarts(), 0); // not a failure: no backoff, not counted
+  CAF_REQUIRE_EQUAL(log->registry_cameras.size(), 1u);
+  auto fresh = log->registry_cameras[0].second;
+  CAF_CHECK(fresh && fresh != camera);
+  // The relay moves to the new camera, then forgets the old picture.
+  CAF_CHECK_EQUAL(log->relay_told,
+                  (std::vector<std::string>{"replace", "reset"}));
+  CAF_REQUIRE_EQUAL(log->relay_cameras.size(), 1u);
+  CAF_CHECK(log->relay_cameras[0] == fresh);
 }
 
 CAF_TEST(

@@ -10,6 +10,7 @@ works on a temporary copy of the models, so the checkout is never touched.
 Uses Debian's python3-websocket and python3-jsonschema.
 """
 import argparse
+import glob
 import json
 import os
 import shutil
@@ -23,6 +24,7 @@ import urllib.request
 import uuid
 
 import websocket
+import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from argus_server import ROOT, ArgusServer, validate  # noqa: E402
@@ -47,6 +49,23 @@ def multipart(parts, boundary=None):
         out += data + b"\r\n"
     out += f"--{boundary}--\r\n".encode()
     return out, f"multipart/form-data; boundary={boundary}"
+
+
+def raw_head(port, method, path, length, token=None):
+    """The status line and headers argus answers to a request that
+    announces a body of `length` bytes and sends none of it."""
+    auth = f"Authorization: Bearer {token}\r\n" if token else ""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall((f"{method} {path} HTTP/1.1\r\nHost: x\r\n{auth}"
+                   f"Content-Type: multipart/form-data; boundary=b\r\n"
+                   f"Content-Length: {length}\r\n\r\n").encode())
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+        return data.split(b"\r\n\r\n")[0]
 
 
 class TickReader(threading.Thread):
@@ -115,6 +134,8 @@ cameras:
         if cls.server.proc.poll() is None:
             cls.server.stop()
         shutil.rmtree(cls.models, ignore_errors=True)
+        for backup in glob.glob(cls.server.cfg.name + ".*.bak"):
+            os.unlink(backup)
 
     # -- helpers ---------------------------------------------------------------
 
@@ -124,19 +145,7 @@ cameras:
                                    headers={"Content-Type": content_type or ct})
 
     def raw_head(self, method, path, length):
-        """The status line and headers argus answers to a request that
-        announces a body of `length` bytes and sends none of it."""
-        with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as s:
-            s.sendall((f"{method} {path} HTTP/1.1\r\nHost: x\r\n"
-                       f"Content-Type: multipart/form-data; boundary=b\r\n"
-                       f"Content-Length: {length}\r\n\r\n").encode())
-            data = b""
-            while b"\r\n\r\n" not in data:
-                chunk = s.recv(4096)
-                if not chunk:
-                    break
-                data += chunk
-            return data.split(b"\r\n\r\n")[0]
+        return raw_head(self.server.port, method, path, length)
 
     def models_by_name(self):
         body = self.server.get("/models")
@@ -155,10 +164,24 @@ cameras:
     def stream(self):
         status, info, _ = self.server.request("POST", "/sessions", {"camera_id": "cam_01"})
         self.assertIn(status, (200, 201), info)
+        self.session_id = info["session_id"]
         reader = TickReader(f"ws://127.0.0.1:{self.server.port}{info['ws_path']}")
         reader.start()
         self.server.wait_until("ticks with progress", lambda: len(reader.frames_since(0)) >= 5)
         return reader
+
+    def assert_settings_name(self, model, width, height):
+        """The running config names the active model, it waits for no
+        restart, and persisted it is what the next start loads."""
+        detector = self.server.get("/settings/detector")
+        self.assertEqual(detector["model"], os.path.join(self.models, model + ".onnx"))
+        self.assertEqual((detector["input_width"], detector["input_height"]), (width, height))
+        status, out, _ = self.server.request("POST", "/settings/persist")
+        self.assertEqual(status, 200, out)
+        self.assertNotIn("detector.model", out["restart_required"])
+        with open(self.server.cfg.name) as f:
+            written = yaml.safe_load(f)
+        self.assertEqual(written["detector"]["model"], detector["model"])
 
     # -- the tests, in order (they share one server) ---------------------------
 
@@ -272,6 +295,20 @@ cameras:
                 {k: r[k] for k in ("frames_compared", "boxes_active", "boxes_candidate",
                                    "boxes_matched", "agreement", "median_ms_active",
                                    "median_ms_candidate")}), flush=True)
+            # A session that ends keeps its counts in the report (the
+            # registry forgets the session at once: what is counted after
+            # the DELETE is what its detector handed over as it ended).
+            self.assertIsNone(reader.error)
+            reader.close()
+            status, body, _ = self.server.request("DELETE", f"/sessions/{self.session_id}")
+            self.assertEqual(status, 200, body)
+
+            def kept():
+                k = self.server.get("/models/argus-sky-320/shadow")
+                return k if k["frames_compared"] >= r["frames_compared"] else None
+            k = self.server.wait_until("the ended session's counts", kept)
+            self.assertEqual(k["detectors"], 1)
+            self.assertGreaterEqual(k["boxes_active"], r["boxes_active"])
             status, final, _ = self.server.request("DELETE", "/models/argus-sky-320/shadow")
             self.assertEqual(status, 200, final)
             validate(final, "shadow_report.schema.json")
@@ -280,7 +317,6 @@ cameras:
             self.expect_error(self.server.request("GET", "/models/argus-sky-320/shadow"),
                               404, "unknown_model")
             self.assertFalse(self.models_by_name()["argus-sky-320"]["shadow"])
-            self.assertIsNone(reader.error)
         finally:
             reader.close()
 
@@ -313,6 +349,7 @@ cameras:
                   f"in the 2 s before {base:.3f} s", flush=True)
             self.assertLess(gap, 1.0)
             self.assertIsNone(reader.error)
+            self.assert_settings_name("argus-sky-320", 320, 256)
             # The old model is an ordinary one now: it may be deleted, the new
             # active one may not.
             self.expect_error(self.server.request("DELETE", "/models/argus-sky-320"),
@@ -348,6 +385,7 @@ cameras:
         status, m, _ = self.server.request("POST", "/models/argus-sky/activate")
         self.assertEqual(status, 200, m)
         self.assertTrue(self.models_by_name()["argus-sky"]["active"])
+        self.assert_settings_name("argus-sky", 640, 512)
 
     def test_8_activating_the_shadow_candidate_ends_shadow_mode(self):
         status, r, _ = self.server.request("POST", "/models/argus-sky-320/shadow", {})
@@ -380,6 +418,62 @@ cameras:
         self.assertEqual(rc, 0, self.server.log_text()[-2000:] if os.path.exists(
             self.server.log.name) else "")
         self.assertLess(took, 10)
+
+
+class UploadNeedsAController(unittest.TestCase):
+    """A model upload's large body is read only for a client allowed to
+    send one: anyone else is answered from the headers alone."""
+
+    VIEWER = "viewer-token-0123456789abcdef"
+    CONTROLLER = "controller-token-0123456789ab"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.models = tempfile.mkdtemp(prefix="argus-models-")
+        for f in ("argus-sky.onnx", "argus-sky.names"):
+            shutil.copy(os.path.join(ROOT, "models", f), cls.models)
+        config = f"""
+logging: {{level: warn}}
+detector: {{model: {cls.models}/argus-sky.onnx, max_model_bytes: {MAX_MODEL_BYTES}}}
+server: {{max_body_bytes: 4096}}
+auth:
+  tokens:
+    - {{role: viewer, token: {cls.VIEWER}}}
+    - {{role: controller, token: {cls.CONTROLLER}}}
+cameras:
+  - {{id: cam_01, source: synthetic, width: 320, height: 180, fps: 5}}
+"""
+        cls.server = ArgusServer(ARGUS, config)
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.server.proc.poll() is None:
+            cls.server.stop()
+        shutil.rmtree(cls.models, ignore_errors=True)
+
+    def test_refused_before_the_body(self):
+        # Within the upload limit, far above max_body_bytes, none of it sent:
+        # each answer comes from the headers alone.
+        length = MAX_MODEL_BYTES // 2
+        head = raw_head(self.server.port, "POST", "/models/upload", length)
+        self.assertIn(b" 401 ", head)
+        self.assertIn(b"WWW-Authenticate: Bearer", head)
+        self.assertIn(b"Connection: close", head)
+        head = raw_head(self.server.port, "POST", "/models/upload", length, "not-a-token")
+        self.assertIn(b" 401 ", head)
+        head = raw_head(self.server.port, "POST", "/models/upload", length, self.VIEWER)
+        self.assertIn(b" 403 ", head)
+
+    def test_a_controller_may_upload(self):
+        with open(SMALL, "rb") as f:
+            small = f.read()
+        body, ct = multipart([("file", "argus-sky-320.onnx", small),
+                              ("names", None, NAMES.encode())])
+        status, m, _ = self.server.request(
+            "POST", "/models/upload", raw=body,
+            headers={"Content-Type": ct, "Authorization": f"Bearer {self.CONTROLLER}"})
+        self.assertEqual(status, 201, m)
+        self.assertEqual(m["name"], "argus-sky-320")
 
 
 if __name__ == "__main__":

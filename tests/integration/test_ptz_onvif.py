@@ -231,6 +231,9 @@ class OnvifBackend(unittest.TestCase):
             lambda: (lambda p: p if "GotoHomePosition" in (p.get("last_error") or "") else None)(self.ptz()),
             timeout=10)
         self.assertGreaterEqual(bad["command_errors"], 1)
+        # The device answered: the command failed, the head is still reachable.
+        self.assertTrue(bad["connected"], bad)
+        self.assertIn("ptz_command_refused", bad["last_error"])
         self.device.clear_calls()
         status, _, _ = self.call("POST", "/cameras/dome/ptz/home")
         self.device.wait_for(lambda cs: any(c["op"] == "GotoHomePosition" for c in cs))

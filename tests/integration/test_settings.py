@@ -216,6 +216,16 @@ class Settings(unittest.TestCase):
             return None  # no frame yet (the camera is restarting)
         return (img.shape[1], img.shape[0]) if img is not None else None
 
+    @staticmethod
+    def viewer_frame_size(viewer):
+        import cv2
+        import numpy
+        msg = viewer.recv()
+        if not isinstance(msg, bytes):
+            return None  # a camera status message
+        img = cv2.imdecode(numpy.frombuffer(msg, numpy.uint8), cv2.IMREAD_COLOR)
+        return (img.shape[1], img.shape[0]) if img is not None else None
+
     def test_a_camera_restarts_with_new_source_settings(self):
         self.assertEqual(self.server.wait_until("a first frame", self.jpeg_size), (320, 180))
         out = self.patch({"cameras": [
@@ -225,14 +235,18 @@ class Settings(unittest.TestCase):
              "retry_min_ms": 60000, "retry_max_ms": 60000}]}, token=CONTROLLER)
         try:
             self.assertEqual(out["applied"], ["cameras[0].height", "cameras[0].width"])
-            # latest.jpg keeps the newest picture it has (by design, even of
-            # an idle camera); a viewer makes the relay take new ones.
+            # No viewer: the old picture is dropped with the old source, so
+            # latest.jpg takes one from the new source.
+            self.server.wait_until("a picture of the new size",
+                                   lambda: self.jpeg_size() == (160, 96))
+            # And a viewer gets frames of the new size.
             viewer = websocket.create_connection(
                 f"ws://127.0.0.1:{self.server.port}/ws/cameras/cam_a", timeout=20,
                 header=[f"Authorization: Bearer {ADMIN}"])
             try:
-                self.server.wait_until("frames of the new size",
-                                       lambda: self.jpeg_size() == (160, 96))
+                viewer.settimeout(20)
+                self.server.wait_until("a binary frame of the new size",
+                                       lambda: self.viewer_frame_size(viewer) == (160, 96))
             finally:
                 viewer.close()
             cams = {c["camera_id"]: c for c in self.call("GET", "/cameras")[1]["cameras"]}

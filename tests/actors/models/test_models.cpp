@@ -14,6 +14,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <unistd.h>
 
 using namespace argus;
@@ -157,6 +158,87 @@ CAF_TEST(shadow mode compares every nth frame) {
   CAF_CHECK(gone->model.empty());
   caf::anon_send_exit(det, caf::exit_reason::user_shutdown);
   drain();
+}
+
+CAF_TEST(a detector that ends hands its comparison to who started shadow) {
+  auto det = detector_actor{sys.spawn(detector_worker, det_cfg)};
+  drain();
+  CAF_REQUIRE(ask<bool>(det, atom::shadow_v, small_spec(), int32_t{2}));
+  for (int64_t i = 0; i < 4; ++i)
+    CAF_REQUIRE(ask<detection_set>(det, scene_frame(40 + i)));
+  // Its session ends (linked to it).
+  auto session = sys.spawn([det](caf::event_based_actor* s) -> caf::behavior {
+    s->link_to(det);
+    return {[s](int) { s->quit(caf::exit_reason::user_shutdown); }};
+  });
+  drain();
+  caf::anon_send(session, 1);
+  drain();
+  std::optional<shadow_report> handed;
+  self->receive([&](atom::shadow, shadow_report& r) { handed = std::move(r); },
+                caf::after(std::chrono::seconds(0)) >> [] {});
+  CAF_REQUIRE(handed);
+  CAF_CHECK_EQUAL(handed->model, "argus-sky-320");
+  CAF_CHECK_EQUAL(handed->frames_compared, 2);
+  CAF_CHECK_EQUAL(handed->detectors, 1);
+  CAF_CHECK(!handed->running);
+}
+
+CAF_TEST(the registry keeps the comparisons of ended detectors) {
+  CAF_REQUIRE(ask<shadow_report>(cat, atom::shadow_v,
+                                 std::string{"argus-sky-320"}, int32_t{4}));
+  shadow_report ended;
+  ended.model = "argus-sky-320";
+  ended.detectors = 1;
+  ended.frames_compared = 7;
+  ended.boxes_active = 10;
+  ended.boxes_candidate = 10;
+  ended.boxes_matched = 8;
+  ended.classes_active["drone"] = 10;
+  caf::anon_send(reg, atom::shadow_v, ended);
+  // Another candidate's report counts for nothing.
+  auto other = ended;
+  other.model = "argus-sky";
+  caf::anon_send(reg, atom::shadow_v, other);
+  drain();
+  auto r
+      = ask<shadow_report>(cat, atom::shadow_v, std::string{"argus-sky-320"});
+  CAF_REQUIRE(r);
+  CAF_CHECK_EQUAL(r->frames_compared, 7);
+  CAF_CHECK_EQUAL(r->detectors, 1);
+  CAF_CHECK_EQUAL(r->classes_active["drone"], 10);
+  CAF_CHECK_EQUAL(r->agreement, 0.8);
+  // The final report has them; a new run starts from nothing.
+  auto last = ask<shadow_report>(cat, atom::shadow_v, atom::remove_v,
+                                 std::string{"argus-sky-320"});
+  CAF_REQUIRE(last);
+  CAF_CHECK_EQUAL(last->frames_compared, 7);
+  CAF_REQUIRE(ask<shadow_report>(cat, atom::shadow_v,
+                                 std::string{"argus-sky-320"}, int32_t{4}));
+  auto fresh
+      = ask<shadow_report>(cat, atom::shadow_v, std::string{"argus-sky-320"});
+  CAF_REQUIRE(fresh);
+  CAF_CHECK_EQUAL(fresh->frames_compared, 0);
+}
+
+CAF_TEST(the detector of a deleted session still hands over its counts) {
+  auto session = ask<session_info>(reg, atom::create_v, std::string{});
+  CAF_REQUIRE(session);
+  CAF_REQUIRE(ask<shadow_report>(cat, atom::shadow_v,
+                                 std::string{"argus-sky-320"}, int32_t{4}));
+  auto live
+      = ask<shadow_report>(cat, atom::shadow_v, std::string{"argus-sky-320"});
+  CAF_REQUIRE(live);
+  CAF_CHECK_EQUAL(live->detectors, 1);
+  CAF_REQUIRE(ask<std::string>(reg, atom::remove_v, session->session_id));
+  drain();
+  // Its detector ended with the session, after handing its report to the
+  // registry (which held it until then).
+  auto kept
+      = ask<shadow_report>(cat, atom::shadow_v, std::string{"argus-sky-320"});
+  CAF_REQUIRE(kept);
+  CAF_CHECK_EQUAL(kept->detectors, 1);
+  CAF_CHECK(kept->running);
 }
 
 CAF_TEST(the models actor activates through the registry) {

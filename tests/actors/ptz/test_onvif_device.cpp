@@ -73,8 +73,9 @@ CAF_TEST(a fault is the commands error and keeps the connection) {
       = fault_answer("ter:InvalidArgVal", "bad speed");
   auto refused = call<ptz_pose>(device, move(0.4));
   CAF_REQUIRE(!refused);
+  // Answered: the command's refusal, not the link's failure.
   CAF_CHECK_EQUAL(refused.error().code(),
-                  static_cast<uint8_t>(ec::ptz_device_failed));
+                  static_cast<uint8_t>(ec::ptz_command_refused));
   CAF_CHECK(render(refused.error()).find("bad speed") != std::string::npos);
   dev->faults.clear();
   CAF_CHECK(call<ptz_pose>(device, move(0.4)));

@@ -20,6 +20,9 @@ struct device_log {
   caf::error fail;
   /// Hold answers until atom::flush (a slow device).
   bool hold = false;
+  /// Hold position queries too while a command is held (a device actor
+  /// busy with a hung call answers nothing before it).
+  bool hold_queries = false;
   std::vector<caf::typed_response_promise<ptz_pose>> held;
 };
 
@@ -37,7 +40,8 @@ slow_device_actor::behavior_type mock_device(slow_device_actor::pointer self,
           log->commands.push_back(cmd);
         if (log->fail)
           return log->fail;
-        if (cmd.what == kind::none) // queries are answered at once
+        if (cmd.what == kind::none
+            && !(log->hold_queries && !log->held.empty()))
           return ptz_pose{true, 0.1, -0.2, 0.3, !log->held.empty()};
         ptz_pose pose{true, 0.1, -0.2, 0.3, cmd.what == kind::move};
         if (!log->hold)
@@ -260,6 +264,26 @@ CAF_TEST(a device that does not answer is an audit record with result timeout) {
   CAF_CHECK_NOT_EQUAL(r.error.find("2000 ms"), std::string::npos);
   // Control went on: the controller counts it as a failed command.
   CAF_CHECK_EQUAL(status().command_errors, 1);
+}
+
+CAF_TEST(after a call that timed out only the newest command goes out) {
+  log->hold = true;
+  log->hold_queries = true;
+  observe(seen_at(1000, 0.9, 0.5));
+  observe(seen_at(1100, 0.9, 0.5)); // in flight; the device hangs on it
+  CAF_REQUIRE_EQUAL(log->commands.size(), 1u);
+  sched.advance_time(std::chrono::seconds(2));
+  drain();
+  CAF_REQUIRE_EQUAL(records->size(), 1u); // the timeout is on record
+  // The device is still busy: new commands wait, the newest replacing
+  // the older, instead of queueing behind the hung call.
+  observe(seen_at(1200, 0.92, 0.5));
+  observe(seen_at(1300, 0.95, 0.5));
+  CAF_CHECK_EQUAL(log->commands.size(), 1u);
+  caf::anon_send(device, atom::flush_v); // the hung call ends
+  drain();
+  CAF_REQUIRE_EQUAL(log->commands.size(), 2u);
+  CAF_CHECK_GREATER(log->commands[1].pan, log->commands[0].pan);
 }
 
 CAF_TEST(without a store or with a dead one control goes on) {

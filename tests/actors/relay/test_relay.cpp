@@ -357,4 +357,32 @@ CAF_TEST(the latest frame survives a restart on disk) {
   CAF_CHECK_EQUAL(cam_log->subscribes, 1); // no new picture was needed
 }
 
+CAF_TEST(new source settings drop the picture in memory and on disk) {
+  temp_dir dir;
+  relay_config cfg;
+  cfg.persist_every = 1;
+  cfg.persist_dir = dir.path();
+  rel = start(cfg);
+  auto [a, a_log] = join();
+  push(fresh_frame(5));
+  caf::anon_send(rel, atom::leave_v, a);
+  caf::anon_send(rel, atom::reset_v);
+  drain();
+  CAF_CHECK_EQUAL(status().latest_unix_ms, 0);
+  // The next latest takes a new picture instead of the old one.
+  auto rh = self->request(rel, caf::infinite, atom::latest_v);
+  drain();
+  CAF_CHECK_EQUAL(cam_log->subscribes, 2);
+  push(fresh_frame(9));
+  auto latest = reply<relay_frame>(rh);
+  CAF_REQUIRE(latest);
+  CAF_CHECK_EQUAL(latest->captured_unix_ms, 1'700'000'000'009);
+  // Nor does a restart bring the old one back: the files went with it.
+  caf::anon_send(rel, atom::reset_v);
+  caf::anon_send_exit(rel, caf::exit_reason::user_shutdown);
+  drain();
+  rel = start(cfg);
+  CAF_CHECK_EQUAL(status().latest_unix_ms, 0);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -31,6 +31,7 @@ relay_actor::behavior_type mock_relay(relay_log_ptr log) {
       [=](atom::status) { return relay_status{}; },
       [=](atom::reinit) { return camera_status{}; },
       [=](atom::replace, camera_actor) {},
+      [=](atom::reset) {},
       [=](atom::idle, uint64_t) {},
   };
 }

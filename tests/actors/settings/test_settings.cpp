@@ -35,6 +35,7 @@ registry_actor::behavior_type config_probe(configs_ptr told) {
       [](atom::shadow, const model_spec&, int32_t) { return int32_t{0}; },
       [](atom::shadow, atom::status) { return shadow_report{}; },
       [](atom::shadow, atom::remove) { return shadow_report{}; },
+      [](atom::shadow, const shadow_report&) {},
   };
 }
 
@@ -167,6 +168,31 @@ CAF_TEST(reload takes an edited file and refuses a broken one) {
   CAF_CHECK(!broken->errors.empty());
   auto running = call<config_ptr>(actor, atom::get_v);
   CAF_CHECK_EQUAL((*running)->session.publish_hz, 3);
+}
+
+CAF_TEST(an activated model is the running one and persist writes it) {
+  model_spec spec;
+  spec.name = "small";
+  spec.model = "models/small.onnx";
+  spec.names = "models/small.names";
+  spec.input_width = 320;
+  spec.input_height = 256;
+  spec.layout = "yolov8";
+  caf::anon_send(actor, atom::activate_v, spec);
+  drain();
+  auto running = call<config_ptr>(actor, atom::get_v);
+  CAF_REQUIRE(running);
+  CAF_CHECK_EQUAL((*running)->detector.model, "models/small.onnx");
+  CAF_CHECK_EQUAL((*running)->detector.input_width, 320);
+  // Already in effect: nobody is told, nothing waits for a restart.
+  CAF_CHECK(told->empty());
+  auto out = send(settings_op::persist);
+  CAF_REQUIRE(out);
+  CAF_CHECK(out->restart_required.empty());
+  auto written = settings_core::from_yaml(read(path));
+  CAF_REQUIRE(written);
+  CAF_CHECK_EQUAL(written->running().detector.model, "models/small.onnx");
+  CAF_CHECK_EQUAL(written->running().detector.input_height, 256);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

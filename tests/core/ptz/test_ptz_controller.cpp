@@ -94,6 +94,14 @@ TEST(ptz_controller, device_answers_and_failures_show_in_the_status) {
   EXPECT_FALSE(c.status().connected);
   EXPECT_EQ(c.status().command_errors, 1);
   EXPECT_EQ(c.status().last_error, "no answer from the device");
+  // A refusal is an answer: connected, the command's error counted.
+  c.refused("ContinuousMove: ter:InvalidArgVal");
+  EXPECT_TRUE(c.status().connected);
+  EXPECT_EQ(c.status().command_errors, 2);
+  EXPECT_EQ(c.status().last_error, "ContinuousMove: ter:InvalidArgVal");
+  c.unanswered("GetStatus: ter:ActionFailed", true);
+  EXPECT_TRUE(c.status().connected);
+  EXPECT_EQ(c.status().command_errors, 2);
 }
 
 TEST(ptz_controller, operator_requests_bypass_the_rate_limit) {

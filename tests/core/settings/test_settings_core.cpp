@@ -178,3 +178,35 @@ TEST(settings_core, camera_source_changed_ignores_ptz_and_retention) {
   c.synthetic.fps = 7;
   EXPECT_TRUE(camera_source_changed(a, c));
 }
+
+TEST(settings_core, an_activated_model_is_the_running_one_and_persists) {
+  auto core = make_core();
+  // A change that waits for a restart stays waiting.
+  auto p = core.propose_patch({{"detector", {{"threads", 3}}}}, "");
+  ASSERT_TRUE(p.valid());
+  core.accept(std::move(p));
+  model_spec spec;
+  spec.name = "small";
+  spec.model = "models/small.onnx";
+  spec.names = "models/small.names";
+  spec.input_width = 320;
+  spec.input_height = 256;
+  spec.layout = "yolov8";
+  core.take_active_model(spec);
+  auto d = core.running().detector;
+  EXPECT_EQ(d.model, "models/small.onnx");
+  EXPECT_EQ(d.names, "models/small.names");
+  EXPECT_EQ(d.input_width, 320);
+  EXPECT_EQ(d.input_height, 256);
+  EXPECT_EQ(d.layout, "yolov8");
+  EXPECT_EQ(core.view()["detector"]["model"], "models/small.onnx");
+  // What persist writes names it too, and it does not wait for a restart.
+  EXPECT_EQ(core.source()["detector"]["input_width"], 320);
+  EXPECT_EQ(core.source()["detector"]["threads"], 3);
+  EXPECT_EQ(core.pending().restart_required,
+            (std::vector<std::string>{"detector.threads"}));
+  // Setting the model back by PATCH is a change that waits for a restart.
+  auto back = core.propose_patch({{"model", "models/other.onnx"}}, "detector");
+  ASSERT_TRUE(back.valid());
+  EXPECT_TRUE(has(back.outcome.restart_required, "detector.model"));
+}
