@@ -149,18 +149,6 @@ using client_actor = caf::typed_actor<
     // From SESSION: close the connection with this code and reason.
     caf::reacts_to<atom::close, uint16_t, std::string>>;
 
-/// The MQTT bridge: to every SESSION one more client (ticks and events), to
-/// sessions and PTZ controllers one more commander (MQTT command topics).
-using mqtt_bridge_actor = client_actor::extend<
-    // From the MQTT network thread: a message on a command topic.
-    caf::reacts_to<mqtt_message>,
-    // From the MQTT network thread: the broker link went up or down.
-    caf::reacts_to<mqtt_link>,
-    // INTERNAL: look for new sessions, publish stats and PTZ states.
-    caf::reacts_to<atom::poll>,
-    // INTERNAL: publish the cameras' changed ticks (retained tracks).
-    caf::reacts_to<atom::publish>>;
-
 /// Owns the track-history database's one writer connection (detached);
 /// as a ptz_log_actor it keeps the PTZ audit log.
 using store_actor = ptz_log_actor::extend<
@@ -272,6 +260,26 @@ using session_actor = frame_sink_actor::extend<
     // stale timers).
     caf::reacts_to<atom::publish, uint64_t>>;
 
+/// Told by the REGISTRY of every session that starts.
+using session_watcher_actor = caf::typed_actor<
+    // A session started: its camera, id and handle.
+    caf::reacts_to<atom::create, std::string, std::string, session_actor>>;
+
+/// The MQTT bridge: to every SESSION one more client (ticks and events), to
+/// sessions and PTZ controllers one more commander (MQTT command topics).
+/// As a session watcher it subscribes to a session as it starts.
+using mqtt_bridge_actor
+    = client_actor::extend_with<session_watcher_actor>::extend<
+        // From the MQTT network thread: a message on a command topic.
+        caf::reacts_to<mqtt_message>,
+        // From the MQTT network thread: the broker link went up or down.
+        caf::reacts_to<mqtt_link>,
+        // INTERNAL: publish stats and PTZ states (and look for sessions the
+        // watch missed: those that started before the bridge).
+        caf::reacts_to<atom::poll>,
+        // INTERNAL: publish the cameras' changed ticks (retained tracks).
+        caf::reacts_to<atom::publish>>;
+
 /// Owns the cameras' configs and the sessions; the supervisor of the engine.
 using registry_actor = caf::typed_actor<
     // Lists configured cameras with their session, if any.
@@ -286,6 +294,8 @@ using registry_actor = caf::typed_actor<
     caf::replies_to<atom::remove, std::string>::with<std::string>,
     // Whether the engine is ready (model loaded, accepting sessions).
     caf::replies_to<atom::ready>::with<bool>,
+    // From the MQTT BRIDGE: tell it each session that starts, at once.
+    caf::reacts_to<atom::watch, session_watcher_actor>,
     // From SUPERVISOR: the CAMERA with this id was restarted (new sessions
     // use it; the old one's session ended with it).
     caf::reacts_to<atom::replace, std::string, camera_actor>,

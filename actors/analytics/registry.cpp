@@ -208,6 +208,10 @@ registry_actor::behavior_type registry(self_ptr self, registry_setup setup) {
         self->monitor(hdl);
         st.sessions[id] = {hdl, cam->id, det};
         st.by_camera[cam->id] = id;
+        // Before anything else reaches the session: a watcher's subscribe
+        // is on its way before the session has processed a frame.
+        for (auto& w : st.watchers)
+          self->send(w, atom::create_v, cam->id, id, hdl);
         return session_info{id, cam->id, true};
       },
       [=](atom::get, const std::string& id) -> caf::result<session_actor> {
@@ -238,6 +242,11 @@ registry_actor::behavior_type registry(self_ptr self, registry_setup setup) {
         return id;
       },
       [=](atom::ready) { return !self->state.shutting_down; },
+      [=](atom::watch, session_watcher_actor w) {
+        auto& ws = self->state.watchers;
+        if (std::find(ws.begin(), ws.end(), w) == ws.end())
+          ws.push_back(std::move(w));
+      },
       [=](atom::replace, const std::string& camera_id, camera_actor cam) {
         self->state.setup.cameras[camera_id] = std::move(cam);
       },

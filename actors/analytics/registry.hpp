@@ -61,6 +61,8 @@ struct registry_state {
 
   registry_setup setup;
   std::map<std::string, entry> sessions; // by session id
+  /// Told each session that starts (the MQTT bridge).
+  std::vector<session_watcher_actor> watchers;
   /// Detectors of ended sessions, held (and monitored) until they are down.
   std::vector<detector_actor> ending_detectors;
   std::map<std::string, std::string> by_camera; // camera id -> session id

@@ -89,6 +89,21 @@ void refresh_ptz_states(self_ptr self) {
 }
 
 /// Subscribes to the session with this id (once).
+/// Becomes a client of the camera's session (unless it is one already).
+void adopt_session(self_ptr self, const std::string& camera,
+                   const std::string& session_id, const session_actor& s) {
+  auto& st = self->state;
+  if (st.session_of.count(camera))
+    return;
+  self->monitor(s);
+  st.camera_of[s.address()] = camera;
+  st.session_of[camera] = s;
+  self->send(s, atom::subscribe_v, caf::actor_cast<client_actor>(self),
+             wire_extensions{0});
+  spdlog::info("mqtt: publishing session {} of camera {}", session_id, camera);
+}
+
+/// A session the poll found (one that started before the bridge watched).
 void subscribe_session(self_ptr self, const std::string& camera,
                        const std::string& session_id) {
   auto& st = self->state;
@@ -98,17 +113,8 @@ void subscribe_session(self_ptr self, const std::string& camera,
                 atom::get_v, session_id)
       .then(
           [=](session_actor& s) {
-            auto& st = self->state;
-            st.looking_up.erase(session_id);
-            if (st.session_of.count(camera))
-              return;
-            self->monitor(s);
-            st.camera_of[s.address()] = camera;
-            st.session_of[camera] = s;
-            self->send(s, atom::subscribe_v,
-                       caf::actor_cast<client_actor>(self), wire_extensions{0});
-            spdlog::info("mqtt: publishing session {} of camera {}", session_id,
-                         camera);
+            self->state.looking_up.erase(session_id);
+            adopt_session(self, camera, session_id, s);
           },
           [=](caf::error&) { self->state.looking_up.erase(session_id); });
 }
@@ -292,8 +298,13 @@ mqtt_bridge_actor::behavior_type mqtt_bridge(self_ptr self,
   });
   spdlog::info("mqtt: bridge to {}:{} (topics {}/...)", m.host, m.port,
                m.topic_prefix);
-  st.client->start();
+  // Each new session at once (its first events included); the first poll,
+  // queued before the broker link can report, finds those that started
+  // before.
+  self->send(st.setup.registry, atom::watch_v,
+             caf::actor_cast<session_watcher_actor>(self));
   self->send(self, atom::poll_v);
+  st.client->start();
   self->send(self, atom::publish_v);
   return {
       // -- as a client of the sessions --
@@ -316,6 +327,11 @@ mqtt_bridge_actor::behavior_type mqtt_bridge(self_ptr self,
       // The session ends (deleted, shutting down): its down message
       // follows and forgets it.
       [=](atom::close, uint16_t, const std::string&) {},
+      // -- as a session watcher --
+      [=](atom::create, const std::string& camera,
+          const std::string& session_id, const session_actor& s) {
+        adopt_session(self, camera, session_id, s);
+      },
       // -- MQTT --
       [=](const mqtt_message& msg) { on_command(self, msg); },
       [=](const mqtt_link& link) { on_link(self, link); },

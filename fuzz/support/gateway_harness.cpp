@@ -114,6 +114,7 @@ registry_actor::behavior_type stub_registry(registry_actor::pointer,
         return caf::make_error(ec::unknown_session, "no session '" + id + "'");
       },
       [](atom::ready) { return true; },
+      [](atom::watch, const session_watcher_actor&) {},
       [](atom::replace, const std::string&, const camera_actor&) {},
       [](atom::replace, const store_actor&) {},
       [](atom::replace, const std::string&, const ptz_actor&) {},

@@ -91,6 +91,7 @@ registry_actor::behavior_type registry_probe(told_ptr log) {
       },
       [=](atom::remove, const std::string& id) { return id; },
       [=](atom::ready) { return true; },
+      [=](atom::watch, const session_watcher_actor&) {},
       [=](atom::replace, const std::string& id, camera_actor cam) {
         log->registry_cameras.emplace_back(id, cam);
       },

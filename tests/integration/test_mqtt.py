@@ -270,6 +270,41 @@ class MqttBridge(unittest.TestCase):
         self.assertEqual((retained, payload), (True, "offline"))
 
 
+class SessionsPublishedFromTheStart(unittest.TestCase):
+    """A session's ticks reach MQTT from its start: the registry tells the
+    bridge, it does not wait for its next poll (here a minute away)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.port = free_port()
+        cls.broker = Broker(cls.port)
+        cls.broker.start()
+        cls.sub = Sub(cls.port, "argus/#", life_s=120)
+        slow_poll = config(cls.port).replace("stats_interval_s: 0.5", "stats_interval_s: 60")
+        assert "stats_interval_s: 60" in slow_poll
+        cls.server = ArgusServer(ARGUS, slow_poll)
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.server.proc.poll() is None:
+            cls.server.stop()
+        cls.sub.close()
+        cls.broker.cleanup()
+
+    def test_a_new_session_is_published_without_a_poll(self):
+        # The bridge asks for the session list (its first poll) before it
+        # connects, so before "online" goes out: that poll found no
+        # session, and the next one is a minute away.
+        self.sub.wait("online", lambda r, t, p: t == "argus/available" and p == "online")
+        status, info, _ = self.server.request("POST", "/sessions", {"camera_id": "fixed"})
+        self.assertEqual(status, 201, info)
+        _, _, tick = self.sub.wait(
+            "a tick of the new session",
+            lambda r, t, p: t == "argus/fixed/tracks"
+            and json.loads(p)["session_id"] == info["session_id"], timeout=15)
+        validate(json.loads(tick), "metadata_tick.schema.json")
+
+
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--argus", required=True)

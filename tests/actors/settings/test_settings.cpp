@@ -27,6 +27,7 @@ registry_actor::behavior_type config_probe(configs_ptr told) {
       },
       [](atom::remove, const std::string& id) { return id; },
       [](atom::ready) { return true; },
+      [](atom::watch, const session_watcher_actor&) {},
       [](atom::replace, const std::string&, camera_actor) {},
       [](atom::replace, store_actor) {},
       [](atom::replace, const std::string&, ptz_actor) {},
