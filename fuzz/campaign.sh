@@ -8,7 +8,11 @@ set -u
 dir=$1 seconds=$2
 shift 2
 root=$(cd "$(dirname "$0")/.." && pwd)
-targets=${*:-"url router rest_body track_query track_cursor ws_session ws_frames ws_camera config hevc_annexb hevc_mp4"}
+# Default: every target the fuzz build made (fuzz/CMakeLists.txt), so a
+# new target is never left out of the campaign.
+all=$(find "$dir/fuzz" -maxdepth 1 -type f -name 'fuzz_*' -perm -u+x \
+  | sed 's|.*/fuzz_||' | sort | tr '\n' ' ')
+targets=${*:-$all}
 out=$dir/fuzz/campaign
 mkdir -p "$out"
 summary=$out/summary.md
