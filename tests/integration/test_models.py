@@ -68,6 +68,14 @@ def raw_head(port, method, path, length, token=None):
         return data.split(b"\r\n\r\n")[0]
 
 
+def models_dir():
+    """A scratch models directory holding the shipped model only."""
+    path = tempfile.mkdtemp(prefix="argus-models-")
+    for f in ("argus-sky.onnx", "argus-sky.names"):
+        shutil.copy(os.path.join(ROOT, "models", f), path)
+    return path
+
+
 class TickReader(threading.Thread):
     """Reads a session's ticks in the background, recording when each new
     frame_index arrived (monotonic seconds)."""
@@ -114,9 +122,7 @@ class TickReader(threading.Thread):
 class ModelManagement(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.models = tempfile.mkdtemp(prefix="argus-models-")
-        for f in ("argus-sky.onnx", "argus-sky.names"):
-            shutil.copy(os.path.join(ROOT, "models", f), cls.models)
+        cls.models = models_dir()
         config = f"""
 logging: {{level: info}}
 detector: {{model: {cls.models}/argus-sky.onnx, models_dir: {cls.models}, max_model_bytes: {MAX_MODEL_BYTES}}}
@@ -429,9 +435,7 @@ class UploadNeedsAController(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.models = tempfile.mkdtemp(prefix="argus-models-")
-        for f in ("argus-sky.onnx", "argus-sky.names"):
-            shutil.copy(os.path.join(ROOT, "models", f), cls.models)
+        cls.models = models_dir()
         config = f"""
 logging: {{level: warn}}
 detector: {{model: {cls.models}/argus-sky.onnx, max_model_bytes: {MAX_MODEL_BYTES}}}

@@ -108,6 +108,14 @@ struct relay_fixture : fixture {
     return cfg;
   }
 
+  /// Every frame persisted to `dir`.
+  static relay_config on_disk(const temp_dir& dir) {
+    relay_config cfg;
+    cfg.persist_every = 1;
+    cfg.persist_dir = dir.path();
+    return cfg;
+  }
+
   relay_actor start(relay_config cfg = in_memory()) {
     relay_setup setup;
     setup.camera_id = "cam_01";
@@ -340,9 +348,7 @@ CAF_TEST(a replaced camera is watched and subscribed while viewers exist) {
 
 CAF_TEST(the latest frame survives a restart on disk) {
   temp_dir dir;
-  relay_config cfg;
-  cfg.persist_every = 1;
-  cfg.persist_dir = dir.path();
+  auto cfg = on_disk(dir);
   rel = start(cfg);
   auto [a, a_log] = join();
   push(fresh_frame(5));
@@ -359,9 +365,7 @@ CAF_TEST(the latest frame survives a restart on disk) {
 
 CAF_TEST(new source settings drop the picture in memory and on disk) {
   temp_dir dir;
-  relay_config cfg;
-  cfg.persist_every = 1;
-  cfg.persist_dir = dir.path();
+  auto cfg = on_disk(dir);
   rel = start(cfg);
   auto [a, a_log] = join();
   push(fresh_frame(5));
