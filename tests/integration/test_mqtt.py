@@ -149,14 +149,22 @@ cameras:
 """
 
 
-class MqttBridge(unittest.TestCase):
+class WithBroker(unittest.TestCase):
+    """A broker, a subscriber of argus/# and an argus bridged to them,
+    shared by a class's tests; `make_config(port)` is argus's config."""
+    SUB_LIFE_S = 280
+
+    @staticmethod
+    def make_config(port):
+        return config(port)
+
     @classmethod
     def setUpClass(cls):
         cls.port = free_port()
         cls.broker = Broker(cls.port)
         cls.broker.start()
-        cls.sub = Sub(cls.port, "argus/#", life_s=280)
-        cls.server = ArgusServer(ARGUS, config(cls.port))
+        cls.sub = Sub(cls.port, "argus/#", life_s=cls.SUB_LIFE_S)
+        cls.server = ArgusServer(ARGUS, cls.make_config(cls.port))
 
     @classmethod
     def tearDownClass(cls):
@@ -164,6 +172,9 @@ class MqttBridge(unittest.TestCase):
             cls.server.stop()
         cls.sub.close()
         cls.broker.cleanup()
+
+
+class MqttBridge(WithBroker):
 
     def reply(self, camera="ptz_cam"):
         _, _, payload = self.sub.wait(f"a reply on argus/{camera}/command/reply",
@@ -270,26 +281,16 @@ class MqttBridge(unittest.TestCase):
         self.assertEqual((retained, payload), (True, "offline"))
 
 
-class SessionsPublishedFromTheStart(unittest.TestCase):
+class SessionsPublishedFromTheStart(WithBroker):
     """A session's ticks reach MQTT from its start: the registry tells the
     bridge, it does not wait for its next poll (here a minute away)."""
+    SUB_LIFE_S = 120
 
-    @classmethod
-    def setUpClass(cls):
-        cls.port = free_port()
-        cls.broker = Broker(cls.port)
-        cls.broker.start()
-        cls.sub = Sub(cls.port, "argus/#", life_s=120)
-        slow_poll = config(cls.port).replace("stats_interval_s: 0.5", "stats_interval_s: 60")
+    @staticmethod
+    def make_config(port):
+        slow_poll = config(port).replace("stats_interval_s: 0.5", "stats_interval_s: 60")
         assert "stats_interval_s: 60" in slow_poll
-        cls.server = ArgusServer(ARGUS, slow_poll)
-
-    @classmethod
-    def tearDownClass(cls):
-        if cls.server.proc.poll() is None:
-            cls.server.stop()
-        cls.sub.close()
-        cls.broker.cleanup()
+        return slow_poll
 
     def test_a_new_session_is_published_without_a_poll(self):
         # The bridge asks for the session list (its first poll) before it
